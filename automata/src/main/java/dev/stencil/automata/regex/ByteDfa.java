@@ -1,0 +1,234 @@
+package dev.stencil.automata.regex;
+
+import dev.stencil.automata.GrammarException;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.function.Supplier;
+
+/**
+ * A minimal, trimmed deterministic automaton over bytes 0..255: the lexeme form that the mask
+ * engine walks tokenizer byte strings through.
+ *
+ * <p>Compiled from a {@link Regex}, it accepts exactly the UTF-8 encodings of the strings the regex
+ * fully matches; it never accepts, nor has a path for, ill-formed UTF-8 (overlong forms, encoded
+ * surrogates, stray continuation bytes, code points above U+10FFFF).
+ *
+ * <p>Invariants of every instance:
+ * <ul>
+ *   <li>states are {@code 0..stateCount()-1}; {@link #start()} is 0;</li>
+ *   <li>no dead states: every state can reach an accepting state, so {@code next} returning -1 is
+ *       the only way a byte is refused, and any state reached is a viable prefix. The one exception
+ *       is the automaton of the empty language: a single non-accepting start state with no
+ *       transitions ({@link #isEmptyLanguage()});</li>
+ *   <li>minimal, and numbered canonically (breadth-first from the start, bytes ascending), so two
+ *       instances are {@link #equals equal} exactly when they accept the same language.</li>
+ * </ul>
+ *
+ * <p>The transition function is one flat {@code int[]} indexed {@code state * 256 + byte}; the
+ * accessors are final, allocation-free and safe to call from many threads, since instances are
+ * immutable.
+ */
+public final class ByteDfa {
+    /** Default cap on DFA (and 10x that on NFA) states; a larger automaton is reported as an error. */
+    public static final int DEFAULT_MAX_STATES = 100_000;
+
+    /** Longest pattern text quoted in error messages and {@link #toString()}. */
+    private static final int DESCRIPTION_LIMIT = 200;
+
+    /** Flat hot-path table: state * 256 + byte. */
+    private final int[] table;
+    private final boolean[] accepting;
+    /** The same automaton with byte classes, kept for cheap product constructions. */
+    private final DfaTable compact;
+    /** Printed only for error messages and toString, so compiling never pays for it. */
+    private final Supplier<String> description;
+
+    private ByteDfa(DfaTable minimal, Supplier<String> description) {
+        this.table = minimal.expand();
+        this.accepting = minimal.accepting;
+        this.compact = minimal;
+        this.description = description;
+    }
+
+    /**
+     * Compiles {@code regex} with the {@linkplain #DEFAULT_MAX_STATES default state cap}.
+     *
+     * @throws GrammarException if the automaton would exceed the cap; the message names the pattern
+     */
+    public static ByteDfa compile(Regex regex) {
+        return compile(regex, DEFAULT_MAX_STATES);
+    }
+
+    /**
+     * Compiles {@code regex}: byte-level Thompson NFA, subset construction, trimming, Hopcroft
+     * minimisation.
+     *
+     * @param maxStates cap on the states of the intermediate DFA; the NFA may use ten times as many
+     * @throws GrammarException if an automaton would exceed its cap; the message names the pattern
+     */
+    public static ByteDfa compile(Regex regex, int maxStates) {
+        Objects.requireNonNull(regex, "regex");
+        if (maxStates < 1) {
+            throw new IllegalArgumentException("maxStates must be positive: " + maxStates);
+        }
+        Supplier<String> description = memoize(() -> describe(regex.toString()));
+        int nfaCap = (int) Math.min(Integer.MAX_VALUE, 10L * maxStates);
+        ByteNfa nfa = ByteNfa.build(regex, nfaCap, description);
+        DfaTable dfa = SubsetConstruction.determinize(nfa, maxStates, description);
+        return new ByteDfa(DfaMinimizer.minimize(dfa), description);
+    }
+
+    /** The automaton accepting exactly {@code bytes} (which need not be valid UTF-8). */
+    public static ByteDfa literal(byte[] bytes) {
+        int n = bytes.length + 1;
+        int[] table = new int[n * 256];
+        Arrays.fill(table, -1);
+        for (int i = 0; i < bytes.length; i++) {
+            table[i * 256 + (bytes[i] & 0xFF)] = i + 1;
+        }
+        boolean[] accepting = new boolean[n];
+        accepting[n - 1] = true;
+        byte[] copy = bytes.clone();
+        Supplier<String> description = memoize(() -> {
+            StringBuilder hex = new StringBuilder("bytes[");
+            for (byte b : copy) {
+                hex.append(String.format("%02X", b & 0xFF));
+            }
+            return describe(hex.append(']').toString());
+        });
+        // a chain is already minimal and trimmed; running it through keeps one code path
+        return new ByteDfa(DfaMinimizer.minimize(DfaTable.fromFlat(n, 0, table, accepting)), description);
+    }
+
+    /** Package-private escape hatch for tests and other constructions: minimises an arbitrary table. */
+    static ByteDfa fromTable(int stateCount, int start, int[] table, boolean[] accepting, String description) {
+        if (table.length != stateCount * 256 || accepting.length != stateCount) {
+            throw new IllegalArgumentException("table must have stateCount*256 entries");
+        }
+        return new ByteDfa(DfaMinimizer.minimize(DfaTable.fromFlat(stateCount, start, table.clone(),
+                accepting.clone())), () -> description);
+    }
+
+    /** The start state; always 0. */
+    public int start() {
+        return 0;
+    }
+
+    /**
+     * The state after reading byte {@code b} in {@code state}, or -1 if the byte is refused.
+     * {@code b} may be given as 0..255 or as a signed Java byte; only its low 8 bits are used.
+     */
+    public int next(int state, int b) {
+        return table[(state << 8) | (b & 0xFF)];
+    }
+
+    /** Whether the input read so far is a complete match. */
+    public boolean isAccepting(int state) {
+        return accepting[state];
+    }
+
+    /** Number of states. */
+    public int stateCount() {
+        return accepting.length;
+    }
+
+    /** Whether the empty string is accepted. */
+    public boolean acceptsEmpty() {
+        return accepting[0];
+    }
+
+    /** Whether no string at all is accepted (the single-state automaton described in the class comment). */
+    public boolean isEmptyLanguage() {
+        return accepting.length == 1 && !accepting[0] && Arrays.stream(table).allMatch(t -> t < 0);
+    }
+
+    /** Whether the whole of {@code utf8} is accepted. */
+    public boolean matches(byte[] utf8) {
+        int state = 0;
+        for (byte b : utf8) {
+            state = table[(state << 8) | (b & 0xFF)];
+            if (state < 0) {
+                return false;
+            }
+        }
+        return accepting[state];
+    }
+
+    /**
+     * A copy of the transition table, {@code stateCount() * 256} entries indexed
+     * {@code state * 256 + byte}, -1 where there is no transition. Copied so that the automaton stays
+     * immutable; fetch it once per bulk pass.
+     */
+    public int[] transitionTable() {
+        return table.clone();
+    }
+
+    /** Strings accepted by both automata. */
+    public ByteDfa intersect(ByteDfa other) {
+        return product(other, ProductConstruction.Mode.INTERSECTION, " ∩ ");
+    }
+
+    /** Strings accepted by either automaton. */
+    public ByteDfa union(ByteDfa other) {
+        return product(other, ProductConstruction.Mode.UNION, " ∪ ");
+    }
+
+    /**
+     * Strings of {@code universe} that this automaton does not accept. Complementing within a
+     * universe (say, the automaton of {@code [^]*}) rather than within all byte strings keeps the
+     * result inside well-formed UTF-8.
+     */
+    public ByteDfa complementWithin(ByteDfa universe) {
+        return universe.product(this, ProductConstruction.Mode.DIFFERENCE, " ∖ ");
+    }
+
+    private ByteDfa product(ByteDfa other, ProductConstruction.Mode mode, String operator) {
+        // capture the operands' descriptions, not the operands, so their tables can be collected
+        Supplier<String> left = this.description;
+        Supplier<String> right = other.description;
+        Supplier<String> description = memoize(() -> describe("(" + left.get() + ")" + operator + "(" + right.get()
+                + ")"));
+        DfaTable result = ProductConstruction.product(compact, other.compact, mode, DEFAULT_MAX_STATES,
+                description);
+        return new ByteDfa(DfaMinimizer.minimize(result), description);
+    }
+
+    /** Computes once, on first use; the suppliers may be called from several threads, hence volatile. */
+    private static Supplier<String> memoize(Supplier<String> supplier) {
+        return new Supplier<>() {
+            private volatile String value;
+
+            @Override
+            public String get() {
+                String v = value;
+                if (v == null) {
+                    v = supplier.get();
+                    value = v;
+                }
+                return v;
+            }
+        };
+    }
+
+    private static String describe(String text) {
+        return text.length() <= DESCRIPTION_LIMIT ? text : text.substring(0, DESCRIPTION_LIMIT) + "…";
+    }
+
+    /** Same language (both are minimal and canonically numbered, so structural equality suffices). */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ByteDfa other && Arrays.equals(accepting, other.accepting)
+                && Arrays.equals(table, other.table);
+    }
+
+    @Override
+    public int hashCode() {
+        return 31 * Arrays.hashCode(table) + Arrays.hashCode(accepting);
+    }
+
+    @Override
+    public String toString() {
+        return "ByteDfa[" + stateCount() + " states: " + description.get() + "]";
+    }
+}

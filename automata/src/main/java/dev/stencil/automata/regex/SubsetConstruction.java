@@ -1,0 +1,201 @@
+package dev.stencil.automata.regex;
+
+import dev.stencil.automata.GrammarException;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Determinises a {@link ByteNfa} by the subset construction.
+ *
+ * <p>A DFA state is identified by the NFA states with byte edges in its ε-closure plus whether the
+ * closure contains the accepting state; ε-only states are dropped from the key because they do not
+ * influence any future transition, which merges subsets that differ only in bookkeeping. Transitions
+ * are computed per elementary byte interval (bounded by the edges' endpoints) rather than per byte,
+ * and stored per byte class (see {@link DfaTable}).
+ */
+final class SubsetConstruction {
+    private final ByteNfa nfa;
+    private final int maxStates;
+    private final Supplier<String> description;
+    private final int[] stamp;
+    private int generation;
+    private int[] stack;
+
+    private final Map<Key, Integer> ids = new HashMap<>();
+    private final List<int[]> subsets = new ArrayList<>();
+    private final int[] byteClass;
+    private final int classCount;
+    private boolean[] accepting = new boolean[64];
+    private int[] table;
+
+    private SubsetConstruction(ByteNfa nfa, int maxStates, Supplier<String> description) {
+        this.nfa = nfa;
+        this.maxStates = maxStates;
+        this.description = description;
+        this.stamp = new int[nfa.stateCount];
+        this.stack = new int[Math.max(16, nfa.stateCount)];
+        // global byte classes: runs between all edge endpoints; every state's intervals are unions of them
+        boolean[] cut = new boolean[256];
+        for (int e = 0; e < nfa.rangeLo.length; e++) {
+            cut[nfa.rangeLo[e]] = true;
+            if (nfa.rangeHi[e] < 255) {
+                cut[nfa.rangeHi[e] + 1] = true;
+            }
+        }
+        this.byteClass = DfaTable.classesFromCuts(cut);
+        this.classCount = byteClass[255] + 1;
+        this.table = new int[64 * classCount];
+    }
+
+    /**
+     * @throws GrammarException if more than {@code maxStates} DFA states would be created
+     */
+    static DfaTable determinize(ByteNfa nfa, int maxStates, Supplier<String> description) {
+        return new SubsetConstruction(nfa, maxStates, description).run();
+    }
+
+    private DfaTable run() {
+        int start = intern(closure(new int[] {nfa.start}, 1));
+        int[] seeds = new int[16];
+        int[] bounds = new int[16];
+        // subsets grows while we walk it: each new state is processed exactly once, in creation order
+        for (int state = 0; state < subsets.size(); state++) {
+            int[] subset = subsets.get(state);
+            int edgeCount = 0;
+            for (int q : subset) {
+                edgeCount += nfa.rangeOffsets[q + 1] - nfa.rangeOffsets[q];
+            }
+            if (bounds.length < 2 * edgeCount + 2) {
+                bounds = new int[2 * edgeCount + 2];
+            }
+            if (seeds.length < edgeCount) {
+                seeds = new int[edgeCount];
+            }
+            int nb = 0;
+            for (int q : subset) {
+                for (int e = nfa.rangeOffsets[q]; e < nfa.rangeOffsets[q + 1]; e++) {
+                    bounds[nb++] = nfa.rangeLo[e];
+                    bounds[nb++] = nfa.rangeHi[e] + 1;
+                }
+            }
+            Arrays.sort(bounds, 0, nb);
+            int rowBase = state * classCount;
+            for (int i = 0; i < nb; i++) {
+                int lo = bounds[i];
+                if (i + 1 < nb && bounds[i + 1] == lo) {
+                    continue; // duplicate boundary
+                }
+                int hi = i + 1 < nb ? bounds[i + 1] - 1 : 255;
+                if (lo > 255) {
+                    break;
+                }
+                // every edge either covers all of [lo, hi] or none of it
+                int ns = 0;
+                for (int q : subset) {
+                    for (int e = nfa.rangeOffsets[q]; e < nfa.rangeOffsets[q + 1]; e++) {
+                        if (nfa.rangeLo[e] <= lo && lo <= nfa.rangeHi[e]) {
+                            seeds[ns++] = nfa.rangeTargets[e];
+                        }
+                    }
+                }
+                if (ns == 0) {
+                    continue; // stays -1
+                }
+                Key key = closure(seeds, ns);
+                if (key.states.length == 0 && !key.accepting) {
+                    continue; // a subset that can neither move nor accept is the dead state: leave -1
+                }
+                int target = intern(key);
+                Arrays.fill(table, rowBase + byteClass[lo], rowBase + byteClass[hi] + 1, target);
+            }
+        }
+        int n = subsets.size();
+        return new DfaTable(n, start, classCount, byteClass, Arrays.copyOf(table, n * classCount),
+                Arrays.copyOf(accepting, n));
+    }
+
+    /** ε-closure of the seeds, as a sorted key of its byte-edge states plus the accepting flag. */
+    private Key closure(int[] seeds, int count) {
+        generation++;
+        int sp = 0;
+        for (int i = 0; i < count; i++) {
+            if (stamp[seeds[i]] != generation) {
+                stamp[seeds[i]] = generation;
+                stack[sp++] = seeds[i];
+            }
+        }
+        int[] kept = new int[8];
+        int nk = 0;
+        boolean accepts = false;
+        while (sp > 0) {
+            int q = stack[--sp];
+            if (q == nfa.accept) {
+                accepts = true;
+            }
+            if (nfa.rangeOffsets[q + 1] > nfa.rangeOffsets[q]) {
+                if (nk == kept.length) {
+                    kept = Arrays.copyOf(kept, nk * 2);
+                }
+                kept[nk++] = q;
+            }
+            for (int e = nfa.epsOffsets[q]; e < nfa.epsOffsets[q + 1]; e++) {
+                int t = nfa.epsTargets[e];
+                if (stamp[t] != generation) {
+                    stamp[t] = generation;
+                    stack[sp++] = t;
+                }
+            }
+        }
+        int[] states = Arrays.copyOf(kept, nk);
+        Arrays.sort(states);
+        return new Key(states, accepts);
+    }
+
+    private int intern(Key key) {
+        Integer id = ids.get(key);
+        if (id != null) {
+            return id;
+        }
+        int n = subsets.size();
+        if (n >= maxStates) {
+            throw new GrammarException("Regex " + description.get() + " is too large to compile: its byte DFA would exceed "
+                    + maxStates + " states (reduce repetition counts or large Unicode classes inside repetitions)");
+        }
+        if (n == accepting.length) {
+            accepting = Arrays.copyOf(accepting, n * 2);
+            table = Arrays.copyOf(table, n * 2 * classCount);
+        }
+        Arrays.fill(table, n * classCount, (n + 1) * classCount, -1);
+        accepting[n] = key.accepting;
+        subsets.add(key.states);
+        ids.put(key, n);
+        return n;
+    }
+
+    private static final class Key {
+        final int[] states;
+        final boolean accepting;
+        final int hash;
+
+        Key(int[] states, boolean accepting) {
+            this.states = states;
+            this.accepting = accepting;
+            this.hash = Arrays.hashCode(states) * 31 + (accepting ? 1 : 0);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Key k && k.accepting == accepting && Arrays.equals(k.states, states);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}
