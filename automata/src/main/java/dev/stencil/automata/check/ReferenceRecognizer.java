@@ -1,0 +1,339 @@
+package dev.stencil.automata.check;
+
+import dev.stencil.automata.parser.BnfGrammar;
+import dev.stencil.automata.regex.ByteDfa;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * A deliberately plain prefix recognizer, used only as an oracle for the mask engine: textbook
+ * Earley sets indexed by lexeme position (no interning, no memo, no token trie, no mask cache),
+ * and a lexer that keeps an explicit list of (lexeme, DFA state) pairs per byte.
+ *
+ * <p>It implements the same language as {@code MaskEngine}: maximal munch over the lexemes the
+ * parser expects (or all lexemes, for ANTLR-style lexing), ties to the lowest priority number,
+ * ignorable lexemes between any two lexemes (non-repeatable ones at most once in a row). Shares
+ * only the BNF lowering and the lexeme DFAs with the engine, which have their own tests.
+ *
+ * <p>Usage: {@link #start()} gives a {@link Cursor}; {@link Cursor#tryBytes} checks whether bytes
+ * extend the prefix, then undoes itself, so one cursor can test a whole vocabulary.
+ */
+public final class ReferenceRecognizer {
+    private final BnfGrammar g;
+    private final boolean lexAll;
+    private final int[][] rhs;
+    private final int[] lhs;
+    private final int[][] prodsOf;
+    private final boolean[] nullable;
+    private final ByteDfa[] dfas;
+    private final int startProd;
+    /** Per lexeme DFA: states with no outgoing transition (the lexeme cannot be extended). */
+    private final boolean[][] finished;
+
+    public ReferenceRecognizer(BnfGrammar g, boolean lexAllLexemes) {
+        this.g = g;
+        this.lexAll = lexAllLexemes;
+        int p = g.productionCount();
+        rhs = new int[p][];
+        lhs = new int[p];
+        for (int i = 0; i < p; i++) {
+            rhs[i] = g.productionRhs(i);
+            lhs[i] = g.productionLhs(i);
+        }
+        prodsOf = new int[g.nonterminalCount()][];
+        nullable = new boolean[g.nonterminalCount()];
+        for (int nt = 0; nt < prodsOf.length; nt++) {
+            prodsOf[nt] = g.productionsOf(nt);
+            nullable[nt] = g.isNullable(nt);
+        }
+        dfas = new ByteDfa[g.lexemeCount()];
+        for (int t = 0; t < dfas.length; t++) {
+            dfas[t] = g.dfa(t);
+        }
+        startProd = g.startProduction();
+        finished = new boolean[dfas.length][];
+        for (int t = 0; t < dfas.length; t++) {
+            finished[t] = new boolean[dfas[t].stateCount()];
+            for (int st = 0; st < dfas[t].stateCount(); st++) {
+                boolean any = false;
+                for (int b = 0; b < 256 && !any; b++) {
+                    any = dfas[t].next(st, b) >= 0;
+                }
+                finished[t][st] = !any;
+            }
+        }
+    }
+
+    public Cursor start() {
+        Cursor c = new Cursor();
+        EarleySet first = new EarleySet();
+        first.add(item(startProd, 0, 0));
+        c.sets.add(first);
+        closure(c.sets, 0);
+        return c;
+    }
+
+    private static long item(int prod, int dot, int origin) {
+        return ((long) prod << 40) | ((long) dot << 32) | origin;
+    }
+
+    private static int prodOf(long item) {
+        return (int) (item >>> 40);
+    }
+
+    private static int dotOf(long item) {
+        return (int) ((item >>> 32) & 0xff);
+    }
+
+    private static int originOf(long item) {
+        return (int) item;
+    }
+
+    /** One Earley set: items in insertion order plus a hash set for duplicates. */
+    private static final class EarleySet {
+        long[] items = new long[8];
+        int size;
+        java.util.HashSet<Long> seen = new java.util.HashSet<>();
+
+        boolean add(long it) {
+            if (!seen.add(it)) {
+                return false;
+            }
+            if (size == items.length) {
+                items = Arrays.copyOf(items, size * 2);
+            }
+            items[size++] = it;
+            return true;
+        }
+    }
+
+    private int symbolAfterDot(long it) {
+        int[] r = rhs[prodOf(it)];
+        int d = dotOf(it);
+        return d < r.length ? r[d] : Integer.MIN_VALUE;
+    }
+
+    private void closure(List<EarleySet> sets, int k) {
+        EarleySet s = sets.get(k);
+        for (int i = 0; i < s.size; i++) {
+            long it = s.items[i];
+            int sym = symbolAfterDot(it);
+            if (sym == Integer.MIN_VALUE) {
+                int origin = originOf(it);
+                if (origin == k) {
+                    continue; // nullable completion: handled when predicting (Aycock–Horspool)
+                }
+                EarleySet o = sets.get(origin);
+                int a = lhs[prodOf(it)];
+                for (int j = 0; j < o.size; j++) {
+                    long w = o.items[j];
+                    if (symbolAfterDot(w) == a) {
+                        s.add(item(prodOf(w), dotOf(w) + 1, originOf(w)));
+                    }
+                }
+            } else if (sym >= 0) {
+                for (int p : prodsOf[sym]) {
+                    s.add(item(p, 0, k));
+                }
+                if (nullable[sym]) {
+                    s.add(item(prodOf(it), dotOf(it) + 1, originOf(it)));
+                }
+            }
+        }
+    }
+
+    private boolean accepting(EarleySet s) {
+        for (int i = 0; i < s.size; i++) {
+            long it = s.items[i];
+            if (prodOf(it) == startProd && dotOf(it) == 1 && originOf(it) == 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean expects(EarleySet s, int lexeme) {
+        int sym = -(lexeme + 1);
+        for (int i = 0; i < s.size; i++) {
+            if (symbolAfterDot(s.items[i]) == sym) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** A prefix: Earley sets, the lexeme in progress, and the ignorable flag. */
+    public final class Cursor {
+        final List<EarleySet> sets = new ArrayList<>();
+        /** (lexeme, dfa state) pairs of the lexeme in progress; null = no byte of it yet. */
+        int[] pairs;
+        boolean afterIgnorable;
+        boolean dead;
+
+        /** Whether {@code bytes} extend the current prefix; leaves the cursor unchanged. */
+        public boolean tryBytes(byte[] bytes) {
+            int setCount = sets.size();
+            int[] savedPairs = pairs;
+            boolean savedIgn = afterIgnorable;
+            boolean ok = true;
+            for (byte b : bytes) {
+                if (!step(b & 0xff)) {
+                    ok = false;
+                    break;
+                }
+            }
+            while (sets.size() > setCount) {
+                sets.remove(sets.size() - 1);
+            }
+            pairs = savedPairs;
+            afterIgnorable = savedIgn;
+            return ok;
+        }
+
+        /** Appends {@code bytes} for good; returns false (and leaves a dead cursor) if they do not fit. */
+        public boolean feed(byte[] bytes) {
+            for (byte b : bytes) {
+                if (dead || !step(b & 0xff)) {
+                    dead = true;
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether the prefix is a complete sentence. */
+        public boolean canEnd() {
+            if (dead) {
+                return false;
+            }
+            if (pairs == null) {
+                return accepting(sets.get(sets.size() - 1));
+            }
+            int setCount = sets.size();
+            boolean savedIgn = afterIgnorable;
+            int[] savedPairs = pairs;
+            boolean ok = emit() && accepting(sets.get(sets.size() - 1));
+            while (sets.size() > setCount) {
+                sets.remove(sets.size() - 1);
+            }
+            afterIgnorable = savedIgn;
+            pairs = savedPairs;
+            return ok;
+        }
+
+        private boolean step(int b) {
+            if (pairs != null) {
+                int[] next = advance(pairs, b);
+                if (next.length > 0) {
+                    pairs = next;
+                    return endIfFinished();
+                }
+                if (!emit()) {
+                    return false;
+                }
+            }
+            int[] fresh = advance(startPairs(), b);
+            if (fresh.length == 0) {
+                return false;
+            }
+            pairs = fresh;
+            return endIfFinished();
+        }
+
+        /**
+         * When no byte can extend any lexeme in progress, the lexeme is over: end it now, so that
+         * a prefix whose finished lexeme the parser cannot take is not viable.
+         */
+        private boolean endIfFinished() {
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (!finished[pairs[i]][pairs[i + 1]]) {
+                    return true;
+                }
+            }
+            return emit();
+        }
+
+        /** Ends the lexeme in progress: feeds the winning lexemes to the parser. */
+        private boolean emit() {
+            int best = Integer.MAX_VALUE;
+            for (int i = 0; i < pairs.length; i += 2) {
+                if (dfas[pairs[i]].isAccepting(pairs[i + 1])) {
+                    best = Math.min(best, g.priority(pairs[i]));
+                }
+            }
+            if (best == Integer.MAX_VALUE) {
+                return false;
+            }
+            EarleySet cur = sets.get(sets.size() - 1);
+            EarleySet next = new EarleySet();
+            boolean ignorable = false;
+            boolean repeatable = true;
+            for (int i = 0; i < pairs.length; i += 2) {
+                int t = pairs[i];
+                if (!dfas[t].isAccepting(pairs[i + 1]) || g.priority(t) != best) {
+                    continue;
+                }
+                if (g.isIgnorable(t)) {
+                    ignorable = true;
+                    repeatable &= g.isIgnorableRepeatable(t);
+                    continue;
+                }
+                int sym = -(t + 1);
+                for (int j = 0; j < cur.size; j++) {
+                    long it = cur.items[j];
+                    if (symbolAfterDot(it) == sym) {
+                        next.add(item(prodOf(it), dotOf(it) + 1, originOf(it)));
+                    }
+                }
+            }
+            pairs = null;
+            if (next.size > 0) {
+                sets.add(next);
+                closure(sets, sets.size() - 1);
+                afterIgnorable = false;
+                return true;
+            }
+            if (!ignorable) {
+                return false;
+            }
+            if (!repeatable) {
+                afterIgnorable = true;
+            }
+            return true;
+        }
+
+        /** The lexemes that may start at the current boundary, each at its DFA's start. */
+        private int[] startPairs() {
+            EarleySet cur = sets.get(sets.size() - 1);
+            int[] out = new int[2 * dfas.length];
+            int n = 0;
+            for (int t = 0; t < dfas.length; t++) {
+                boolean inPlay;
+                if (g.isIgnorable(t)) {
+                    inPlay = !afterIgnorable || g.isIgnorableRepeatable(t);
+                } else {
+                    inPlay = lexAll || expects(cur, t);
+                }
+                if (inPlay) {
+                    out[n++] = t;
+                    out[n++] = dfas[t].start();
+                }
+            }
+            return Arrays.copyOf(out, n);
+        }
+
+        private int[] advance(int[] from, int b) {
+            int[] out = new int[from.length];
+            int n = 0;
+            for (int i = 0; i < from.length; i += 2) {
+                int s = dfas[from[i]].next(from[i + 1], b);
+                if (s >= 0) {
+                    out[n++] = from[i];
+                    out[n++] = s;
+                }
+            }
+            return n == out.length ? out : Arrays.copyOf(out, n);
+        }
+    }
+}

@@ -1,0 +1,566 @@
+package dev.stencil.automata.mask;
+
+import dev.stencil.automata.lexer.LexerAutomaton;
+import dev.stencil.automata.parser.EarleyParser;
+import dev.stencil.automata.parser.ParseNode;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Computes allowed-token masks for a (parser node, lexer state) position, and steps positions
+ * byte by byte. One per compiled grammar; thread-safe; all caches fill lazily and monotonically.
+ *
+ * <p>A position is a {@link ParseNode} (the parse up to the last finished lexeme) plus the lexer
+ * state inside the current lexeme, or {@link #AT_START} before any byte of it. The mask for a
+ * position is {@code classes(lexState).accept} plus the boundary-crossing tokens the node allows;
+ * the latter are found by walking the lexer state's small suffix tries with the real parser
+ * (usually a few hundred trie nodes) and are then cached on the node.
+ */
+public final class MaskEngine {
+    /** Lexer "state" of a position at a lexeme boundary: nothing of the next lexeme read yet. */
+    public static final int AT_START = -2;
+
+    private final VocabularyIndex vocab;
+    private final LexerAutomaton lexer;
+    private final EarleyParser parser;
+    private volatile TokenClasses[] classes = new TokenClasses[64];
+    private long classesHeap;
+
+    public MaskEngine(VocabularyIndex vocab, LexerAutomaton lexer, EarleyParser parser) {
+        this.vocab = vocab;
+        this.lexer = lexer;
+        this.parser = parser;
+    }
+
+    public VocabularyIndex vocabulary() {
+        return vocab;
+    }
+
+    public EarleyParser parser() {
+        return parser;
+    }
+
+    public LexerAutomaton lexer() {
+        return lexer;
+    }
+
+    // ------------------------------------------------------------------ masks
+
+    /**
+     * Writes the allowed-token mask for position ({@code node}, {@code lexState}) into {@code mask}
+     * (bit {@code id & 63} of word {@code id >>> 6}); every bit past the vocabulary is cleared.
+     */
+    public void fillMask(ParseNode node, int lexState, long[] mask) {
+        MaskEntry e = entry(node, lexState);
+        long[] accept = e.accept;
+        int words = Math.min(accept.length, mask.length);
+        System.arraycopy(accept, 0, mask, 0, words);
+        if (mask.length > words) {
+            Arrays.fill(mask, words, mask.length, 0L);
+        }
+        MaskEntry root = e.root;
+        if (root != null) {
+            long[] filter = e.rootFilter;
+            long[] next = root.accept;
+            for (int w = 0; w < words; w++) {
+                mask[w] |= next[w] & filter[w];
+            }
+            for (int id : root.extra) {
+                mask[id >>> 6] |= (1L << id) & filter[id >>> 6];
+            }
+        }
+        for (int id : e.extra) {
+            mask[id >>> 6] |= 1L << id;
+        }
+        int eos = vocab.eosTokenId;
+        if (e.eos && eos >= 0 && (eos >>> 6) < mask.length) {
+            mask[eos >>> 6] |= 1L << eos;
+        }
+    }
+
+    /** Whether the input may end at this position. */
+    public boolean canEnd(ParseNode node, int lexState) {
+        if (lexState == AT_START) {
+            return node.isAccepting();
+        }
+        int e = lexer.emits()[lexState];
+        if (e < 0) {
+            return false;
+        }
+        ParseNode after = parser.scan(node, e);
+        return after != null && after.isAccepting();
+    }
+
+    private MaskEntry entry(ParseNode node, int lexState) {
+        Object cached = node.cachedMask(lexState);
+        if (cached != null) {
+            return (MaskEntry) cached;
+        }
+        return (MaskEntry) node.cacheMask(lexState, computeEntry(node, lexState));
+    }
+
+    private MaskEntry computeEntry(ParseNode node, int lexState) {
+        int state = lexState == AT_START ? node.lexStart() : lexState;
+        boolean eos = canEnd(node, lexState);
+        if (state < 0) {
+            return new MaskEntry(new long[vocab.maskWords()], new int[0], eos, null, null);
+        }
+        TokenClasses tc = classes(state);
+        IntList extra = new IntList();
+        Walk walk = null;
+        for (int g = 0; g < tc.emitIds.length; g++) {
+            ParseNode next = parser.scan(node, tc.emitIds[g]);
+            if (next == null) {
+                continue;
+            }
+            for (int id : tc.atBoundary[g]) {
+                extra.add(id);
+            }
+            if (next.lexStart() < 0) {
+                continue;
+            }
+            if (tc.suffixes[g] != null) {
+                ByteTrie t = tc.suffixes[g];
+                walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1));
+            } else {
+                ByteTrie t = vocab.trie;
+                walk = walk != null ? walk : new Walk(t.maxDepth + 1);
+                for (int c : tc.segments[g]) {
+                    walkWithParser(t, c, t.skip[c], t.depth[c] - 1, next, extra, walk);
+                }
+            }
+        }
+        MaskEntry root = null;
+        if (tc.rootEmit >= 0) {
+            ParseNode next = parser.scan(node, tc.rootEmit);
+            if (next != null) {
+                root = entry(next, AT_START);
+            }
+        }
+        return new MaskEntry(tc.accept, extra.toArray(), eos, root, root == null ? null : tc.rootFilter);
+    }
+
+    /** Scratch stacks of one walk: the parser node and lexer state at each depth. */
+    private static final class Walk {
+        final ParseNode[] nodes;
+        final int[] states;
+
+        Walk(int depth) {
+            nodes = new ParseNode[depth];
+            states = new int[depth];
+        }
+    }
+
+    /**
+     * Walks trie nodes {@code [from, to)} (a run of whole subtrees whose strings start right after
+     * a boundary at depth {@code baseDepth}) from the start of a new lexeme at {@code start},
+     * crossing further lexeme boundaries through the parser; adds the ids of every string that
+     * stays viable.
+     */
+    private void walkWithParser(ByteTrie trie, int from, int to, int baseDepth, ParseNode start, IntList out, Walk w) {
+        ParseNode[] nodes = w.nodes;
+        int[] states = w.states;
+        nodes[0] = start;
+        states[0] = AT_START;
+        int[] trans = lexer.transitions();
+        int[] emit = lexer.emits();
+        boolean[] complete = lexer.completes();
+        byte[] label = trie.label;
+        int[] depth = trie.depth;
+        int i = from;
+        while (i < to) {
+            int d = depth[i] - baseDepth;
+            ParseNode pn = nodes[d - 1];
+            int ps = states[d - 1];
+            int b = label[i] & 0xff;
+            int src = ps == AT_START ? pn.lexStart() : ps;
+            int t = src < 0 ? -1 : trans[src * 256 + b];
+            if (t < 0) {
+                // maximal munch: the lexeme in progress ends before this byte, if it can
+                int e = ps == AT_START ? -1 : emit[ps];
+                ParseNode after = e < 0 ? null : parser.scan(pn, e);
+                if (after == null || after.lexStart() < 0) {
+                    i = trie.skip[i];
+                    continue;
+                }
+                trans = lexer.transitions(); // the scan may have added lexer states
+                emit = lexer.emits();
+                complete = lexer.completes();
+                t = trans[after.lexStart() * 256 + b];
+                if (t < 0) {
+                    i = trie.skip[i];
+                    continue;
+                }
+                pn = after;
+            }
+            if (complete[t]) {
+                // nothing can extend this lexeme: it ends here
+                ParseNode after = parser.scan(pn, emit[t]);
+                if (after == null) {
+                    i = trie.skip[i];
+                    continue;
+                }
+                trans = lexer.transitions();
+                emit = lexer.emits();
+                complete = lexer.completes();
+                pn = after;
+                t = AT_START;
+            }
+            nodes[d] = pn;
+            states[d] = t;
+            for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                out.add(trie.ids[k]);
+            }
+            i++;
+        }
+    }
+
+    // ------------------------------------------------------------------ per-lexer-state classes
+
+    TokenClasses classes(int state) {
+        TokenClasses[] arr = classes;
+        if (state < arr.length && arr[state] != null) {
+            return arr[state];
+        }
+        TokenClasses tc = classify(state);
+        synchronized (this) {
+            arr = classes;
+            if (state >= arr.length) {
+                arr = Arrays.copyOf(arr, Math.max(arr.length * 2, state + 1));
+            }
+            if (arr[state] == null) {
+                arr[state] = tc;
+                classesHeap += tc.ownHeapBytes();
+            }
+            classes = arr;
+            return arr[state];
+        }
+    }
+
+    /** Number of lexer states classified so far. */
+    public synchronized int classifiedStates() {
+        int n = 0;
+        for (TokenClasses tc : classes) {
+            if (tc != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** One line per classified lexer state: allowed, boundary groups and their trie sizes (diagnostics). */
+    public synchronized String describeClasses() {
+        StringBuilder sb = new StringBuilder();
+        for (int s = 0; s < classes.length; s++) {
+            TokenClasses tc = classes[s];
+            if (tc == null) {
+                continue;
+            }
+            sb.append("lex ").append(s).append(": accept ").append(tc.acceptCount).append(", boundary ").append(tc.dependentCount);
+            if (tc.rootEmit >= 0) {
+                sb.append(", ends before ").append(Arrays.toString(lexer.emitSet(tc.rootEmit)));
+            }
+            for (int g = 0; g < tc.emitIds.length; g++) {
+                sb.append(" [emit ").append(Arrays.toString(lexer.emitSet(tc.emitIds[g])))
+                        .append(tc.suffixes[g] != null ? " trie " + tc.suffixes[g].nodeCount() : " segments " + tc.segments[g].length)
+                        .append(" at ").append(tc.atBoundary[g].length).append(']');
+            }
+            sb.append('\n');
+        }
+        return sb.toString();
+    }
+
+    /** Approximate heap held by the per-lexer-state tables. */
+    public synchronized long classesHeapBytes() {
+        long b = classesHeap;
+        for (ByteTrie t : sharedTries.values()) {
+            b += t.heapBytes();
+        }
+        return b;
+    }
+
+    /** Suffix tries by content: many lexer states share the same boundary suffixes (e.g. after a whitespace run). */
+    private final Map<IntArrayKey, ByteTrie> sharedTries = new HashMap<>();
+
+    private synchronized ByteTrie sharedTrie(int[] pairs) {
+        IntArrayKey key = new IntArrayKey(pairs);
+        ByteTrie t = sharedTries.get(key);
+        if (t == null) {
+            int m = pairs.length / 2;
+            byte[][] strings = new byte[m][];
+            int[] ids = new int[m];
+            for (int k = 0; k < m; k++) {
+                int id = pairs[2 * k];
+                byte[] full = vocab.tokenBytes[id];
+                strings[k] = Arrays.copyOfRange(full, pairs[2 * k + 1], full.length);
+                ids[k] = id;
+            }
+            t = ByteTrie.build(strings, ids);
+            sharedTries.put(key, t);
+        }
+        return t;
+    }
+
+    private record IntArrayKey(int[] a) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IntArrayKey k && Arrays.equals(k.a, a);
+        }
+
+        @Override
+        public int hashCode() {
+            return Arrays.hashCode(a);
+        }
+    }
+
+    /**
+     * Groups up to this many tokens get a private trie of their suffixes, which merges equal
+     * suffixes (many tokens end in {@code ",}); larger groups, such as every word after a
+     * whitespace run, are walked in place in the vocabulary trie instead of being copied.
+     */
+    static final int SUFFIX_TRIE_MAX_TOKENS = 4096;
+
+    /** (token id, suffix offset) pairs of the tokens under the given segment nodes. */
+    private int[] suffixPairs(int[] segs) {
+        ByteTrie trie = vocab.trie;
+        IntList pairs = new IntList();
+        for (int c : segs) {
+            for (int k = trie.idStart[c]; k < trie.idStart[trie.skip[c]]; k++) {
+                pairs.add(trie.ids[k]);
+                pairs.add(trie.depth[c] - 1);
+            }
+        }
+        return pairs.toArray();
+    }
+
+    /** One depth-first pass over the vocabulary trie from lexer state {@code start}. */
+    private TokenClasses classify(int start) {
+        ByteTrie trie = vocab.trie;
+        int[] trans = lexer.transitions();
+        int[] emit = lexer.emits();
+        boolean[] complete = lexer.completes();
+        long[] accept = new long[vocab.maskWords()];
+        int acceptCount = 0;
+        byte[] label = trie.label;
+        int[] depth = trie.depth;
+        int[] stack = new int[trie.maxDepth + 1];
+        stack[0] = start;
+        // boundary groups: emit id -> (token id, suffix offset) pairs, and tokens ending at the boundary
+        List<Integer> groupEmit = new ArrayList<>();
+        List<IntList> groupSegments = new ArrayList<>();
+        List<IntList> groupAt = new ArrayList<>();
+        List<int[]> groupSize = new ArrayList<>();
+        int rootEmit = emit[start];
+        long[] rootFilter = rootEmit >= 0 ? new long[vocab.maskWords()] : null;
+        int dependent = 0;
+        int n = label.length;
+        int i = 1;
+        while (i < n) {
+            int d = depth[i];
+            int p = stack[d - 1];
+            int t = trans[p * 256 + (label[i] & 0xff)];
+            if (t >= 0 && !complete[t]) {
+                stack[d] = t;
+                for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                    int id = trie.ids[k];
+                    accept[id >>> 6] |= 1L << id;
+                    acceptCount++;
+                }
+                i++;
+                continue;
+            }
+            // t >= 0: the lexeme is complete after this byte; t < 0: it ends before this byte, if it can
+            int e = t >= 0 ? emit[t] : emit[p];
+            if (e >= 0 && t < 0 && d == 1) {
+                // the start state itself may end: the whole subtree is judged by the next lexeme
+                for (int k = trie.idStart[i]; k < trie.idStart[trie.skip[i]]; k++) {
+                    int id = trie.ids[k];
+                    rootFilter[id >>> 6] |= 1L << id;
+                    dependent++;
+                }
+            } else if (e >= 0) {
+                int g = groupEmit.indexOf(e);
+                if (g < 0) {
+                    g = groupEmit.size();
+                    groupEmit.add(e);
+                    groupSegments.add(new IntList());
+                    groupAt.add(new IntList());
+                    groupSize.add(new int[1]);
+                }
+                IntList segments = groupSegments.get(g);
+                if (t >= 0) {
+                    // complete after this byte: tokens ending here, then each child subtree
+                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                        groupAt.get(g).add(trie.ids[k]);
+                        dependent++;
+                    }
+                    for (int c = i + 1; c < trie.skip[i]; c = trie.skip[c]) {
+                        segments.add(c);
+                    }
+                } else {
+                    segments.add(i); // this byte starts the next lexeme
+                }
+                int count = trie.idStart[trie.skip[i]] - trie.idStart[i] - (t >= 0 ? trie.idStart[i + 1] - trie.idStart[i] : 0);
+                groupSize.get(g)[0] += count;
+                dependent += count;
+            }
+            i = trie.skip[i];
+        }
+        int groups = groupEmit.size();
+        int[] emitIds = new int[groups];
+        ByteTrie[] suffixes = new ByteTrie[groups];
+        int[][] segments = new int[groups][];
+        int[][] atBoundary = new int[groups][];
+        for (int g = 0; g < groups; g++) {
+            emitIds[g] = groupEmit.get(g);
+            atBoundary[g] = groupAt.get(g).toArray();
+            int[] segs = groupSegments.get(g).toArray();
+            if (groupSize.get(g)[0] <= SUFFIX_TRIE_MAX_TOKENS) {
+                suffixes[g] = sharedTrie(suffixPairs(segs));
+            } else {
+                segments[g] = segs;
+            }
+        }
+        return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter, dependent);
+    }
+
+    // ------------------------------------------------------------------ stepping
+
+    /**
+     * Advances {@code pos} over byte {@code b}; returns false (leaving {@code pos} unchanged) if
+     * the byte cannot come next. A lexeme that nothing can extend is ended at once, so a position
+     * is either inside a lexeme that may continue or {@link #AT_START} of the next one.
+     */
+    public boolean step(Position pos, int b) {
+        ParseNode node = pos.node;
+        int ls = pos.lexState;
+        int from = ls == AT_START ? node.lexStart() : ls;
+        if (from < 0) {
+            return false;
+        }
+        int t = lexer.transitions()[from * 256 + b];
+        if (t < 0) {
+            if (ls == AT_START) {
+                return false;
+            }
+            int e = lexer.emits()[ls];
+            if (e < 0) {
+                return false;
+            }
+            node = parser.scan(node, e);
+            if (node == null || node.lexStart() < 0) {
+                return false;
+            }
+            t = lexer.transitions()[node.lexStart() * 256 + b];
+            if (t < 0) {
+                return false;
+            }
+        }
+        if (lexer.completes()[t]) {
+            node = parser.scan(node, lexer.emits()[t]);
+            if (node == null) {
+                return false;
+            }
+            t = AT_START;
+        }
+        pos.node = node;
+        pos.lexState = t;
+        return true;
+    }
+
+    /** A mutable position for {@link #step}. */
+    public static final class Position {
+        public ParseNode node;
+        public int lexState;
+
+        public Position(ParseNode node, int lexState) {
+            this.node = node;
+            this.lexState = lexState;
+        }
+    }
+
+    // ------------------------------------------------------------------ eager precomputation
+
+    /**
+     * Classifies the lexer states reachable from the start, exploring parser states breadth-first
+     * but only one node per distinct item-core set (nesting depth does not create new lexer
+     * states). Stops after {@code maxStates} lexer states; everything else is computed on first
+     * use. Returns the number of lexer states classified.
+     */
+    public int precompute(int maxStates) {
+        Set<String> seenShapes = new HashSet<>();
+        Set<Integer> seenLex = new HashSet<>();
+        ArrayDeque<ParseNode> work = new ArrayDeque<>();
+        work.add(parser.root());
+        int classified = 0;
+        while (!work.isEmpty() && classified < maxStates) {
+            ParseNode node = work.poll();
+            if (!seenShapes.add(node.shapeKey())) {
+                continue;
+            }
+            int start = node.lexStart();
+            if (start < 0) {
+                continue;
+            }
+            // all lexer states reachable inside this node's lexemes
+            ArrayDeque<Integer> lexWork = new ArrayDeque<>();
+            Set<Integer> local = new HashSet<>();
+            lexWork.add(start);
+            local.add(start);
+            while (!lexWork.isEmpty()) {
+                int s = lexWork.poll();
+                boolean done = lexer.completes()[s]; // never a position: ended eagerly
+                if (seenLex.add(s) && !done && classified < maxStates) {
+                    classes(s);
+                    classified++;
+                }
+                int[] trans = lexer.transitions();
+                for (int b = 0; b < 256; b++) {
+                    int t = trans[s * 256 + b];
+                    if (t >= 0 && local.add(t)) {
+                        lexWork.add(t);
+                    }
+                }
+                int e = lexer.emits()[s];
+                if (e >= 0) {
+                    ParseNode after = parser.scan(node, e);
+                    if (after != null) {
+                        work.add(after);
+                    }
+                }
+            }
+        }
+        return classified;
+    }
+
+    /** A growable int array (no boxing on the mask paths). */
+    static final class IntList {
+        int[] a = new int[16];
+        int n;
+
+        void add(int v) {
+            if (n == a.length) {
+                a = Arrays.copyOf(a, n * 2);
+            }
+            a[n++] = v;
+        }
+
+        int get(int i) {
+            return a[i];
+        }
+
+        int size() {
+            return n;
+        }
+
+        int[] toArray() {
+            return Arrays.copyOf(a, n);
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package dev.stencil.automata.mask;
+
+/**
+ * What the vocabulary does from one lexer state, computed once per state and shared by every
+ * parser node that reaches it (our form of "context-independent tokens"):
+ *
+ * <ul>
+ *   <li>{@link #accept}: tokens whose bytes all stay inside the lexeme(s) in play. They are
+ *       allowed whatever the parser stack holds, because the lexemes in play are exactly those the
+ *       parser allows here.</li>
+ *   <li>Tokens that die inside the lexeme are rejected, also whatever the stack holds; they
+ *       appear nowhere.</li>
+ *   <li>Tokens that cross a lexeme boundary, whose verdict depends on the parser. They are
+ *       grouped by the lexeme set that ends at the boundary ({@link #emitIds}); within a group
+ *       only the bytes <em>after</em> the boundary matter, so each group keeps a trie of those
+ *       suffixes ({@link #suffixes}; tokens with equal suffixes share a node and a verdict) and
+ *       the tokens that end exactly where a lexeme completes ({@link #atBoundary}).</li>
+ *   <li>When the state itself may end its lexeme, every token whose first byte cannot continue
+ *       it crosses a boundary right away: those are the tokens in {@link #rootFilter}, and their
+ *       verdict is simply the mask at the start of the next lexeme ({@link #rootEmit}).</li>
+ * </ul>
+ */
+final class TokenClasses {
+    final long[] accept;
+    final int acceptCount;
+    final int[] emitIds;
+    /** Per group: a trie of the suffixes, or null when the group is large (then see {@link #segments}). */
+    final ByteTrie[] suffixes;
+    /**
+     * Per group, when it is too large for a private suffix trie: nodes of the vocabulary trie
+     * whose subtrees start right after the boundary (walked in place, nothing copied).
+     */
+    final int[][] segments;
+    final int[][] atBoundary;
+    final int rootEmit;
+    final long[] rootFilter;
+    final int dependentCount;
+
+    TokenClasses(long[] accept, int acceptCount, int[] emitIds, ByteTrie[] suffixes, int[][] segments,
+                 int[][] atBoundary, int rootEmit, long[] rootFilter, int dependentCount) {
+        this.accept = accept;
+        this.acceptCount = acceptCount;
+        this.emitIds = emitIds;
+        this.suffixes = suffixes;
+        this.segments = segments;
+        this.atBoundary = atBoundary;
+        this.rootEmit = rootEmit;
+        this.rootFilter = rootFilter;
+        this.dependentCount = dependentCount;
+    }
+
+    /** Heap of this state's own arrays (suffix tries are shared between states and counted once elsewhere). */
+    long ownHeapBytes() {
+        long b = 8L * accept.length + 64 + (rootFilter == null ? 0 : 8L * rootFilter.length);
+        for (int[] a : atBoundary) {
+            b += 4L * a.length;
+        }
+        for (int[] a : segments) {
+            b += a == null ? 0 : 4L * a.length;
+        }
+        return b;
+    }
+}

@@ -1,0 +1,83 @@
+package dev.stencil.automata.mask;
+
+import dev.stencil.automata.vocab.Vocabulary;
+
+/**
+ * A vocabulary prepared for mask computation: every token that a grammar may produce (all but the
+ * special tokens) in one {@link ByteTrie}, plus the stop token. Built once per tokenizer and
+ * shared by every grammar compiled against it.
+ */
+public final class VocabularyIndex {
+    final Vocabulary vocabulary;
+    final ByteTrie trie;
+    final byte[][] tokenBytes;
+    final int size;
+    final int eosTokenId;
+    final long buildNanos;
+
+    private VocabularyIndex(Vocabulary vocabulary, ByteTrie trie, byte[][] tokenBytes, long buildNanos) {
+        this.vocabulary = vocabulary;
+        this.trie = trie;
+        this.tokenBytes = tokenBytes;
+        this.size = vocabulary.size();
+        this.eosTokenId = vocabulary.eosTokenId();
+        this.buildNanos = buildNanos;
+    }
+
+    public static VocabularyIndex build(Vocabulary vocabulary) {
+        long t0 = System.nanoTime();
+        int n = vocabulary.size();
+        byte[][] bytes = new byte[n][];
+        byte[][] grammarTokens = new byte[n][];
+        int[] ids = new int[n];
+        for (int id = 0; id < n; id++) {
+            byte[] b = vocabulary.bytes(id);
+            bytes[id] = b == null ? new byte[0] : b;
+            ids[id] = id;
+            // Special tokens (EOS, chat markers) are never grammar text; EOS is handled on its own.
+            grammarTokens[id] = vocabulary.isSpecial(id) ? null : bytes[id];
+        }
+        ByteTrie trie = ByteTrie.build(grammarTokens, ids);
+        return new VocabularyIndex(vocabulary, trie, bytes, System.nanoTime() - t0);
+    }
+
+    public Vocabulary vocabulary() {
+        return vocabulary;
+    }
+
+    /** Number of token ids (a mask needs at least this many bits). */
+    public int size() {
+        return size;
+    }
+
+    /** Words of a {@code long[]} mask covering the vocabulary. */
+    public int maskWords() {
+        return (size + 63) >>> 6;
+    }
+
+    public int eosTokenId() {
+        return eosTokenId;
+    }
+
+    /** The token's bytes (empty for ids without text). */
+    public byte[] tokenBytes(int id) {
+        return tokenBytes[id];
+    }
+
+    public ByteTrie trie() {
+        return trie;
+    }
+
+    /** Wall time of {@link #build}, in milliseconds. */
+    public double buildMillis() {
+        return buildNanos / 1e6;
+    }
+
+    public long heapBytes() {
+        long b = trie.heapBytes() + 16L * size;
+        for (byte[] t : tokenBytes) {
+            b += t.length;
+        }
+        return b;
+    }
+}

@@ -1,0 +1,339 @@
+package dev.stencil.automata.parser;
+
+import dev.stencil.automata.lexer.LexerAutomaton;
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Earley recognition over lexemes, on interned {@link ParseNode}s.
+ *
+ * <p>{@link #scan(ParseNode, int)} is the only transition: it advances the items waiting for the
+ * emitted lexemes, closes the set (prediction, completion against the origin nodes, and
+ * Aycock–Horspool handling of nullable nonterminals), and interns the result. Results are memoised
+ * per node, so a steady-state parse does one small map lookup per lexeme.
+ *
+ * <p>Ignorable lexemes (whitespace, comments) do not move the parse: they return the same node,
+ * or for non-repeatable ignorables its "after ignorable" twin, which forbids a second one in a
+ * row. If a lexeme set mixes ignorable and grammar lexemes (both matched the same bytes), the
+ * grammar lexemes win.
+ *
+ * <p>Thread-safe: nodes are immutable once published and the intern table is concurrent.
+ */
+public final class EarleyParser {
+    /** Sentinel stored in scan memos for "these lexemes are not allowed here". */
+    static final ParseNode DEAD = new ParseNode(-1, new int[0], new ParseNode[0], new int[0], false);
+
+    private final BnfGrammar g;
+    private final LexerAutomaton lexer;
+    private final boolean lexAllLexemes;
+    private final int acceptCore;
+    private final int[] grammarLexemes;
+    private final ConcurrentHashMap<NodeKey, ParseNode> interned = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
+    private final ParseNode root;
+
+    /**
+     * @param lexAllLexemes true for a context-free lexer (ANTLR semantics: every lexeme is in play
+     *     at every boundary and the parser rejects unexpected ones); false to let only the lexemes
+     *     the parser expects compete (the usual choice for JSON grammars).
+     */
+    public EarleyParser(BnfGrammar g, LexerAutomaton lexer, boolean lexAllLexemes) {
+        this.g = g;
+        this.lexer = lexer;
+        this.lexAllLexemes = lexAllLexemes;
+        this.acceptCore = g.firstCore[g.startProduction] + 1;
+        int n = 0;
+        int[] all = new int[g.lexemeCount()];
+        for (int t = 0; t < g.lexemeCount(); t++) {
+            if (!g.isIgnorable(t)) {
+                all[n++] = t;
+            }
+        }
+        this.grammarLexemes = Arrays.copyOf(all, n);
+        Builder b = new Builder();
+        b.add(g.firstCore[g.startProduction], null);
+        this.root = b.close(null, false);
+    }
+
+    public ParseNode root() {
+        return root;
+    }
+
+    public BnfGrammar grammar() {
+        return g;
+    }
+
+    /** Number of distinct parser states created so far (for reports). */
+    public int nodeCount() {
+        return interned.size();
+    }
+
+    /**
+     * The node after lexemes {@code emitSet} (an id from {@link LexerAutomaton#emitSet}) end at
+     * {@code node}; null if none of them may come here.
+     */
+    public ParseNode scan(ParseNode node, int emitSet) {
+        ParseNode next = node.scanMemo.get(emitSet);
+        if (next == null) {
+            next = computeScan(node, lexer.emitSet(emitSet));
+            next = node.scanMemo.putIfAbsent(emitSet, next == null ? DEAD : next);
+        }
+        return next == DEAD ? null : next;
+    }
+
+    private ParseNode computeScan(ParseNode node, int[] lexemes) {
+        Builder b = new Builder();
+        boolean ignorableSeen = false;
+        for (int t : lexemes) {
+            if (g.isIgnorable(t)) {
+                if (Arrays.binarySearch(node.allowed, t) >= 0) {
+                    ignorableSeen = true;
+                }
+                continue;
+            }
+            int sym = -(t + 1);
+            for (int i = node.firstWaiting(sym); i < node.nexts.length && node.nexts[i] == sym; i++) {
+                b.add(node.cores[i] + 1, node.origins[i]);
+            }
+        }
+        if (b.size > 0) {
+            return b.close(node, false);
+        }
+        if (!ignorableSeen) {
+            return null;
+        }
+        boolean repeatable = true;
+        for (int t : lexemes) {
+            if (g.isIgnorable(t) && !g.isIgnorableRepeatable(t)) {
+                repeatable = false;
+            }
+        }
+        if (repeatable) {
+            return node;
+        }
+        return twin(node, true);
+    }
+
+    /**
+     * The node with the same items that no longer allows non-repeatable ignorables. Its items keep
+     * their origins, including those that point at {@code node} itself: both stand for the same
+     * input position, so completions read the same items either way.
+     */
+    private ParseNode twin(ParseNode node, boolean afterIgnorable) {
+        if (node.afterIgnorable == afterIgnorable) {
+            return node;
+        }
+        int[] originIds = new int[node.cores.length];
+        for (int i = 0; i < originIds.length; i++) {
+            originIds[i] = node.origins[i].id;
+        }
+        NodeKey key = new NodeKey(node.cores, originIds, afterIgnorable);
+        ParseNode existing = interned.get(key);
+        if (existing != null) {
+            return existing;
+        }
+        ParseNode fresh = new ParseNode(ids.getAndIncrement(), node.cores, node.origins, node.nexts, afterIgnorable);
+        fresh.accepting = node.accepting;
+        return publish(key, fresh);
+    }
+
+    private ParseNode publish(NodeKey key, ParseNode fresh) {
+        fresh.accepting |= computeAccepting(fresh);
+        fresh.allowed = computeAllowed(fresh);
+        fresh.lexStart = lexer.initialState(fresh.allowed);
+        ParseNode raced = interned.putIfAbsent(key, fresh);
+        return raced != null ? raced : fresh;
+    }
+
+    private boolean computeAccepting(ParseNode n) {
+        for (int i = 0; i < n.cores.length; i++) {
+            if (n.cores[i] == acceptCore && (n.origins[i] == root || (root == null && n.origins[i] == n))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private int[] computeAllowed(ParseNode n) {
+        int[] out;
+        int count = 0;
+        if (lexAllLexemes) {
+            out = Arrays.copyOf(grammarLexemes, grammarLexemes.length + g.lexemeCount());
+            count = grammarLexemes.length;
+        } else {
+            out = new int[g.lexemeCount()];
+            int last = 0;
+            // terminals are negative symbols, sorted first (after END); walk them in order
+            for (int i = 0; i < n.nexts.length && n.nexts[i] < 0; i++) {
+                int sym = n.nexts[i];
+                if (sym == BnfGrammar.END || sym == last) {
+                    continue;
+                }
+                last = sym;
+                out[count++] = -sym - 1;
+            }
+        }
+        for (int t = 0; t < g.lexemeCount(); t++) {
+            if (g.isIgnorable(t) && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
+                out[count++] = t;
+            }
+        }
+        int[] allowed = Arrays.copyOf(out, count);
+        Arrays.sort(allowed);
+        return allowed;
+    }
+
+    /** Accumulates the items of a new node, closes them, canonicalises and interns. */
+    private final class Builder {
+        int[] cores = new int[16];
+        ParseNode[] origins = new ParseNode[16]; // null = this new node
+        int size;
+        long[] seen = new long[64];
+        int seenCount;
+
+        void add(int core, ParseNode origin) {
+            long key = ((long) core << 32) | ((origin == null ? 0 : origin.id + 1) & 0xffffffffL);
+            if (!insertSeen(key)) {
+                return;
+            }
+            if (size == cores.length) {
+                cores = Arrays.copyOf(cores, size * 2);
+                origins = Arrays.copyOf(origins, size * 2);
+            }
+            cores[size] = core;
+            origins[size] = origin;
+            size++;
+        }
+
+        /** Open-addressing set of (core, origin) keys; returns false if already present. */
+        private boolean insertSeen(long key) {
+            if ((seenCount + 1) * 2 > seen.length) {
+                long[] old = seen;
+                seen = new long[old.length * 2];
+                seenCount = 0;
+                for (long k : old) {
+                    if (k != 0) {
+                        putSeen(k + 0); // keys are stored +1 so that 0 means free
+                    }
+                }
+            }
+            return putSeen(key + 1);
+        }
+
+        private boolean putSeen(long stored) {
+            int mask = seen.length - 1;
+            int i = (int) (mix(stored) & mask);
+            while (seen[i] != 0) {
+                if (seen[i] == stored) {
+                    return false;
+                }
+                i = (i + 1) & mask;
+            }
+            seen[i] = stored;
+            seenCount++;
+            return true;
+        }
+
+        /** Closes the item set, then returns the interned node ({@code previous} is the node scanned from). */
+        ParseNode close(ParseNode previous, boolean afterIgnorable) {
+            for (int i = 0; i < size; i++) {
+                int core = cores[i];
+                ParseNode origin = origins[i];
+                int sym = g.coreNext[core];
+                if (sym == BnfGrammar.END) {
+                    if (origin == null) {
+                        continue; // an empty derivation here; Aycock–Horspool already advanced its waiters
+                    }
+                    int lhs = g.coreLhs[core];
+                    for (int j = origin.firstWaiting(lhs); j < origin.nexts.length && origin.nexts[j] == lhs; j++) {
+                        add(origin.cores[j] + 1, origin.origins[j]);
+                    }
+                } else if (sym >= 0) {
+                    for (int p : g.prodsOf[sym]) {
+                        add(g.firstCore[p], null);
+                    }
+                    if (g.nullable[sym]) {
+                        add(core + 1, origin);
+                    }
+                }
+            }
+            return canonical(afterIgnorable);
+        }
+
+        private ParseNode canonical(boolean afterIgnorable) {
+            // sort by (next symbol, core, origin id), self (-1) first among equal cores
+            Integer[] order = new Integer[size];
+            for (int i = 0; i < size; i++) {
+                order[i] = i;
+            }
+            int[] nextOf = new int[size];
+            int[] originIdOf = new int[size];
+            for (int i = 0; i < size; i++) {
+                nextOf[i] = g.coreNext[cores[i]];
+                originIdOf[i] = origins[i] == null ? -1 : origins[i].id;
+            }
+            Arrays.sort(order, (a, b) -> {
+                int c = Integer.compare(nextOf[a], nextOf[b]);
+                if (c != 0) {
+                    return c;
+                }
+                c = Integer.compare(cores[a], cores[b]);
+                return c != 0 ? c : Integer.compare(originIdOf[a], originIdOf[b]);
+            });
+            int[] sCores = new int[size];
+            int[] sNexts = new int[size];
+            int[] sOriginIds = new int[size];
+            ParseNode[] sOrigins = new ParseNode[size];
+            for (int i = 0; i < size; i++) {
+                int k = order[i];
+                sCores[i] = cores[k];
+                sNexts[i] = nextOf[k];
+                sOriginIds[i] = originIdOf[k];
+                sOrigins[i] = origins[k];
+            }
+            NodeKey key = new NodeKey(sCores, sOriginIds, afterIgnorable);
+            ParseNode existing = interned.get(key);
+            if (existing != null) {
+                return existing;
+            }
+            ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sNexts, afterIgnorable);
+            for (int i = 0; i < size; i++) {
+                if (sOrigins[i] == null) {
+                    sOrigins[i] = fresh;
+                }
+            }
+            return publish(key, fresh);
+        }
+    }
+
+    private static long mix(long k) {
+        k *= 0x9E3779B97F4A7C15L;
+        return k ^ (k >>> 29);
+    }
+
+    /** Identity of a canonical node: sorted cores, origin ids (-1 = itself), the ignorable flag. */
+    private static final class NodeKey {
+        final int[] cores;
+        final int[] originIds;
+        final boolean afterIgnorable;
+        final int hash;
+
+        NodeKey(int[] cores, int[] originIds, boolean afterIgnorable) {
+            this.cores = cores;
+            this.originIds = originIds;
+            this.afterIgnorable = afterIgnorable;
+            this.hash = (Arrays.hashCode(cores) * 31 + Arrays.hashCode(originIds)) * 2 + (afterIgnorable ? 1 : 0);
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof NodeKey k && k.hash == hash && k.afterIgnorable == afterIgnorable
+                    && Arrays.equals(k.cores, cores) && Arrays.equals(k.originIds, originIds);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+}

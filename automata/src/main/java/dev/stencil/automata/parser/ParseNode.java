@@ -1,0 +1,102 @@
+package dev.stencil.automata.parser;
+
+/**
+ * One canonical Earley state: the items of an Earley set, each with its origin given as the
+ * canonical state it started in. Because an Earley set never changes once the parser moves on,
+ * "the items plus the identity of their origins" determines everything the parse can do from
+ * here; {@link EarleyParser} interns states on exactly that, so equal futures share one object.
+ *
+ * <p>That gives the matcher its cheap history: a parse is fully described by one
+ * {@code ParseNode} (its origins chain back through the stack), rollback restores an older
+ * reference, and fork shares them. It also makes states good cache keys: the scan memo and the
+ * mask cache hang off the node.
+ *
+ * <p>Items are sorted by (symbol after the dot, core, origin id), so the items waiting for a given
+ * symbol form one contiguous run found by binary search.
+ */
+public final class ParseNode {
+    final int id;
+    final int[] cores;
+    final ParseNode[] origins;
+    final int[] nexts;
+    final boolean afterIgnorable;
+    boolean accepting;
+    /** Lexer start state for the lexemes allowed here, -1 if none. */
+    int lexStart;
+    /** Sorted ids of the lexemes allowed here (parser lexemes and ignorables). */
+    int[] allowed;
+
+    /** emit-set id -> successor node ({@link EarleyParser#DEAD} when the lexemes are not allowed). */
+    final CowIntMap<ParseNode> scanMemo = new CowIntMap<>();
+    /** lexer state -> cached mask data; owned by the mask engine. */
+    final CowIntMap<Object> maskCache = new CowIntMap<>();
+
+    ParseNode(int id, int[] cores, ParseNode[] origins, int[] nexts, boolean afterIgnorable) {
+        this.id = id;
+        this.cores = cores;
+        this.origins = origins;
+        this.nexts = nexts;
+        this.afterIgnorable = afterIgnorable;
+    }
+
+    /** A process-unique id (for diagnostics and hashing). */
+    public int id() {
+        return id;
+    }
+
+    /** Whether the input so far is a complete sentence of the grammar. */
+    public boolean isAccepting() {
+        return accepting;
+    }
+
+    /** Lexer state at the start of the next lexeme, or -1 when nothing may follow. */
+    public int lexStart() {
+        return lexStart;
+    }
+
+    /** Lexemes that may start here (sorted ids); do not modify. */
+    public int[] allowedLexemes() {
+        return allowed;
+    }
+
+    public int itemCount() {
+        return cores.length;
+    }
+
+    /** Mask-engine cache slot for lexer state {@code lexState}. */
+    public Object cachedMask(int lexState) {
+        return maskCache.get(lexState);
+    }
+
+    public Object cacheMask(int lexState, Object entry) {
+        return maskCache.putIfAbsent(lexState, entry);
+    }
+
+    /**
+     * The item cores (without origins) and the ignorable flag: nodes with equal shapes allow the
+     * same lexemes, so they reach the same lexer states (used to bound eager precomputation).
+     */
+    public String shapeKey() {
+        return java.util.Arrays.toString(cores) + (afterIgnorable ? "+" : "");
+    }
+
+    /** First index of the items whose next symbol is {@code sym} (items are sorted by it). */
+    int firstWaiting(int sym) {
+        int lo = 0;
+        int hi = nexts.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (nexts[mid] < sym) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    @Override
+    public String toString() {
+        return "ParseNode#" + id + "(" + cores.length + " items" + (accepting ? ", accepting" : "") + ")";
+    }
+}
