@@ -49,6 +49,7 @@ if [[ ! -f $dest/bench.mjs ]]; then
   mkdir -p -- "$(dirname -- "$dest")"
   rm -rf -- "$dest"
   stage=$(mktemp -d "$dest.tmp.XXXXXX")
+  chmod u=rwx,go=rx -- "$stage" # mktemp -d makes it 0700
   trap 'rm -rf -- "$stage"' EXIT
   cp -R -- "$src/." "$stage/"
   rm -rf -- "$stage/node_modules"

@@ -74,6 +74,8 @@ public final class ReferenceRecognizer {
         return c;
     }
 
+    private static final int[] NONE = new int[0];
+
     private static long item(int prod, int dot, int origin) {
         return ((long) prod << 40) | ((long) dot << 32) | origin;
     }
@@ -94,6 +96,8 @@ public final class ReferenceRecognizer {
     private static final class EarleySet {
         long[] items = new long[8];
         int size;
+        /** The lexemes that may start after this set, without and with the after-ignorable rule (computed on first use). */
+        final int[][] startPairs = new int[2][];
         java.util.HashSet<Long> seen = new java.util.HashSet<>();
 
         boolean add(long it) {
@@ -306,6 +310,14 @@ public final class ReferenceRecognizer {
         /** The lexemes that may start at the current boundary, each at its DFA's start. */
         private int[] startPairs() {
             EarleySet cur = sets.get(sets.size() - 1);
+            int variant = afterIgnorable ? 1 : 0;
+            if (cur.startPairs[variant] == null) {
+                cur.startPairs[variant] = computeStartPairs(cur);
+            }
+            return cur.startPairs[variant];
+        }
+
+        private int[] computeStartPairs(EarleySet cur) {
             int[] out = new int[2 * dfas.length];
             int n = 0;
             for (int t = 0; t < dfas.length; t++) {
@@ -324,6 +336,10 @@ public final class ReferenceRecognizer {
         }
 
         private int[] advance(int[] from, int b) {
+            if (from.length == 2) { // one lexeme in play: the common case, no scratch array
+                int st = dfas[from[0]].next(from[1], b);
+                return st < 0 ? NONE : new int[] {from[0], st};
+            }
             int[] out = new int[from.length];
             int n = 0;
             for (int i = 0; i < from.length; i += 2) {
