@@ -1,5 +1,6 @@
 package dev.stencil.automata.ir;
 
+import dev.stencil.automata.regex.ByteDfa;
 import dev.stencil.automata.regex.Regex;
 import dev.stencil.automata.regex.RegexParser;
 import java.util.Objects;
@@ -15,12 +16,26 @@ import java.util.Objects;
 public final class Lexeme {
     private final String name;
     private final Regex regex;
+    private final ByteDfa dfa;
     private final String key;
 
-    private Lexeme(String name, Regex regex, String key) {
+    private Lexeme(String name, Regex regex, ByteDfa dfa, String key) {
         this.name = Objects.requireNonNull(name);
-        this.regex = Objects.requireNonNull(regex);
+        this.regex = regex;
+        this.dfa = dfa;
         this.key = key;
+    }
+
+    private Lexeme(String name, Regex regex, String key) {
+        this(name, Objects.requireNonNull(regex), null, key);
+    }
+
+    /**
+     * A lexeme given directly as a byte DFA, for languages built with DFA operations (e.g. a
+     * pattern intersected with a length bound). The name identifies it, as with {@link #of}.
+     */
+    public static Lexeme ofDfa(String name, ByteDfa dfa) {
+        return new Lexeme(name, null, Objects.requireNonNull(dfa), "D" + name);
     }
 
     /** The exact text {@code text}, named by its quoted form. */
@@ -48,8 +63,14 @@ public final class Lexeme {
         return name;
     }
 
+    /** The regex, or null for a lexeme given as a DFA. */
     public Regex regex() {
         return regex;
+    }
+
+    /** The byte automaton of this lexeme (compiled from the regex unless given directly). */
+    public ByteDfa compile() {
+        return dfa != null ? dfa : ByteDfa.compile(regex);
     }
 
     /** Identity of the terminal: equal keys mean the same language. */

@@ -217,7 +217,7 @@ public final class BnfGrammar {
         for (int t = 0; t < n; t++) {
             Lexeme l = lexemes.get(t);
             try {
-                dfas[t] = ByteDfa.compile(l.regex());
+                dfas[t] = l.compile();
             } catch (GrammarException e) {
                 throw new GrammarException("grammar '" + grammarName + "', lexeme " + l.name() + ": " + e.getMessage(), e);
             }
