@@ -6,6 +6,8 @@
 #       --builtin-json --repeats 3 --json
 #
 # All arguments go to bench.mjs unchanged (see shared/peers/xgrammar/README.md).
+# With --script FILE first, runs node FILE (ours, e.g. scripts/xgrammar-compact-masks.mjs)
+# with XG_HARNESS pointing at the installed copy instead.
 # The shared folder is ${STENCIL_SHARED:-<repo>/../shared}. On first use the
 # harness is copied into <repo>/target/peers/xgrammar (git-ignored) and its
 # locked dependencies are installed there with `npm ci` (needs the npm registry
@@ -68,6 +70,14 @@ for f in bench.mjs package.json package-lock.json lib; do
     break
   fi
 done
+
+# --script FILE: run one of our own scripts against the installed harness instead of bench.mjs
+if [[ ${1:-} == --script ]]; then
+  script=$2
+  shift 2
+  log "running node $script $*"
+  XG_HARNESS=$dest exec node "$script" "$@"
+fi
 
 args=("$@")
 builtin=0 docs=0

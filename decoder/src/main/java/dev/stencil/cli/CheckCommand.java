@@ -3,6 +3,9 @@ package dev.stencil.cli;
 import dev.stencil.automata.CompiledGrammar;
 import dev.stencil.automata.bench.JsonDocuments;
 import dev.stencil.automata.check.MaskCheck;
+import dev.stencil.automata.check.XGrammarComparison;
+import dev.stencil.automata.json.JsonGrammar;
+import dev.stencil.automata.json.Whitespace;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,7 +19,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./stencil check ...}: correctness checks at corpus scale. */
 @Command(name = "check", mixinStandardHelpOptions = true, description = "Correctness checks against oracles.",
-        subcommands = {CheckCommand.Masks.class})
+        subcommands = {CheckCommand.Masks.class, CheckCommand.XGrammar.class})
 final class CheckCommand implements Runnable {
     @Override
     public void run() {
@@ -90,6 +93,62 @@ final class CheckCommand implements Runnable {
             if (r.differences() > 0) {
                 throw new IllegalStateException(r.differences() + " mask differences");
             }
+        }
+    }
+
+    @Command(name = "xgrammar", mixinStandardHelpOptions = true,
+            description = "Compare every mask bit with XGrammar's (WebAssembly build, built-in JSON grammar without whitespace) on the same documents; every differing token is explained or listed.")
+    static final class XGrammar implements Runnable {
+        @Option(names = "--tokenizer", required = true, description = "Hugging Face tokenizer.json.")
+        Path tokenizer;
+
+        @Option(names = "--docs", description = "JSONSchemaBench folder. Default: ../shared/corpora/jsonschemabench/Github_easy.")
+        Path docs;
+
+        @Option(names = "--limit", defaultValue = "200", description = "Files to take. Default: ${DEFAULT-VALUE}.")
+        int limit;
+
+        @Option(names = "--masks", description = "Prefix of XGrammar's dumped masks (PREFIX.steps.tsv, PREFIX.masks.gz). Default: run scripts/xgrammar-compact-masks.mjs into target/xgrammar/<tokenizer>.")
+        Path masks;
+
+        @Option(names = "--json", description = "Print only the JSON summary on stdout.")
+        boolean json;
+
+        @Override
+        public void run() {
+            Tokenizers.Loaded tok = Tokenizers.load(tokenizer);
+            Path prefix = masks;
+            if (prefix == null) {
+                prefix = Path.of("target", "xgrammar", tok.name()).toAbsolutePath();
+                Path docPath = docs != null ? docs : Tokenizers.shared().resolve("corpora/jsonschemabench/Github_easy");
+                Peers.run(List.of("--script", Peers.repo().resolve("scripts/xgrammar-compact-masks.mjs").toString(),
+                        "--tokenizer", tokenizer.toAbsolutePath().toString(), "--docs", docPath.toAbsolutePath().toString(),
+                        "--limit", Integer.toString(limit), "--out", prefix.toString()));
+            }
+            CompiledGrammar cg = CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.compact(), true), tok.index());
+            XGrammarComparison.Result r;
+            try (Reports.Bar bar = new Reports.Bar()) {
+                r = XGrammarComparison.run(cg, prefix, 50, bar);
+            }
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("tokenizer", tok.name());
+            f.put("vocab", tok.index().size());
+            f.put("docs", r.docs());
+            f.put("steps", r.steps());
+            f.put("identical_steps", r.identicalSteps());
+            f.put("differing_steps", r.steps() - r.identicalSteps());
+            f.put("stencil_rejected_docs", r.stencilRejected());
+            f.put("differing_tokens_by_cause", r.byCause());
+            f.put("unexplained", r.byCause().get(XGrammarComparison.CAUSE_UNEXPLAINED));
+            if (!json) {
+                for (XGrammarComparison.Disagreement d : r.unexplained()) {
+                    System.out.printf("UNEXPLAINED doc %d step %d token %d %s: stencil %s, xgrammar %s%n", d.doc(), d.step(), d.token(),
+                            Reports.json(new String(tok.index().tokenBytes(d.token()), java.nio.charset.StandardCharsets.UTF_8)),
+                            d.stencilAllows(), d.xgrammarAllows());
+                }
+                f.forEach((k, v) -> System.out.printf("%-26s %s%n", k, v));
+            }
+            System.out.println(Reports.json(f));
         }
     }
 }

@@ -15,10 +15,17 @@ final class GrammarOptions {
             description = "Whitespace between JSON tokens: compact, flexible (runs of at most 20 bytes), flexible:N or any. Default: ${DEFAULT-VALUE}.")
     String whitespace;
 
+    @Option(names = "--json-root", defaultValue = "any",
+            description = "Top-level JSON value: any, or container (object or array only, like XGrammar's built-in grammar). Default: ${DEFAULT-VALUE}.")
+    String jsonRoot;
+
     Grammar build() {
         if (!grammar.equals("json")) {
             throw new IllegalArgumentException("unknown built-in grammar '" + grammar + "'; available: json");
         }
-        return JsonGrammar.grammar(Whitespace.parse(whitespace));
+        if (!jsonRoot.equals("any") && !jsonRoot.equals("container")) {
+            throw new IllegalArgumentException("--json-root must be any or container, not '" + jsonRoot + "'");
+        }
+        return JsonGrammar.grammar(Whitespace.parse(whitespace), jsonRoot.equals("container"));
     }
 }

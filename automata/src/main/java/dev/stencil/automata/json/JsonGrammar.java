@@ -38,7 +38,18 @@ public final class JsonGrammar {
 
     /** Any JSON value. */
     public static Grammar grammar(Whitespace ws) {
-        Grammar.Builder b = Grammar.builder("json(" + ws + ")");
+        return grammar(ws, false);
+    }
+
+    /**
+     * A JSON value; with {@code containerRoot} only an object or an array at the top level (the
+     * shape of XGrammar's built-in JSON grammar, used to compare masks with it).
+     */
+    public static Grammar grammar(Whitespace ws, boolean containerRoot) {
+        Grammar.Builder b = Grammar.builder("json(" + ws + (containerRoot ? ", container root" : "") + ")");
+        if (containerRoot) {
+            b.rule("root", Expr.alt(Expr.ref("object"), Expr.ref("array")));
+        }
         Expr value = Expr.ref("value");
         b.rule("value", Expr.alt(
                 Expr.ref("object"),
@@ -68,6 +79,6 @@ public final class JsonGrammar {
             // A flexible run may not be followed by another run: that would lift the bound.
             b.ignorable(wsLexeme, ws.kind() == Whitespace.Kind.ANY);
         }
-        return b.start("value").build();
+        return b.start(containerRoot ? "root" : "value").build();
     }
 }
