@@ -356,6 +356,7 @@ public final class MaskEngine {
         List<IntList> groupSegments = new ArrayList<>();
         List<IntList> groupAt = new ArrayList<>();
         List<int[]> groupSize = new ArrayList<>();
+        int[] groupOf = new int[0]; // emit id -> group index + 1 (0 = none yet)
         int rootEmit = emit[start];
         long[] rootFilter = rootEmit >= 0 ? new long[vocab.maskWords()] : null;
         int dependent = 0;
@@ -385,9 +386,13 @@ public final class MaskEngine {
                     dependent++;
                 }
             } else if (e >= 0) {
-                int g = groupEmit.indexOf(e);
+                if (e >= groupOf.length) {
+                    groupOf = Arrays.copyOf(groupOf, Math.max(e + 1, groupOf.length * 2));
+                }
+                int g = groupOf[e] - 1;
                 if (g < 0) {
                     g = groupEmit.size();
+                    groupOf[e] = g + 1;
                     groupEmit.add(e);
                     groupSegments.add(new IntList());
                     groupAt.add(new IntList());
