@@ -40,9 +40,9 @@ public final class LexerAutomaton {
     private int stateCount;
     private int emitSetCount;
 
-    private final Map<Key, Integer> stateIds = new HashMap<>();
-    private final Map<Key, Integer> emitSetIds = new HashMap<>();
-    private final Map<Key, Integer> initialByAllowed = new HashMap<>();
+    private final Map<IntArrayKey, Integer> stateIds = new HashMap<>();
+    private final Map<IntArrayKey, Integer> emitSetIds = new HashMap<>();
+    private final Map<IntArrayKey, Integer> initialByAllowed = new HashMap<>();
     private final List<int[]> descriptors = new ArrayList<>();
 
     public LexerAutomaton(BnfGrammar grammar) {
@@ -100,7 +100,7 @@ public final class LexerAutomaton {
         if (allowedLexemes.length == 0) {
             return -1;
         }
-        Key k = new Key(allowedLexemes);
+        IntArrayKey k = new IntArrayKey(allowedLexemes);
         Integer known = initialByAllowed.get(k);
         if (known != null) {
             return known;
@@ -158,7 +158,7 @@ public final class LexerAutomaton {
     }
 
     private int intern(int[] desc, ArrayDeque<Integer> work) {
-        Key k = new Key(desc);
+        IntArrayKey k = new IntArrayKey(desc);
         Integer id = stateIds.get(k);
         if (id != null) {
             return id;
@@ -211,7 +211,7 @@ public final class LexerAutomaton {
             }
         }
         set = Arrays.copyOf(set, n);
-        Key k = new Key(set);
+        IntArrayKey k = new IntArrayKey(set);
         Integer id = emitSetIds.get(k);
         if (id == null) {
             id = emitSetCount++;
@@ -230,18 +230,5 @@ public final class LexerAutomaton {
         int[] a = new int[n];
         Arrays.fill(a, -1);
         return a;
-    }
-
-    /** An int[] with value equality, for interning. */
-    private record Key(int[] a) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && Arrays.equals(k.a, a);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(a);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package dev.stencil.automata.mask;
 
+import dev.stencil.automata.lexer.IntArrayKey;
 import dev.stencil.automata.lexer.LexerAutomaton;
 import dev.stencil.automata.parser.EarleyParser;
 import dev.stencil.automata.parser.ParseNode;
@@ -307,17 +308,6 @@ public final class MaskEngine {
         return t;
     }
 
-    private record IntArrayKey(int[] a) {
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof IntArrayKey k && Arrays.equals(k.a, a);
-        }
-
-        @Override
-        public int hashCode() {
-            return Arrays.hashCode(a);
-        }
-    }
 
     /**
      * Groups up to this many tokens get a private trie of their suffixes, which merges equal

@@ -1,0 +1,42 @@
+package dev.stencil.decoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The outcome of one generation.
+ *
+ * @param text the generated text (the stop token excluded)
+ * @param json the parsed JSON value for JSON generations that finished with {@link
+ *     FinishReason#STOP} and parsed; null otherwise (a truncated output is never returned as JSON)
+ * @param tokens the generated token ids, the stop token excluded
+ * @param promptTokens number of prompt tokens
+ * @param finishReason why generation ended
+ * @param timings where the time went
+ */
+public record GenerationResult(String text, JsonNode json, int[] tokens, int promptTokens,
+        FinishReason finishReason, Timings timings) {
+    /** Whether the output is complete (ended at the stop token) and, for JSON generations, parsed. */
+    public boolean valid() {
+        return finishReason == FinishReason.STOP && json != null;
+    }
+
+    public boolean truncated() {
+        return finishReason == FinishReason.LENGTH;
+    }
+
+    public int generatedTokens() {
+        return tokens.length;
+    }
+
+    public double tokensPerSecond() {
+        return timings.tokensPerSecond(tokens.length);
+    }
+
+    /** One line: finish reason, tokens, tok/s, mean mask time. */
+    public String summary() {
+        return String.format(java.util.Locale.ROOT,
+                "%s: %d tokens (+%d prompt) in %.1f ms, %.1f tok/s, prefill %.1f ms, mask %.1f µs mean over %d",
+                finishReason.label(), tokens.length, promptTokens, timings.totalNanos() / 1e6, tokensPerSecond(),
+                timings.prefillNanos() / 1e6, timings.meanMaskMicros(), timings.masks());
+    }
+}

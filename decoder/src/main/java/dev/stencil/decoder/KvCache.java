@@ -1,0 +1,250 @@
+package dev.stencil.decoder;
+
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OrtException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The key/value cache of a batch of sequences decoded together by one {@link OnnxCausalLm}, plus
+ * the attention mask and positions that go with it, and the logits of the last forward pass.
+ *
+ * <p>The cache tensors are the previous pass's {@code present.*} outputs, handed back to ONNX
+ * Runtime as {@code past_key_values.*} without copying them through the Java heap; the previous
+ * pass's native result is released only after the next pass has consumed it. Not thread-safe: one
+ * cache per generation. Close it to release native memory.
+ */
+public final class KvCache implements AutoCloseable {
+    private static final long PAD_TOKEN = 0;
+    /** Hugging Face gives padded slots position 1; the value is irrelevant because they are masked. */
+    private static final long PAD_POSITION = 1;
+
+    private final OnnxCausalLm model;
+    private final int batch;
+    private final int vocab;
+    private int columns;
+    private long[][] rowMask;
+    private final int[] nextPosition;
+    private final int[] pendingLengths;
+
+    // Reused direct buffers for the per-pass inputs (ONNX Runtime reads direct buffers in place).
+    LongBuffer idsBuffer;
+    LongBuffer maskBuffer;
+    LongBuffer positionBuffer;
+    final Map<String, OnnxTensorLike> inputs = new HashMap<>();
+
+    OnnxTensor[] past;
+    private AutoCloseable pastOwner;
+
+    private FloatBuffer logits;
+    private int logitsLength;
+    private FloatBuffer pinnedBuffer;
+    private OnnxTensor pinnedTensor;
+    private boolean closed;
+
+    KvCache(OnnxCausalLm model, int batch) {
+        this.model = model;
+        this.batch = batch;
+        this.vocab = model.shape().vocabSize();
+        this.rowMask = new long[batch][64];
+        this.nextPosition = new int[batch];
+        this.pendingLengths = new int[batch];
+        this.idsBuffer = OnnxCausalLm.directLongs(batch * 64);
+        this.maskBuffer = OnnxCausalLm.directLongs(batch * 64);
+        this.positionBuffer = OnnxCausalLm.directLongs(batch * 64);
+    }
+
+    public int batch() {
+        return batch;
+    }
+
+    /** Cache length in columns, padding included (the attention mask's width before the next pass). */
+    public int columns() {
+        return columns;
+    }
+
+    /** Real (unpadded) tokens of {@code row} in the cache, which is also the next token's position. */
+    public int length(int row) {
+        return nextPosition[row];
+    }
+
+    /** Tokens per row in the last forward pass (the padded chunk length), 0 before the first. */
+    public int lastChunkLength() {
+        return logitsLength;
+    }
+
+    /**
+     * Copies the logits of {@code row} at chunk position {@code t} of the last forward pass (-1 =
+     * the last position, the one that predicts the next token) into {@code dst}.
+     */
+    public float[] logits(int row, int t, float[] dst) {
+        if (logits == null) {
+            throw new DecoderException("no logits: run a forward pass first");
+        }
+        int pos = t < 0 ? logitsLength + t : t;
+        if (row < 0 || row >= batch || pos < 0 || pos >= logitsLength) {
+            throw new DecoderException("logits position (" + row + ", " + t + ") outside the last chunk of " + batch + " x " + logitsLength);
+        }
+        logits.get(((row * logitsLength) + pos) * vocab, dst, 0, vocab);
+        return dst;
+    }
+
+    void checkOwner(OnnxCausalLm m) {
+        if (m != model) {
+            throw new DecoderException("this cache belongs to another model");
+        }
+        if (closed) {
+            throw new DecoderException("this cache has been closed");
+        }
+    }
+
+    /** Lays out input ids, the extended attention mask and positions for a chunk of {@code len}. */
+    void prepare(int[][] tokens, int len) {
+        int newColumns = columns + len;
+        if (newColumns > rowMask[0].length) {
+            int cap = Math.max(newColumns, rowMask[0].length * 2);
+            for (int b = 0; b < batch; b++) {
+                rowMask[b] = Arrays.copyOf(rowMask[b], cap);
+            }
+        }
+        idsBuffer = ensure(idsBuffer, batch * len);
+        positionBuffer = ensure(positionBuffer, batch * len);
+        maskBuffer = ensure(maskBuffer, batch * newColumns);
+        idsBuffer.clear();
+        positionBuffer.clear();
+        maskBuffer.clear();
+        for (int b = 0; b < batch; b++) {
+            int[] row = tokens[b];
+            int pad = len - row.length;
+            long[] m = rowMask[b];
+            for (int j = 0; j < pad; j++) {
+                idsBuffer.put(PAD_TOKEN);
+                positionBuffer.put(PAD_POSITION);
+                m[columns + j] = 0;
+            }
+            for (int j = 0; j < row.length; j++) {
+                idsBuffer.put(row[j]);
+                positionBuffer.put(nextPosition[b] + j);
+                m[columns + pad + j] = 1;
+            }
+            maskBuffer.put(m, 0, newColumns);
+            pendingLengths[b] = row.length;
+        }
+        idsBuffer.flip();
+        positionBuffer.flip();
+        maskBuffer.flip();
+    }
+
+    private static LongBuffer ensure(LongBuffer buf, int n) {
+        return buf.capacity() >= n ? buf : OnnxCausalLm.directLongs(Math.max(n, buf.capacity() * 2));
+    }
+
+    void rollbackPrepare() {
+        // prepare() only wrote columns past the committed length: nothing to undo
+    }
+
+    /** The pinned logits tensor for single-token passes, or null where the logits are not float32 or len > 1. */
+    OnnxTensor pinnedLogits(int len) throws OrtException {
+        if (len != 1 || model.shape().float16Cache()) {
+            return null;
+        }
+        if (pinnedTensor == null) {
+            pinnedBuffer = ByteBuffer.allocateDirect(batch * vocab * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+            pinnedTensor = OnnxTensor.createTensor(model.env(), pinnedBuffer, new long[] {batch, 1, vocab});
+        }
+        return pinnedTensor;
+    }
+
+    void usePinnedLogits(int len) {
+        logits = pinnedBuffer;
+        logitsLength = len;
+    }
+
+    void storeLogits(FloatBuffer copied, int len) {
+        logits = copied;
+        logitsLength = len;
+    }
+
+    void commit(OnnxTensor[] present, AutoCloseable owner, int len) {
+        OnnxCausalLm.closeQuietly(pastOwner);
+        past = present;
+        pastOwner = owner;
+        columns += len;
+        for (int b = 0; b < batch; b++) {
+            nextPosition[b] += pendingLengths[b];
+        }
+    }
+
+    /**
+     * Cuts the cache back to its first {@code newColumns} columns (rollback of rejected draft tokens
+     * or of a backed-up prompt token). Copies the cache through the heap, so it is meant for
+     * occasional use, not every step. The logits of the last pass are dropped.
+     */
+    public void truncate(int newColumns) {
+        checkOwner(model);
+        if (newColumns < 0 || newColumns > columns) {
+            throw new DecoderException("cannot truncate a cache of " + columns + " columns to " + newColumns);
+        }
+        if (newColumns == columns) {
+            return;
+        }
+        if (model.shape().float16Cache()) {
+            throw new DecoderException("truncating a float16 cache is not supported yet");
+        }
+        List<OnnxTensor> fresh = new ArrayList<>(past.length);
+        ModelShape s = model.shape();
+        int rowStride = columns * s.headDim();
+        int newRowStride = newColumns * s.headDim();
+        try {
+            for (int i = 0; i < past.length; i++) {
+                FloatBuffer src = past[i].getFloatBuffer();
+                float[] dst = new float[batch * s.heads() * newRowStride];
+                for (int bh = 0; bh < batch * s.heads(); bh++) {
+                    src.get(bh * rowStride, dst, bh * newRowStride, newRowStride);
+                }
+                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
+                        new long[] {batch, s.heads(), newColumns, s.headDim()}));
+            }
+        } catch (OrtException e) {
+            fresh.forEach(OnnxCausalLm::closeQuietly);
+            throw new DecoderException("cannot truncate the cache: " + e.getMessage(), e);
+        }
+        OnnxCausalLm.closeQuietly(pastOwner);
+        past = fresh.toArray(new OnnxTensor[0]);
+        pastOwner = () -> fresh.forEach(OnnxCausalLm::closeQuietly);
+        if (newColumns == 0) {
+            OnnxCausalLm.closeQuietly(pastOwner);
+            past = null;
+            pastOwner = null;
+        }
+        columns = newColumns;
+        for (int b = 0; b < batch; b++) {
+            int n = 0;
+            for (int j = 0; j < newColumns; j++) {
+                n += (int) rowMask[b][j];
+            }
+            nextPosition[b] = n;
+        }
+        logits = null;
+        logitsLength = 0;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            OnnxCausalLm.closeQuietly(pastOwner);
+            OnnxCausalLm.closeQuietly(pinnedTensor);
+            past = null;
+            pastOwner = null;
+        }
+    }
+}

@@ -1,0 +1,309 @@
+package dev.stencil.decoder;
+
+import ai.onnxruntime.NodeInfo;
+import ai.onnxruntime.OnnxJavaType;
+import ai.onnxruntime.OnnxTensor;
+import ai.onnxruntime.OnnxTensorLike;
+import ai.onnxruntime.OnnxValue;
+import ai.onnxruntime.OrtEnvironment;
+import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtSession;
+import ai.onnxruntime.TensorInfo;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Pattern;
+
+/**
+ * A causal language model exported to ONNX as a Hugging Face "decoder with past": inputs
+ * {@code input_ids}, {@code attention_mask}, optionally {@code position_ids}, and
+ * {@code past_key_values.{i}.key/value}; outputs {@code logits} and {@code present.{i}.key/value}
+ * (and optionally {@code hidden_states}). Layers, heads and head size are read from the session's
+ * metadata.
+ *
+ * <p>Thread-safe: one loaded model serves many sequences at once, each with its own {@link KvCache}
+ * (ONNX Runtime sessions may be run concurrently).
+ */
+public final class OnnxCausalLm implements AutoCloseable {
+    static final String INPUT_IDS = "input_ids";
+    static final String ATTENTION_MASK = "attention_mask";
+    static final String POSITION_IDS = "position_ids";
+    static final String LOGITS = "logits";
+    static final String HIDDEN_STATES = "hidden_states";
+    private static final Pattern PAST_KEY = Pattern.compile("past_key_values\\.(\\d+)\\.key");
+
+    private final OrtEnvironment env;
+    private final OrtSession session;
+    private final String name;
+    private final ModelShape shape;
+    /** past_key_values.{i}.key, past_key_values.{i}.value, interleaved per layer. */
+    final String[] pastNames;
+    /** present.{i}.key, present.{i}.value, in the same order as {@link #pastNames}. */
+    final String[] presentNames;
+    final Set<String> presentOutputs;
+    final Set<String> presentAndLogits;
+
+    private OnnxCausalLm(OrtEnvironment env, OrtSession session, String name) {
+        this.env = env;
+        this.session = session;
+        this.name = name;
+        try {
+            Map<String, NodeInfo> in = session.getInputInfo();
+            Map<String, NodeInfo> out = session.getOutputInfo();
+            for (String required : new String[] {INPUT_IDS, ATTENTION_MASK}) {
+                if (!in.containsKey(required)) {
+                    throw badInterface("input '" + required + "' is missing", in, out);
+                }
+            }
+            if (!out.containsKey(LOGITS)) {
+                throw badInterface("output 'logits' is missing", in, out);
+            }
+            TreeSet<Integer> layerIds = new TreeSet<>();
+            for (String n : in.keySet()) {
+                java.util.regex.Matcher m = PAST_KEY.matcher(n);
+                if (m.matches()) {
+                    layerIds.add(Integer.parseInt(m.group(1)));
+                }
+            }
+            if (layerIds.isEmpty()) {
+                throw badInterface("no past_key_values.{i}.key inputs: this is not a decoder-with-past export", in, out);
+            }
+            int layers = layerIds.size();
+            if (layerIds.last() != layers - 1) {
+                throw badInterface("past_key_values layers are not numbered 0.." + (layers - 1), in, out);
+            }
+            pastNames = new String[2 * layers];
+            presentNames = new String[2 * layers];
+            for (int i = 0; i < layers; i++) {
+                pastNames[2 * i] = "past_key_values." + i + ".key";
+                pastNames[2 * i + 1] = "past_key_values." + i + ".value";
+                presentNames[2 * i] = "present." + i + ".key";
+                presentNames[2 * i + 1] = "present." + i + ".value";
+            }
+            for (int i = 0; i < pastNames.length; i++) {
+                if (!in.containsKey(pastNames[i])) {
+                    throw badInterface("input '" + pastNames[i] + "' is missing", in, out);
+                }
+                if (!out.containsKey(presentNames[i])) {
+                    throw badInterface("output '" + presentNames[i] + "' is missing", in, out);
+                }
+            }
+            TensorInfo pastInfo = tensorInfo(in.get(pastNames[0]), pastNames[0]);
+            long[] ps = pastInfo.getShape();
+            if (ps.length != 4 || ps[1] <= 0 || ps[3] <= 0) {
+                throw badInterface("'" + pastNames[0] + "' must have shape [batch, heads, past, head_dim] with fixed heads and head_dim, got "
+                        + java.util.Arrays.toString(ps), in, out);
+            }
+            boolean f16 = switch (pastInfo.type) {
+                case FLOAT -> false;
+                case FLOAT16 -> true;
+                default -> throw badInterface("cache tensors must be float32 or float16, got " + pastInfo.type, in, out);
+            };
+            long[] ls = tensorInfo(out.get(LOGITS), LOGITS).getShape();
+            int vocab = ls.length == 3 && ls[2] > 0 ? (int) ls[2] : -1;
+            if (vocab <= 0) {
+                throw badInterface("'logits' must have shape [batch, sequence, vocab] with a fixed vocab, got "
+                        + java.util.Arrays.toString(ls), in, out);
+            }
+            shape = new ModelShape(layers, (int) ps[1], (int) ps[3], vocab, f16,
+                    in.containsKey(POSITION_IDS), out.containsKey(HIDDEN_STATES));
+        } catch (OrtException e) {
+            throw new DecoderException("cannot read the inputs and outputs of model " + name + ": " + e.getMessage(), e);
+        }
+        presentOutputs = Collections.unmodifiableSet(new LinkedHashSet<>(List.of(presentNames)));
+        LinkedHashSet<String> withLogits = new LinkedHashSet<>(presentOutputs);
+        withLogits.add(LOGITS);
+        presentAndLogits = Collections.unmodifiableSet(withLogits);
+    }
+
+    private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
+        return new DecoderException("model " + name + " is not a usable decoder-with-past ONNX export: " + what
+                + " (inputs " + in.keySet() + ", outputs " + out.keySet() + ")");
+    }
+
+    private TensorInfo tensorInfo(NodeInfo node, String what) {
+        if (!(node.getInfo() instanceof TensorInfo t)) {
+            throw new DecoderException("model " + name + ": '" + what + "' is not a tensor");
+        }
+        return t;
+    }
+
+    /** Loads an ONNX file. */
+    public static OnnxCausalLm load(Path onnxFile, RuntimeOptions options) {
+        if (!Files.isRegularFile(onnxFile)) {
+            throw new DecoderException("model file not found: " + onnxFile);
+        }
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            return new OnnxCausalLm(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
+        } catch (OrtException e) {
+            throw new DecoderException("cannot load ONNX model " + onnxFile + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Loads an ONNX model from its bytes (a classpath resource); {@code name} is used in messages. */
+    public static OnnxCausalLm load(byte[] onnxBytes, String name, RuntimeOptions options) {
+        OrtEnvironment env = OrtEnvironment.getEnvironment();
+        try (OrtSession.SessionOptions so = sessionOptions(options)) {
+            return new OnnxCausalLm(env, env.createSession(onnxBytes, so), name);
+        } catch (OrtException e) {
+            throw new DecoderException("cannot load ONNX model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static OrtSession.SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
+        OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        if (options.intraOpThreads() > 0) {
+            so.setIntraOpNumThreads(options.intraOpThreads());
+        }
+        so.setOptimizationLevel(switch (options.optimization()) {
+            case NONE -> OrtSession.SessionOptions.OptLevel.NO_OPT;
+            case BASIC -> OrtSession.SessionOptions.OptLevel.BASIC_OPT;
+            case EXTENDED -> OrtSession.SessionOptions.OptLevel.EXTENDED_OPT;
+            case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
+        });
+        return so;
+    }
+
+    public ModelShape shape() {
+        return shape;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** An empty cache for {@code batch} sequences decoded together. */
+    public KvCache newCache(int batch) {
+        if (batch < 1) {
+            throw new DecoderException("batch size must be >= 1, got " + batch);
+        }
+        return new KvCache(this, batch);
+    }
+
+    /**
+     * Runs the new tokens of every row through the model, extending {@code cache}. Rows may bring
+     * different numbers of tokens: shorter rows are left-padded (attention mask 0), so every row's
+     * real tokens see exactly their own history, as if run alone. Afterwards the logits of this
+     * chunk are available from {@link KvCache#logits}.
+     *
+     * @param tokens one array of new token ids per row; every row needs at least one token
+     */
+    public void forward(KvCache cache, int[][] tokens) {
+        cache.checkOwner(this);
+        if (tokens.length != cache.batch()) {
+            throw new DecoderException("forward got " + tokens.length + " rows for a cache of batch " + cache.batch());
+        }
+        int len = 0;
+        for (int[] row : tokens) {
+            if (row.length == 0) {
+                throw new DecoderException("forward needs at least one new token per row");
+            }
+            len = Math.max(len, row.length);
+        }
+        cache.prepare(tokens, len);
+        OnnxTensor ids = null;
+        OnnxTensor mask = null;
+        OnnxTensor pos = null;
+        List<OnnxTensor> emptyPast = null;
+        try {
+            int batch = cache.batch();
+            long[] chunkShape = {batch, len};
+            ids = OnnxTensor.createTensor(env, cache.idsBuffer, chunkShape);
+            mask = OnnxTensor.createTensor(env, cache.maskBuffer, new long[] {batch, cache.columns() + len});
+            Map<String, OnnxTensorLike> inputs = cache.inputs;
+            inputs.clear();
+            inputs.put(INPUT_IDS, ids);
+            inputs.put(ATTENTION_MASK, mask);
+            if (shape.hasPositionIds()) {
+                pos = OnnxTensor.createTensor(env, cache.positionBuffer, chunkShape);
+                inputs.put(POSITION_IDS, pos);
+            }
+            if (cache.past == null) {
+                emptyPast = new ArrayList<>(pastNames.length);
+                long[] emptyShape = {batch, shape.heads(), 0, shape.headDim()};
+                for (String p : pastNames) {
+                    OnnxTensor t = shape.float16Cache()
+                            ? OnnxTensor.createTensor(env, ByteBuffer.allocateDirect(0), emptyShape, OnnxJavaType.FLOAT16)
+                            : OnnxTensor.createTensor(env, FloatBuffer.allocate(0), emptyShape);
+                    emptyPast.add(t);
+                    inputs.put(p, t);
+                }
+            } else {
+                for (int i = 0; i < pastNames.length; i++) {
+                    inputs.put(pastNames[i], cache.past[i]);
+                }
+            }
+            OrtSession.Result result;
+            OnnxTensor pinned = cache.pinnedLogits(len);
+            if (pinned != null) {
+                // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
+                result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
+            } else {
+                result = session.run(inputs, presentAndLogits);
+            }
+            OnnxTensor[] present = new OnnxTensor[presentNames.length];
+            for (int i = 0; i < presentNames.length; i++) {
+                OnnxValue v = result.get(presentNames[i]).orElseThrow();
+                present[i] = (OnnxTensor) v;
+            }
+            if (pinned == null) {
+                cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
+            } else {
+                cache.usePinnedLogits(len);
+            }
+            cache.commit(present, result, len);
+        } catch (OrtException e) {
+            cache.rollbackPrepare();
+            throw new DecoderException("ONNX Runtime failed on model " + name + ": " + e.getMessage(), e);
+        } finally {
+            closeQuietly(ids);
+            closeQuietly(mask);
+            closeQuietly(pos);
+            if (emptyPast != null) {
+                emptyPast.forEach(OnnxCausalLm::closeQuietly);
+            }
+        }
+    }
+
+    OrtEnvironment env() {
+        return env;
+    }
+
+    static void closeQuietly(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                // releasing native memory cannot usefully fail here
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            session.close();
+        } catch (OrtException e) {
+            throw new DecoderException("cannot close model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "OnnxCausalLm[" + name + ", " + shape + "]";
+    }
+
+    static LongBuffer directLongs(int n) {
+        return ByteBuffer.allocateDirect(Math.max(1, n) * Long.BYTES).order(java.nio.ByteOrder.nativeOrder()).asLongBuffer();
+    }
+}

@@ -1,0 +1,195 @@
+package dev.stencil.decoder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stencil.automata.CompiledGrammar;
+import dev.stencil.automata.ir.Grammar;
+import dev.stencil.automata.json.JsonGrammar;
+import dev.stencil.automata.json.Whitespace;
+import dev.stencil.automata.mask.VocabularyIndex;
+import dev.stencil.automata.vocab.BpeTokenizer;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A loaded language model with its tokenizer: the entry point of Stencil's Java API.
+ *
+ * <pre>{@code
+ * try (Stencil stencil = Stencil.embedded()) {
+ *     GenerationResult r = stencil.json()
+ *             .prompt("Q: Give a JSON object. Keys: name, age.\nA:")
+ *             .maxTokens(256)
+ *             .generate();
+ *     JsonNode value = r.json(); // null unless r.valid()
+ * }
+ * }</pre>
+ *
+ * <p>Thread-safe: load once and create any number of {@link Generator}s, from any threads.
+ * Compiled grammars are cached per {@link Grammar} instance.
+ */
+public final class Stencil implements AutoCloseable {
+    private static final int DEFAULT_MAX_POSITIONS = 1 << 20;
+    /** Lexer states classified at compile time (the built-in JSON grammar has 65 on GPT-2: 30 ms). */
+    private static final int PRECOMPUTE_LEXER_STATES = 10_000;
+
+    private final String name;
+    private final OnnxCausalLm model;
+    private final BpeTokenizer tokenizer;
+    private final int eosTokenId;
+    private final int maxPositions;
+    private final String promptTemplate;
+    private final Grammar jsonGrammar = JsonGrammar.grammar(Whitespace.flexible());
+    private final Map<Grammar, CompiledGrammar> compiled = Collections.synchronizedMap(new IdentityHashMap<>());
+    private volatile VocabularyIndex index;
+
+    private Stencil(ModelSource source, RuntimeOptions options) {
+        this.name = source.name();
+        JsonNode config = source.json("config.json");
+        JsonNode generation = source.json("generation_config.json");
+        this.tokenizer = BpeTokenizer.load(source.file(ModelSource.TOKENIZER_FILE));
+        this.model = source.embeddedModel()
+                ? OnnxCausalLm.load(source.read(ModelSource.MODEL_FILE), "classpath:" + ModelSource.EMBEDDED_DIR + ModelSource.MODEL_FILE, options)
+                : OnnxCausalLm.load(source.path(ModelSource.MODEL_FILE), options);
+        int vocabSize = tokenizer.vocabulary().size();
+        if (vocabSize > model.shape().vocabSize()) {
+            model.close();
+            throw new DecoderException("model " + name + ": the tokenizer has " + vocabSize + " tokens but the logits are only "
+                    + model.shape().vocabSize() + " wide");
+        }
+        int eos = intField(generation, "eos_token_id", intField(config, "eos_token_id", tokenizer.vocabulary().eosTokenId()));
+        if (eos < 0) {
+            model.close();
+            throw new DecoderException("model " + name + ": no stop token (eos_token_id in config.json or the tokenizer)");
+        }
+        if (eos != tokenizer.vocabulary().eosTokenId()) {
+            model.close();
+            throw new DecoderException("model " + name + ": config eos_token_id " + eos + " differs from the tokenizer's stop token "
+                    + tokenizer.vocabulary().eosTokenId());
+        }
+        this.eosTokenId = eos;
+        this.maxPositions = intField(config, "n_positions", intField(config, "max_position_embeddings", DEFAULT_MAX_POSITIONS));
+        this.promptTemplate = generation != null && generation.hasNonNull("prompt_template")
+                ? generation.get("prompt_template").asText() : null;
+    }
+
+    private static int intField(JsonNode node, String field, int fallback) {
+        return node != null && node.hasNonNull(field) && node.get(field).canConvertToInt() ? node.get(field).asInt() : fallback;
+    }
+
+    /** The embedded default model (tiny-json-gpt2) with ONNX Runtime's default options. */
+    public static Stencil embedded() {
+        return embedded(RuntimeOptions.defaults());
+    }
+
+    public static Stencil embedded(RuntimeOptions options) {
+        return new Stencil(ModelSource.embedded(), options);
+    }
+
+    /**
+     * Loads a Hugging Face style model folder: {@code model.onnx} (a decoder-with-past export),
+     * {@code tokenizer.json}, and optionally {@code config.json} ({@code n_positions},
+     * {@code eos_token_id}) and {@code generation_config.json} ({@code prompt_template}).
+     */
+    public static Stencil load(Path modelDir) {
+        return load(modelDir, RuntimeOptions.defaults());
+    }
+
+    public static Stencil load(Path modelDir, RuntimeOptions options) {
+        return new Stencil(ModelSource.directory(modelDir), options);
+    }
+
+    /** A generator constrained to any JSON value (the built-in grammar, flexible whitespace). */
+    public Generator json() {
+        return new Generator(this, compile(jsonGrammar), true);
+    }
+
+    /** A generator constrained to {@code grammar}, from any front end (JSON Schema, GBNF, regex ...). */
+    public Generator grammar(Grammar grammar) {
+        return new Generator(this, compile(grammar), false);
+    }
+
+    /**
+     * A JSON generator for a grammar that only derives JSON (a compiled JSON Schema): its output
+     * is parsed into {@link GenerationResult#json()}.
+     */
+    public Generator jsonGrammar(Grammar grammar) {
+        return new Generator(this, compile(grammar), true);
+    }
+
+    /** A generator without a grammar: the model's own distribution. */
+    public Generator unconstrained() {
+        return new Generator(this, null, false);
+    }
+
+    /** Compiles {@code grammar} against this model's vocabulary, once per grammar instance. */
+    public CompiledGrammar compile(Grammar grammar) {
+        CompiledGrammar c = compiled.get(grammar);
+        if (c == null) {
+            // compile outside the lock: two threads may race on a new grammar, and both results are equal
+            c = CompiledGrammar.compile(grammar, vocabularyIndex());
+            // classify the vocabulary per lexer state now, so a request's first masks are not the slow ones
+            c.precompute(PRECOMPUTE_LEXER_STATES);
+            CompiledGrammar prev = compiled.putIfAbsent(grammar, c);
+            c = prev != null ? prev : c;
+        }
+        return c;
+    }
+
+    /** The tokenizer's mask index, built on first use. */
+    public VocabularyIndex vocabularyIndex() {
+        VocabularyIndex v = index;
+        if (v == null) {
+            synchronized (this) {
+                v = index;
+                if (v == null) {
+                    v = VocabularyIndex.build(tokenizer.vocabulary());
+                    index = v;
+                }
+            }
+        }
+        return v;
+    }
+
+    /**
+     * The model's prompt for a list of keys, from {@code prompt_template} in
+     * generation_config.json (the embedded model: {@code Q: Give a JSON object. Keys: a, b.\nA:}).
+     */
+    public String promptForKeys(List<String> keys) {
+        if (promptTemplate == null || !promptTemplate.contains("{keys}")) {
+            throw new DecoderException("model " + name + " has no prompt_template with {keys} in generation_config.json");
+        }
+        return promptTemplate.replace("{keys}", String.join(", ", keys));
+    }
+
+    public OnnxCausalLm model() {
+        return model;
+    }
+
+    public BpeTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public int eosTokenId() {
+        return eosTokenId;
+    }
+
+    /** Longest sequence (prompt + output) the model can position. */
+    public int maxPositions() {
+        return maxPositions;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    SequenceDecoder decoder() {
+        return new SequenceDecoder(model, eosTokenId, maxPositions);
+    }
+
+    @Override
+    public void close() {
+        model.close();
+    }
+}

@@ -1,0 +1,44 @@
+package dev.stencil.decoder;
+
+import dev.stencil.automata.vocab.BpeTokenizer;
+import java.net.URISyntaxException;
+import java.nio.file.Path;
+
+/** The embedded fp32 model and its tokenizer, loaded once for all tests. */
+final class TestModels {
+    private static OnnxCausalLm model;
+    private static BpeTokenizer tokenizer;
+    private static Stencil stencil;
+
+    private TestModels() {
+    }
+
+    static Path embeddedDir() {
+        try {
+            return Path.of(TestModels.class.getResource(ModelSource.EMBEDDED_DIR + "model.onnx").toURI()).getParent();
+        } catch (URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static synchronized OnnxCausalLm model() {
+        if (model == null) {
+            model = OnnxCausalLm.load(embeddedDir().resolve("model.onnx"), RuntimeOptions.defaults().withThreads(1));
+        }
+        return model;
+    }
+
+    static synchronized BpeTokenizer tokenizer() {
+        if (tokenizer == null) {
+            tokenizer = BpeTokenizer.load(embeddedDir().resolve("tokenizer.json"));
+        }
+        return tokenizer;
+    }
+
+    static synchronized Stencil stencil() {
+        if (stencil == null) {
+            stencil = Stencil.embedded();
+        }
+        return stencil;
+    }
+}
