@@ -1,0 +1,691 @@
+package dev.stencil.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stencil.automata.ir.Expr;
+import dev.stencil.automata.ir.Grammar;
+import dev.stencil.automata.ir.Lexeme;
+import dev.stencil.automata.json.JsonGrammar;
+import dev.stencil.automata.regex.ByteDfa;
+import dev.stencil.automata.regex.Regex;
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.IdentityHashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state of one schema compilation. The central idea: a rule is compiled for a
+ * <em>conjunction</em> of schema objects (after {@code allOf} and {@code $ref} are flattened into it),
+ * memoised by the set of those objects, so {@code allOf} is an exact intersection keyword by keyword,
+ * recursion through {@code $ref} becomes recursion between rules, and {@code anyOf} distributes over
+ * the conjunction. The number of rules is capped so hostile schemas fail fast instead of blowing up.
+ */
+final class CompilationSession {
+    static final int MAX_RULES = 20_000;
+    private static final Lexeme NOTHING = Lexeme.of("NOTHING", Regex.nothing());
+
+    private enum Kind { NULL, BOOLEAN, OBJECT, ARRAY, STRING, NUMBER }
+
+    /** A conjunct: a schema object and the applicator keywords of it already expanded elsewhere. */
+    private record Part(SchemaNode node, Set<String> expanded) {
+        Part without(String keyword) {
+            Set<String> s = new HashSet<>(expanded);
+            s.add(keyword);
+            return new Part(node, Set.copyOf(s));
+        }
+    }
+
+    private final SchemaOptions options;
+    private final SchemaResources resources;
+    private final Grammar.Builder grammar;
+    private final StringLexemes strings = new StringLexemes(this);
+    private final ValueCheck valueCheck = new ValueCheck(this);
+    private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
+    private final Map<String, String> ruleByKey = new HashMap<>();
+    private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    private final List<String> approximations = new ArrayList<>();
+    private int rules;
+    /** Where errors about the empty conjunction (the schema {@code true}) point. */
+    private SchemaNode root;
+    private boolean nothingUsed;
+
+    CompilationSession(SchemaOptions options, SchemaResources resources, String name) {
+        this.options = options;
+        this.resources = resources;
+        this.grammar = Grammar.builder(name);
+    }
+
+    SchemaOptions options() {
+        return options;
+    }
+
+    SchemaResources resources() {
+        return resources;
+    }
+
+    StringLexemes strings() {
+        return strings;
+    }
+
+    List<String> approximations() {
+        return approximations;
+    }
+
+    /** Compiles the root schema into a grammar. */
+    Grammar compile(SchemaNode rootNode) {
+        this.root = rootNode;
+        Expr start = valueExpr(List.of(new Part(rootNode, Set.of())));
+        if (start == null) {
+            // the schema accepts no instance: a grammar whose only terminal matches nothing
+            nothingUsed = true;
+            start = Expr.lex(NOTHING);
+        }
+        grammar.rule("root", start);
+        Lexeme ws = JsonGrammar.whitespaceLexeme(options.whitespace());
+        if (ws != null) {
+            grammar.ignorable(ws, options.whitespace().kind() == dev.stencil.automata.json.Whitespace.Kind.ANY);
+        }
+        return grammar.start("root").build();
+    }
+
+    /** A failure to compile {@code keyword} exactly: an error, or in lenient mode a recorded approximation. */
+    void unsupported(String keyword, SchemaNode at, String reason) {
+        if (!options.lenient()) {
+            throw new SchemaException(keyword, at.pointer(), reason);
+        }
+        String line = "'" + keyword + "' at " + at.pointer() + ": " + reason + " (ignored)";
+        if (!approximations.contains(line)) {
+            approximations.add(line);
+        }
+    }
+
+    /** The schema node for a subschema of {@code parent}, with its registered base URI and draft. */
+    SchemaNode child(SchemaNode parent, JsonNode json, String pointerSuffix) {
+        SchemaNode known = resources.known(json);
+        return known != null ? known : new SchemaNode(json, parent.base(), parent.pointer() + pointerSuffix,
+                parent.draft());
+    }
+
+    /** Rejects (or records) keywords of {@code s} that are not compiled exactly; once per schema object. */
+    void checkKeywords(SchemaNode s) {
+        JsonNode j = s.json();
+        if (!j.isObject() || !keywordsChecked.add(j)) {
+            return;
+        }
+        if (s.draft().refOverridesSiblings() && j.has("$ref")) {
+            return;
+        }
+        Iterator<String> names = j.fieldNames();
+        while (names.hasNext()) {
+            String k = names.next();
+            if (!Keywords.defined(k, s.draft()) || Keywords.ANNOTATIONS.contains(k)) {
+                continue;
+            }
+            if (Keywords.NOT_YET.contains(k) && !isNoOp(k, j.get(k), j)) {
+                unsupported(k, s, "not supported yet");
+            }
+        }
+    }
+
+    /** Keywords whose value makes them constrain nothing, so not supporting them costs nothing. */
+    private static boolean isNoOp(String k, JsonNode v, JsonNode schema) {
+        return switch (k) {
+            case "uniqueItems" -> v.isBoolean() && !v.asBoolean();
+            case "minProperties", "minContains" -> v.isNumber() && v.asDouble() <= 0 && !schema.has("contains");
+            case "then", "else" -> !schema.has("if");
+            case "if" -> !schema.has("then") && !schema.has("else");
+            case "dependencies", "dependentRequired", "dependentSchemas", "patternProperties" -> v.isObject()
+                    && v.isEmpty();
+            default -> false;
+        };
+    }
+
+    // ---------------------------------------------------------------- conjunctions
+
+    /** A reference to the rule for the conjunction, or null when it is trivially unsatisfiable. */
+    private Expr valueExpr(List<Part> conj) {
+        List<Part> flat = flatten(conj);
+        if (flat == null) {
+            return null;
+        }
+        List<String> keyParts = new ArrayList<>();
+        for (Part p : flat) {
+            List<String> ex = new ArrayList<>(p.expanded());
+            ex.sort(null);
+            keyParts.add(id(p.node().json()) + ex.toString());
+        }
+        keyParts.sort(null);
+        String key = String.join(",", keyParts);
+        String name = ruleByKey.get(key);
+        if (name != null) {
+            return Expr.ref(name);
+        }
+        if (++rules > MAX_RULES) {
+            throw new SchemaException("$ref", flat.isEmpty() ? "#" : flat.get(0).node().pointer(),
+                    "schema too complex: more than " + MAX_RULES + " distinct combinations of subschemas");
+        }
+        name = "s" + rules;
+        ruleByKey.put(key, name);
+        Expr body = conjunctionBody(flat);
+        if (body == null) {
+            nothingUsed = true;
+            body = Expr.lex(NOTHING);
+        }
+        grammar.rule(name, body);
+        return Expr.ref(name);
+    }
+
+    int id(JsonNode json) {
+        return ids.computeIfAbsent(json, k -> ids.size());
+    }
+
+    /** Expands allOf and $ref into the conjunction; null if a conjunct is {@code false}. */
+    private List<Part> flatten(List<Part> in) {
+        List<Part> out = new ArrayList<>();
+        Set<String> seen = new HashSet<>();
+        Deque<Part> work = new ArrayDeque<>(in);
+        int steps = 0;
+        while (!work.isEmpty()) {
+            Part p = work.pop();
+            if (++steps > 10_000) {
+                throw new SchemaException("allOf", p.node().pointer(), "too many nested allOf/$ref");
+            }
+            JsonNode j = p.node().json();
+            if (j.isBoolean()) {
+                if (!j.asBoolean()) {
+                    return null;
+                }
+                continue;
+            }
+            if (!j.isObject()) {
+                throw new SchemaException("type", p.node().pointer(), "a schema must be an object or a boolean");
+            }
+            // conjunction is idempotent, so a schema met twice (also via a $ref cycle) counts once
+            if (!seen.add(id(j) + p.expanded().toString())) {
+                continue;
+            }
+            checkKeywords(p.node());
+            Draft d = p.node().draft();
+            JsonNode ref = j.get("$ref");
+            if (ref != null && ref.isTextual() && !p.expanded().contains("$ref")) {
+                SchemaNode target = resources.resolveRef(ref.asText(), p.node());
+                work.push(new Part(target, Set.of()));
+                if (!d.refOverridesSiblings()) {
+                    work.push(p.without("$ref"));
+                }
+                continue;
+            }
+            JsonNode all = j.get("allOf");
+            if (all != null && all.isArray() && !p.expanded().contains("allOf")) {
+                work.push(p.without("allOf"));
+                for (int i = 0; i < all.size(); i++) {
+                    work.push(new Part(child(p.node(), all.get(i), "/allOf/" + i), Set.of()));
+                }
+                continue;
+            }
+            out.add(p);
+        }
+        return out;
+    }
+
+    /** The grammar of values satisfying every conjunct, or null for none. */
+    private Expr conjunctionBody(List<Part> flat) {
+        // anyOf / oneOf: distribute the rest of the conjunction over the branches
+        for (int idx = 0; idx < flat.size(); idx++) {
+            Part p = flat.get(idx);
+            for (String comb : new String[] {"anyOf", "oneOf"}) {
+                JsonNode arr = p.node().get(comb);
+                if (arr == null || !arr.isArray() || p.expanded().contains(comb)) {
+                    continue;
+                }
+                if (comb.equals("oneOf") && !branchesDisjoint(p.node(), arr)) {
+                    unsupported("oneOf", p.node(), "branches are not provably disjoint (by type or by "
+                            + "enum/const values), so 'exactly one' cannot be compiled yet");
+                }
+                List<Expr> alts = new ArrayList<>();
+                for (int i = 0; i < arr.size(); i++) {
+                    List<Part> conj = new ArrayList<>(flat);
+                    conj.set(idx, p.without(comb));
+                    conj.add(new Part(child(p.node(), arr.get(i), "/" + comb + "/" + i), Set.of()));
+                    Expr e = valueExpr(conj);
+                    if (e != null) {
+                        alts.add(e);
+                    }
+                }
+                return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
+            }
+        }
+        List<SchemaNode> nodes = new ArrayList<>();
+        for (Part p : flat) {
+            nodes.add(p.node());
+        }
+        JsonNode enumValues = enumOf(nodes);
+        if (enumValues != null) {
+            return enumExpr(enumValues, nodes);
+        }
+        EnumSet<Kind> kinds = EnumSet.allOf(Kind.class);
+        boolean integerOnly = false;
+        for (SchemaNode s : nodes) {
+            JsonNode t = s.get("type");
+            if (t == null) {
+                continue;
+            }
+            EnumSet<Kind> allowed = EnumSet.noneOf(Kind.class);
+            boolean sawNumber = false;
+            boolean sawInteger = false;
+            for (JsonNode tn : t.isArray() ? t : List.of(t)) {
+                switch (tn.asText()) {
+                    case "null" -> allowed.add(Kind.NULL);
+                    case "boolean" -> allowed.add(Kind.BOOLEAN);
+                    case "object" -> allowed.add(Kind.OBJECT);
+                    case "array" -> allowed.add(Kind.ARRAY);
+                    case "string" -> allowed.add(Kind.STRING);
+                    case "number" -> sawNumber = true;
+                    case "integer" -> sawInteger = true;
+                    default -> throw new SchemaException("type", s.pointer(), "unknown type '" + tn.asText() + "'");
+                }
+            }
+            if (sawNumber || sawInteger) {
+                allowed.add(Kind.NUMBER);
+                if (!sawNumber) {
+                    integerOnly = true;
+                }
+            }
+            kinds.retainAll(allowed);
+        }
+        List<Expr> alts = new ArrayList<>();
+        if (kinds.contains(Kind.NULL)) {
+            alts.add(Expr.lit("null"));
+        }
+        if (kinds.contains(Kind.BOOLEAN)) {
+            alts.add(Expr.lit("true"));
+            alts.add(Expr.lit("false"));
+        }
+        if (kinds.contains(Kind.STRING)) {
+            Lexeme s = strings.lexeme(nodes);
+            if (s != null) {
+                alts.add(Expr.lex(s));
+            }
+        }
+        if (kinds.contains(Kind.NUMBER)) {
+            Lexeme n = numberLexeme(nodes, integerOnly);
+            if (n != null) {
+                alts.add(Expr.lex(n));
+            }
+        }
+        if (kinds.contains(Kind.OBJECT)) {
+            Expr o = objectExpr(nodes);
+            if (o != null) {
+                alts.add(o);
+            }
+        }
+        if (kinds.contains(Kind.ARRAY)) {
+            Expr a = arrayExpr(nodes);
+            if (a != null) {
+                alts.add(a);
+            }
+        }
+        return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
+    }
+
+    // ---------------------------------------------------------------- oneOf
+
+    /** True when no value can satisfy two branches: their types, or their enum/const sets, are disjoint. */
+    private boolean branchesDisjoint(SchemaNode owner, JsonNode branches) {
+        List<Set<String>> types = new ArrayList<>();
+        List<JsonNode> values = new ArrayList<>();
+        boolean allTyped = true;
+        boolean allEnum = true;
+        for (int i = 0; i < branches.size(); i++) {
+            List<Part> flat = flatten(List.of(new Part(child(owner, branches.get(i), "/oneOf/" + i), Set.of())));
+            if (flat == null) {
+                types.add(Set.of());
+                values.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+                continue;
+            }
+            List<SchemaNode> nodes = new ArrayList<>();
+            Set<String> t = null;
+            for (Part p : flat) {
+                nodes.add(p.node());
+                JsonNode tn = p.node().get("type");
+                if (tn != null) {
+                    Set<String> these = new HashSet<>();
+                    for (JsonNode x : tn.isArray() ? tn : List.of(tn)) {
+                        these.add(x.asText().equals("integer") ? "number" : x.asText());
+                    }
+                    if (t == null) {
+                        t = these;
+                    } else {
+                        t.retainAll(these);
+                    }
+                }
+            }
+            allTyped &= t != null;
+            types.add(t);
+            JsonNode ev = enumOf(nodes);
+            allEnum &= ev != null;
+            values.add(ev);
+        }
+        for (int i = 0; i < branches.size(); i++) {
+            for (int k = i + 1; k < branches.size(); k++) {
+                boolean typeDisjoint = types.get(i) != null && types.get(k) != null
+                        && java.util.Collections.disjoint(types.get(i), types.get(k));
+                boolean valueDisjoint = values.get(i) != null && values.get(k) != null
+                        && disjointValues(values.get(i), values.get(k));
+                if (!typeDisjoint && !valueDisjoint) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    private static boolean disjointValues(JsonNode a, JsonNode b) {
+        for (JsonNode x : a) {
+            for (JsonNode y : b) {
+                if (JsonValues.equal(x, y)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    // ---------------------------------------------------------------- enum / const
+
+    /** The values allowed by every enum/const among the conjuncts, or null when none has one. */
+    private JsonNode enumOf(List<SchemaNode> nodes) {
+        JsonNode result = null;
+        for (SchemaNode s : nodes) {
+            List<JsonNode> lists = new ArrayList<>();
+            JsonNode en = s.get("enum");
+            if (en != null) {
+                if (!en.isArray()) {
+                    throw new SchemaException("enum", s.pointer(), "must be an array");
+                }
+                lists.add(en);
+            }
+            JsonNode cn = Keywords.defined("const", s.draft()) ? s.get("const") : null;
+            if (cn != null) {
+                lists.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode().add(cn));
+            }
+            for (JsonNode list : lists) {
+                if (result == null) {
+                    result = list;
+                } else {
+                    var kept = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+                    for (JsonNode v : result) {
+                        for (JsonNode w : list) {
+                            if (JsonValues.equal(v, w)) {
+                                kept.add(v);
+                                break;
+                            }
+                        }
+                    }
+                    result = kept;
+                }
+            }
+        }
+        return result;
+    }
+
+    private Expr enumExpr(JsonNode values, List<SchemaNode> nodes) {
+        List<Expr> alts = new ArrayList<>();
+        List<JsonNode> kept = new ArrayList<>();
+        outer:
+        for (JsonNode v : values) {
+            for (JsonNode k : kept) {
+                if (JsonValues.equal(k, v)) {
+                    continue outer;
+                }
+            }
+            for (SchemaNode s : nodes) {
+                if (!valueCheck.matches(v, s)) {
+                    continue outer;
+                }
+            }
+            kept.add(v);
+            alts.add(literalExpr(v, nodes.get(0)));
+        }
+        return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
+    }
+
+    /** Every spelling of exactly the JSON value {@code v} (numbers: plain decimal forms, any trailing zeros). */
+    private Expr literalExpr(JsonNode v, SchemaNode at) {
+        if (v.isNull()) {
+            return Expr.lit("null");
+        }
+        if (v.isBoolean()) {
+            return Expr.lit(v.asBoolean() ? "true" : "false");
+        }
+        if (v.isTextual()) {
+            return Expr.lex(strings.literal(v.asText(), at));
+        }
+        if (v.isNumber()) {
+            return Expr.lex(numberLiteral(v.decimalValue(), at));
+        }
+        if (v.isArray()) {
+            if (v.isEmpty()) {
+                return Expr.seq(Expr.lit("["), Expr.lit("]"));
+            }
+            List<Expr> parts = new ArrayList<>();
+            parts.add(Expr.lit("["));
+            for (int i = 0; i < v.size(); i++) {
+                if (i > 0) {
+                    parts.add(Expr.lit(","));
+                }
+                parts.add(literalExpr(v.get(i), at));
+            }
+            parts.add(Expr.lit("]"));
+            return new Expr.Seq(parts);
+        }
+        List<ObjectRules.Member> members = new ArrayList<>();
+        v.fields().forEachRemaining(e -> members.add(new ObjectRules.Member(e.getKey(),
+                Expr.lex(strings.literal(e.getKey(), at)), literalExpr(e.getValue(), at), true)));
+        return objectRules().build(members, null, at);
+    }
+
+    private Lexeme numberLiteral(BigDecimal value, SchemaNode at) {
+        BigDecimal d = value.stripTrailingZeros();
+        if (Math.abs((long) d.scale()) > 10_000) {
+            throw new SchemaException("enum", at.pointer(), "number " + value + " has too many digits to spell out");
+        }
+        Regex r;
+        if (d.signum() == 0) {
+            r = Regex.seq(Regex.optional(Regex.literal("-")), Regex.literal("0"), zeroFraction());
+        } else if (d.scale() <= 0) {
+            r = Regex.seq(Regex.literal(d.toPlainString()), zeroFraction());
+        } else {
+            r = Regex.seq(Regex.literal(d.toPlainString()), Regex.star(Regex.literal("0")));
+        }
+        return Lexeme.of("NUM=" + d.toPlainString(), r);
+    }
+
+    private static Regex zeroFraction() {
+        return Regex.optional(Regex.seq(Regex.literal("."), Regex.plus(Regex.literal("0"))));
+    }
+
+    // ---------------------------------------------------------------- numbers
+
+    private Lexeme numberLexeme(List<SchemaNode> nodes, boolean integerOnly) {
+        NumberBounds b = NumberBounds.of(nodes);
+        boolean zeroFraction = true;
+        for (SchemaNode s : nodes) {
+            zeroFraction &= s.draft().integerAllowsZeroFraction();
+        }
+        if (!integerOnly) {
+            if (b.isUnbounded()) {
+                return JsonGrammar.numberLexeme();
+            }
+            try {
+                ByteDfa d = DecimalBounds.automaton(b);
+                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b, d);
+            } catch (dev.stencil.automata.GrammarException e) {
+                SchemaNode at = nodes.stream().filter(s -> !NumberBounds.of(s).isUnbounded()).findFirst().orElseThrow();
+                throw new SchemaException(b.lower() != null ? "minimum" : "maximum", at.pointer(),
+                        "bound automaton too large: " + e.getMessage(), e);
+            }
+        }
+        BigInteger lo = b.integerLower();
+        BigInteger hi = b.integerUpper();
+        if (lo != null && hi != null && lo.compareTo(hi) > 0) {
+            return null;
+        }
+        Regex digits = DigitRanges.integers(lo, hi);
+        Regex r = zeroFraction ? Regex.seq(digits, zeroFraction()) : digits;
+        return Lexeme.of("INT[" + lo + "," + hi + "]" + (zeroFraction ? ".0" : ""), r);
+    }
+
+    // ---------------------------------------------------------------- objects
+
+    private ObjectRules objectRules;
+
+    private ObjectRules objectRules() {
+        if (objectRules == null) {
+            objectRules = new ObjectRules(grammar, options, () -> ++rules);
+        }
+        return objectRules;
+    }
+
+    private Expr objectExpr(List<SchemaNode> nodes) {
+        Map<String, List<Part>> named = new LinkedHashMap<>();
+        Set<String> required = new HashSet<>();
+        SchemaNode at = nodes.isEmpty() ? root : nodes.get(0);
+        for (SchemaNode s : nodes) {
+            JsonNode props = s.get("properties");
+            if (props != null && props.isObject()) {
+                props.fieldNames().forEachRemaining(n -> named.putIfAbsent(n, null));
+                at = s;
+            }
+            JsonNode req = s.get("required");
+            if (req != null && req.isArray()) {
+                for (JsonNode r : req) {
+                    required.add(r.asText());
+                    named.putIfAbsent(r.asText(), null);
+                }
+            }
+        }
+        boolean anyAdditional = false;
+        for (SchemaNode s : nodes) {
+            anyAdditional |= s.get("additionalProperties") != null;
+        }
+        List<ObjectRules.Member> members = new ArrayList<>();
+        for (String n : named.keySet()) {
+            List<Part> conj = new ArrayList<>();
+            boolean declared = false;
+            for (SchemaNode s : nodes) {
+                JsonNode props = s.get("properties");
+                JsonNode ps = props == null ? null : props.get(n);
+                if (ps != null) {
+                    conj.add(new Part(child(s, ps, "/properties/" + SchemaResources.escape(n)), Set.of()));
+                    declared = true;
+                } else if (s.get("additionalProperties") != null) {
+                    conj.add(new Part(child(s, s.get("additionalProperties"), "/additionalProperties"), Set.of()));
+                }
+            }
+            Expr value = (!declared && !anyAdditional && options.forbidAdditionalProperties()) ? null : valueExpr(conj);
+            if (value == null) {
+                if (required.contains(n)) {
+                    return null;
+                }
+                members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), null, false));
+                continue;
+            }
+            members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), value, required.contains(n)));
+        }
+        Expr extra = null;
+        if (anyAdditional || !options.forbidAdditionalProperties()) {
+            List<Part> conj = new ArrayList<>();
+            for (SchemaNode s : nodes) {
+                JsonNode ap = s.get("additionalProperties");
+                if (ap != null) {
+                    conj.add(new Part(child(s, ap, "/additionalProperties"), Set.of()));
+                }
+            }
+            Expr value = valueExpr(conj);
+            if (value != null) {
+                extra = Expr.seq(Expr.lex(strings.excluding(new ArrayList<>(named.keySet()), at)), Expr.lit(":"),
+                        value);
+            }
+        }
+        return objectRules().build(members, extra, at);
+    }
+
+    private Lexeme keyLexeme(String name, SchemaNode at) {
+        return strings.literal(name, at);
+    }
+
+    // ---------------------------------------------------------------- arrays
+
+    private Expr arrayExpr(List<SchemaNode> nodes) {
+        List<ArrayShape> shapes = new ArrayList<>();
+        int prefix = 0;
+        long min = 0;
+        long max = -1;
+        for (SchemaNode s : nodes) {
+            ArrayShape sh = ArrayShape.of(s, this);
+            shapes.add(sh);
+            prefix = Math.max(prefix, sh.prefix().size());
+            JsonNode mn = s.get("minItems");
+            if (mn != null && mn.isNumber()) {
+                min = Math.max(min, (long) Math.ceil(mn.asDouble()));
+            }
+            JsonNode mx = s.get("maxItems");
+            if (mx != null && mx.isNumber()) {
+                long v = (long) Math.floor(mx.asDouble());
+                max = max < 0 ? v : Math.min(max, v);
+            }
+        }
+        List<Expr> elements = new ArrayList<>();
+        for (int i = 0; i < prefix; i++) {
+            List<Part> conj = new ArrayList<>();
+            for (ArrayShape sh : shapes) {
+                SchemaNode at = sh.at(i);
+                if (at != null) {
+                    conj.add(new Part(at, Set.of()));
+                }
+            }
+            Expr e = valueExpr(conj);
+            if (e == null) {
+                max = max < 0 ? i : Math.min(max, i);
+                break;
+            }
+            elements.add(e);
+        }
+        Expr rest = null;
+        if (elements.size() == prefix) {
+            List<Part> conj = new ArrayList<>();
+            for (ArrayShape sh : shapes) {
+                if (sh.rest() != null) {
+                    conj.add(new Part(sh.rest(), Set.of()));
+                }
+            }
+            rest = valueExpr(conj);
+            if (rest == null) {
+                max = max < 0 ? prefix : Math.min(max, prefix);
+            }
+        }
+        if (max >= 0 && min > max) {
+            return null;
+        }
+        if (min > 10_000 || max > 10_000) {
+            unsupported(min > 10_000 ? "minItems" : "maxItems", nodes.isEmpty() ? root : nodes.get(0), "item counts above 10000 are not compiled");
+            min = Math.min(min, 10_000);
+            max = max > 10_000 ? -1 : max;
+        }
+        return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules);
+    }
+
+    boolean usedNothing() {
+        return nothingUsed;
+    }
+}

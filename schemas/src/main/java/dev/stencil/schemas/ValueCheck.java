@@ -1,0 +1,194 @@
+package dev.stencil.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stencil.automata.regex.ByteDfa;
+import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * Validates one concrete JSON value against a schema, for the keywords the compiler supports. Used
+ * to keep only the {@code enum}/{@code const} values that the schema's other keywords also allow,
+ * which a grammar union cannot do by itself.
+ */
+final class ValueCheck {
+    private static final int MAX_DEPTH = 200;
+    private final CompilationSession session;
+
+    ValueCheck(CompilationSession session) {
+        this.session = session;
+    }
+
+    boolean matches(JsonNode v, SchemaNode s) {
+        return matches(v, s, 0);
+    }
+
+    private boolean matches(JsonNode v, SchemaNode s, int depth) {
+        if (depth > MAX_DEPTH) {
+            throw new SchemaException("$ref", s.pointer(), "reference chain too deep while checking an enum value");
+        }
+        JsonNode j = s.json();
+        if (j.isBoolean()) {
+            return j.asBoolean();
+        }
+        session.checkKeywords(s);
+        Draft d = s.draft();
+        JsonNode ref = j.get("$ref");
+        if (ref != null && ref.isTextual()) {
+            if (!matches(v, session.resources().resolveRef(ref.asText(), s), depth + 1)) {
+                return false;
+            }
+            if (d.refOverridesSiblings()) {
+                return true;
+            }
+        }
+        if (!typeOk(v, j.get("type"), d)) {
+            return false;
+        }
+        JsonNode en = j.get("enum");
+        if (en != null && en.isArray() && !contains(en, v)) {
+            return false;
+        }
+        JsonNode cn = Keywords.defined("const", d) ? j.get("const") : null;
+        if (cn != null && !JsonValues.equal(cn, v)) {
+            return false;
+        }
+        for (String comb : new String[] {"allOf", "anyOf", "oneOf"}) {
+            JsonNode arr = j.get(comb);
+            if (arr == null || !arr.isArray()) {
+                continue;
+            }
+            int passed = 0;
+            for (int i = 0; i < arr.size(); i++) {
+                if (matches(v, session.child(s, arr.get(i), "/" + comb + "/" + i), depth + 1)) {
+                    passed++;
+                }
+            }
+            boolean ok = switch (comb) {
+                case "allOf" -> passed == arr.size();
+                case "anyOf" -> passed > 0;
+                default -> passed == 1;
+            };
+            if (!ok) {
+                return false;
+            }
+        }
+        if (v.isTextual()) {
+            return stringOk(v.asText(), s);
+        }
+        if (v.isNumber()) {
+            return numberOk(v.decimalValue(), s);
+        }
+        if (v.isObject()) {
+            return objectOk(v, s, depth);
+        }
+        if (v.isArray()) {
+            return arrayOk(v, s, depth);
+        }
+        return true;
+    }
+
+    private static boolean contains(JsonNode arr, JsonNode v) {
+        for (JsonNode e : arr) {
+            if (JsonValues.equal(e, v)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    static boolean typeOk(JsonNode v, JsonNode type, Draft d) {
+        if (type == null) {
+            return true;
+        }
+        if (type.isArray()) {
+            for (JsonNode t : type) {
+                if (typeOk(v, t, d)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+        return switch (type.asText()) {
+            case "null" -> v.isNull();
+            case "boolean" -> v.isBoolean();
+            case "object" -> v.isObject();
+            case "array" -> v.isArray();
+            case "string" -> v.isTextual();
+            case "number" -> v.isNumber();
+            case "integer" -> v.isNumber() && (d.integerAllowsZeroFraction()
+                    ? v.decimalValue().stripTrailingZeros().scale() <= 0 : v.isIntegralNumber());
+            default -> false;
+        };
+    }
+
+    private boolean stringOk(String text, SchemaNode s) {
+        int cps = text.codePointCount(0, text.length());
+        JsonNode min = s.get("minLength");
+        JsonNode max = s.get("maxLength");
+        if (min != null && min.isNumber() && cps < min.asDouble()) {
+            return false;
+        }
+        if (max != null && max.isNumber() && cps > max.asDouble()) {
+            return false;
+        }
+        ByteDfa valueDfa = session.strings().valueConstraint(s);
+        return valueDfa == null || valueDfa.matches(text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    private boolean numberOk(BigDecimal x, SchemaNode s) {
+        NumberBounds b = NumberBounds.of(s);
+        return b.contains(x);
+    }
+
+    private boolean objectOk(JsonNode v, SchemaNode s, int depth) {
+        JsonNode props = s.get("properties");
+        JsonNode req = s.get("required");
+        JsonNode addl = s.get("additionalProperties");
+        if (req != null && req.isArray()) {
+            for (JsonNode r : req) {
+                if (!v.has(r.asText())) {
+                    return false;
+                }
+            }
+        }
+        Iterator<Map.Entry<String, JsonNode>> it = v.fields();
+        while (it.hasNext()) {
+            Map.Entry<String, JsonNode> e = it.next();
+            JsonNode ps = props == null ? null : props.get(e.getKey());
+            if (ps != null) {
+                if (!matches(e.getValue(), session.child(s, ps, "/properties/" + SchemaResources.escape(e.getKey())),
+                        depth + 1)) {
+                    return false;
+                }
+            } else if (addl != null) {
+                if (!matches(e.getValue(), session.child(s, addl, "/additionalProperties"), depth + 1)) {
+                    return false;
+                }
+            } else if (session.options().forbidAdditionalProperties()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean arrayOk(JsonNode v, SchemaNode s, int depth) {
+        JsonNode min = s.get("minItems");
+        JsonNode max = s.get("maxItems");
+        if (min != null && min.isNumber() && v.size() < min.asDouble()) {
+            return false;
+        }
+        if (max != null && max.isNumber() && v.size() > max.asDouble()) {
+            return false;
+        }
+        ArrayShape shape = ArrayShape.of(s, session);
+        for (int i = 0; i < v.size(); i++) {
+            SchemaNode es = shape.at(i);
+            if (es != null && !matches(v.get(i), es, depth + 1)) {
+                return false;
+            }
+        }
+        return true;
+    }
+}

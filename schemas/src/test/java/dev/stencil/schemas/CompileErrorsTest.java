@@ -1,0 +1,82 @@
+package dev.stencil.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+
+/** What is not compiled exactly fails loudly (strict) or is listed (lenient); never silently. */
+class CompileErrorsTest {
+    private static final SchemaCompiler STRICT = new SchemaCompiler(SchemaOptions.defaults());
+
+    @Test
+    void unsupportedKeywordNamesKeywordAndPointer() {
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> STRICT.compile("{\"properties\":{\"a\":{\"not\":{\"type\":\"string\"}}}}"));
+        assertEquals("not", e.keyword());
+        assertEquals("#/properties/a", e.pointer());
+    }
+
+    @Test
+    void lenientListsApproximations() {
+        CompiledSchema cs = new SchemaCompiler(SchemaOptions.defaults().withLenient(true))
+                .compile("{\"type\":\"array\",\"uniqueItems\":true}");
+        assertFalse(cs.exact());
+        assertTrue(cs.approximations().get(0).contains("uniqueItems"), cs.approximations().toString());
+    }
+
+    @Test
+    void backreferenceInPatternIsAnError() {
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> STRICT.compile("{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}"));
+        assertEquals("pattern", e.keyword());
+    }
+
+    @Test
+    void overlappingOneOfIsAnError() {
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> STRICT.compile("{\"oneOf\":[{\"type\":\"integer\"},{\"minimum\":2}]}"));
+        assertEquals("oneOf", e.keyword());
+    }
+
+    @Test
+    void anyOrderPastTheBoundIsAnError() {
+        StringBuilder props = new StringBuilder();
+        for (int i = 0; i < 9; i++) {
+            props.append(i == 0 ? "" : ",").append("\"p").append(i).append("\":{}");
+        }
+        SchemaCompiler any = new SchemaCompiler(SchemaOptions.defaults().withPropertyOrder(PropertyOrder.ANY));
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> any.compile("{\"properties\":{" + props + "}}"));
+        assertEquals("properties", e.keyword());
+    }
+
+    @Test
+    void metaSchemaViolationIsReported() {
+        SchemaException e = assertThrows(SchemaException.class, () -> STRICT.compile("{\"minLength\":\"three\"}"));
+        assertTrue(e.getMessage().contains("meta-schema"), e.getMessage());
+    }
+
+    @Test
+    void assertedUnsupportedFormatIsAnErrorButAnnotationWhenOff() {
+        assertThrows(SchemaException.class, () -> STRICT.compile("{\"type\":\"string\",\"format\":\"date-time\"}"));
+        CompiledSchema cs = new SchemaCompiler(SchemaOptions.defaults().withFormatAssertion(false))
+                .compile("{\"type\":\"string\",\"format\":\"date-time\"}");
+        assertTrue(cs.exact());
+    }
+
+    @Test
+    void cacheHitsOnReorderedSchema() throws Exception {
+        ObjectMapper m = new ObjectMapper();
+        SchemaCache cache = new SchemaCache(STRICT, 4);
+        CompiledSchema a = cache.get(m.readTree("{\"type\":\"integer\",\"minimum\":1}"));
+        CompiledSchema b = cache.get(m.readTree("{ \"minimum\": 1.0, \"type\": \"integer\" }"));
+        assertTrue(a == b);
+        assertEquals(1, cache.hits());
+        cache.get(m.readTree("{\"type\":\"integer\",\"minimum\":2}"));
+        assertEquals(2, cache.misses());
+    }
+}
