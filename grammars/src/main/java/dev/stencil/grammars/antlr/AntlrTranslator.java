@@ -1,0 +1,520 @@
+package dev.stencil.grammars.antlr;
+
+import dev.stencil.automata.GrammarException;
+import dev.stencil.automata.ir.Expr;
+import dev.stencil.automata.ir.Lexeme;
+import dev.stencil.automata.regex.ByteDfa;
+import dev.stencil.automata.regex.CodePointSet;
+import dev.stencil.automata.regex.Regex;
+import dev.stencil.grammars.GrammarSyntaxException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.antlr.runtime.tree.Tree;
+import org.antlr.v4.automata.LexerATNFactory;
+import org.antlr.v4.misc.CharSupport;
+import org.antlr.v4.parse.ANTLRParser;
+import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.misc.Interval;
+import org.antlr.v4.runtime.misc.IntervalSet;
+import org.antlr.v4.tool.Grammar;
+import org.antlr.v4.tool.LeftRecursiveRule;
+import org.antlr.v4.tool.LexerGrammar;
+import org.antlr.v4.tool.Rule;
+import org.antlr.v4.tool.ast.GrammarAST;
+import org.antlr.v4.tool.ast.QuantifierAST;
+
+/**
+ * Translates ANTLR's processed grammar model to the IR.
+ *
+ * <p>Lexer: every non-fragment lexer rule becomes one lexeme (fragments are inlined) whose
+ * priority is the rule's position, so ties go to the rule defined first; the implicit tokens that
+ * parser-rule literals create come first, as in ANTLR. {@code -> skip} and {@code -> channel(..)}
+ * rules become ignorables, {@code -> type(X)} makes the lexeme a token of type X. A rule whose
+ * body contains a non-greedy loop ({@code .*?}) is cut to its shortest matches: the strings of the
+ * rule that have no proper prefix in the rule, which is how ANTLR ends {@code '/*' .*? '*&#47;'}.
+ * Lexer modes and {@code more} have no counterpart in the core and are rejected with their position.
+ *
+ * <p>Parser: rules keep their structure; left-recursive rules are taken in their original,
+ * unrewritten form because the Earley core handles left recursion. A token reference becomes the
+ * alternation of the lexemes that produce that token type. {@code EOF} is the end of the input,
+ * which the matcher enforces anyway. Actions and predicates are dropped with a warning each (the
+ * language becomes a superset), or rejected in strict mode.
+ */
+final class AntlrTranslator {
+    private static final String ALL_TOKENS_RULE = "$tokens";
+
+    private final Grammar g;
+    private final LexerGrammar lg;
+    private final boolean strict;
+    private final LexerATNFactory charSets;
+    // a combined grammar's implicit lexer repeats its named actions: report each once
+    private final Set<String> warnings = new java.util.LinkedHashSet<>();
+    private final Map<String, Regex> fragmentCache = new HashMap<>();
+    private final Set<String> inProgress = new HashSet<>();
+    private final Map<Integer, List<Lexeme>> lexemesByType = new LinkedHashMap<>();
+    private boolean nonGreedy;
+
+    AntlrTranslator(Grammar g, LexerGrammar lg, boolean strict) {
+        this.g = g;
+        this.lg = lg;
+        this.strict = strict;
+        this.charSets = new LexerATNFactory(lg);
+    }
+
+    AntlrGrammar translate(String startRule) {
+        dev.stencil.automata.ir.Grammar.Builder b = dev.stencil.automata.ir.Grammar.builder(g.name != null ? g.name : g.ast.getChild(0).getText());
+        checkGrammarLevelCode(g);
+        if (lg != g) {
+            checkGrammarLevelCode(lg);
+        }
+        translateLexer(b);
+        String first = null;
+        for (Rule r : g.rules.values()) {
+            if (Grammar.isTokenName(r.name)) {
+                continue;
+            }
+            if (first == null) {
+                first = r.name;
+            }
+            GrammarAST ast = r instanceof LeftRecursiveRule lr ? lr.getOriginalAST() : r.ast;
+            b.rule(r.name, parserBlock(block(ast)));
+        }
+        if (first == null) {
+            throw error(g.ast, "the grammar has no parser rules");
+        }
+        String start = startRule != null ? startRule : first;
+        if (!g.rules.containsKey(start) || Grammar.isTokenName(start)) {
+            throw new GrammarSyntaxException(file(g.ast), 0, 0, "start rule '" + start + "' is not a parser rule of grammar " + g.name);
+        }
+        // Every lexer rule must compete at every boundary (ANTLR lexes before it parses), including
+        // rules no parser rule mentions; an unreachable rule listing them all puts them in the IR.
+        List<Expr> all = new ArrayList<>();
+        lexemesByType.values().forEach(ls -> ls.forEach(l -> all.add(Expr.lex(l))));
+        if (!all.isEmpty()) {
+            b.rule(ALL_TOKENS_RULE, new Expr.Alt(all));
+        }
+        return new AntlrGrammar(b.start(start).build(), List.copyOf(warnings), g, lg);
+    }
+
+    // ------------------------------------------------------------------ lexer
+
+    private void translateLexer(dev.stencil.automata.ir.Grammar.Builder b) {
+        for (Rule r : lg.rules.values()) {
+            if (r.mode != null && !r.mode.equals("DEFAULT_MODE")) {
+                throw error(r.ast, "lexer modes are not supported (rule " + r.name + " is in mode " + r.mode
+                        + "); Stencil's lexer has one mode");
+            }
+        }
+        int priority = 0;
+        for (Rule r : lg.rules.values()) {
+            priority++;
+            if (r.isFragment()) {
+                continue;
+            }
+            // group the alternatives by their commands: usually one group for the whole rule
+            Map<String, List<Regex>> groups = new LinkedHashMap<>();
+            Map<String, GrammarAST> groupCommands = new LinkedHashMap<>();
+            nonGreedy = false;
+            GrammarAST block = block(r.ast);
+            for (GrammarAST alt : children(block)) {
+                GrammarAST commands = null;
+                GrammarAST body = alt;
+                if (alt.getType() == ANTLRParser.LEXER_ALT_ACTION) {
+                    body = (GrammarAST) alt.getChild(0);
+                    commands = alt;
+                }
+                if (body.getType() != ANTLRParser.ALT) {
+                    continue; // options of the block
+                }
+                String key = commands == null ? "" : commandKey(commands);
+                groups.computeIfAbsent(key, k -> new ArrayList<>()).add(lexer(body, r));
+                groupCommands.putIfAbsent(key, commands);
+            }
+            int k = 0;
+            for (Map.Entry<String, List<Regex>> e : groups.entrySet()) {
+                String name = groups.size() == 1 ? r.name : r.name + "#" + (++k);
+                Lexeme lexeme = lexeme(name, Regex.alt(e.getValue()), r);
+                b.priority(lexeme, priority);
+                GrammarAST commands = groupCommands.get(e.getKey());
+                int type = lg.getTokenType(r.name);
+                boolean hidden = false;
+                if (commands != null) {
+                    for (int i = 1; i < commands.getChildCount(); i++) {
+                        GrammarAST c = (GrammarAST) commands.getChild(i);
+                        String cmd = c.getType() == ANTLRParser.LEXER_ACTION_CALL ? c.getChild(0).getText() : c.getText();
+                        switch (cmd) {
+                            case "skip", "channel" -> hidden = true;
+                            case "type" -> type = tokenTypeOf(c.getChild(1).getText(), c);
+                            case "more" -> throw error(c, "lexer command 'more' (in rule " + r.name
+                                    + ") is not supported: Stencil's lexemes cannot be glued to the next token");
+                            case "pushMode", "popMode", "mode" -> throw error(c, "lexer modes are not supported ('"
+                                    + cmd + "' in rule " + r.name + "); Stencil's lexer has one mode");
+                            default -> throw error(c, "unknown lexer command '" + cmd + "' in rule " + r.name);
+                        }
+                    }
+                }
+                if (hidden) {
+                    b.ignorable(lexeme, true);
+                } else {
+                    lexemesByType.computeIfAbsent(type, t -> new ArrayList<>()).add(lexeme);
+                }
+            }
+        }
+    }
+
+    private static String commandKey(GrammarAST commands) {
+        StringBuilder sb = new StringBuilder();
+        for (int i = 1; i < commands.getChildCount(); i++) {
+            sb.append(commands.getChild(i).toStringTree()).append(';');
+        }
+        return sb.toString();
+    }
+
+    private int tokenTypeOf(String name, GrammarAST at) {
+        int t = lg.getTokenType(name);
+        if (t == Token.INVALID_TYPE) {
+            t = g.getTokenType(name);
+        }
+        if (t == Token.INVALID_TYPE) {
+            throw error(at, "type(" + name + ") names no token");
+        }
+        return t;
+    }
+
+    private Lexeme lexeme(String name, Regex regex, Rule r) {
+        try {
+            if (!nonGreedy) {
+                Lexeme l = Lexeme.of(name, regex);
+                if (l.compile().acceptsEmpty()) {
+                    throw error(r.ast, "lexer rule " + r.name + " matches the empty string, which ANTLR forbids too");
+                }
+                return l;
+            }
+            ByteDfa whole = ByteDfa.compile(regex);
+            ByteDfa longer = ByteDfa.compile(Regex.seq(regex, Regex.plus(Regex.any())));
+            ByteDfa shortest = whole.intersect(longer.complementWithin(ByteDfa.compile(Regex.star(Regex.any()))));
+            return Lexeme.ofDfa(name, shortest);
+        } catch (GrammarSyntaxException e) {
+            throw e;
+        } catch (GrammarException | IllegalArgumentException e) {
+            throw error(r.ast, "lexer rule " + r.name + " cannot be compiled: " + e.getMessage());
+        }
+    }
+
+    private Regex lexer(GrammarAST t, Rule r) {
+        switch (t.getType()) {
+            case ANTLRParser.ALT: {
+                List<Regex> parts = new ArrayList<>();
+                for (GrammarAST c : children(t)) {
+                    if (c.getType() == ANTLRParser.ELEMENT_OPTIONS) {
+                        continue;
+                    }
+                    parts.add(lexer(c, r));
+                }
+                return Regex.seq(parts);
+            }
+            case ANTLRParser.BLOCK: {
+                List<Regex> alts = new ArrayList<>();
+                for (GrammarAST c : children(t)) {
+                    if (c.getType() == ANTLRParser.ALT || c.getType() == ANTLRParser.LEXER_ALT_ACTION) {
+                        alts.add(lexer(c.getType() == ANTLRParser.ALT ? c : (GrammarAST) c.getChild(0), r));
+                    }
+                }
+                return Regex.alt(alts);
+            }
+            case ANTLRParser.CLOSURE:
+            case ANTLRParser.POSITIVE_CLOSURE:
+            case ANTLRParser.OPTIONAL: {
+                if (t instanceof QuantifierAST q && !q.isGreedy()) {
+                    nonGreedy = true;
+                }
+                Regex body = lexer((GrammarAST) t.getChild(0), r);
+                return t.getType() == ANTLRParser.CLOSURE ? Regex.star(body)
+                        : t.getType() == ANTLRParser.POSITIVE_CLOSURE ? Regex.plus(body) : Regex.optional(body);
+            }
+            case ANTLRParser.STRING_LITERAL: {
+                String s = CharSupport.getStringFromGrammarStringLiteral(t.getText());
+                if (s == null) {
+                    throw error(t, "invalid string literal " + t.getText());
+                }
+                if (!r.caseInsensitive) {
+                    return Regex.literal(s);
+                }
+                List<Regex> chars = new ArrayList<>();
+                s.codePoints().forEach(cp -> chars.add(Regex.chars(caseVariants(cp, cp))));
+                return Regex.seq(chars);
+            }
+            case ANTLRParser.LEXER_CHAR_SET:
+            case ANTLRParser.RANGE:
+            case ANTLRParser.SET:
+            case ANTLRParser.NOT:
+                return Regex.chars(charSet(t, r));
+            case ANTLRParser.WILDCARD:
+                return Regex.any();
+            case ANTLRParser.TOKEN_REF:
+                return tokenRef(t, r);
+            case ANTLRParser.EPSILON:
+                return Regex.empty();
+            case ANTLRParser.ACTION:
+            case ANTLRParser.SEMPRED:
+                ignored(t, r);
+                return Regex.empty();
+            default:
+                throw error(t, "unsupported lexer construct '" + t.getText() + "' in rule " + r.name);
+        }
+    }
+
+    private Regex tokenRef(GrammarAST t, Rule r) {
+        String name = t.getText();
+        if (name.equals("EOF")) {
+            throw error(t, "EOF inside lexer rule " + r.name + " is not supported");
+        }
+        Rule ref = lg.getRule(name);
+        if (ref == null) {
+            throw error(t, "lexer rule " + r.name + " refers to undefined rule " + name);
+        }
+        Regex cached = fragmentCache.get(name);
+        if (cached != null) {
+            return cached;
+        }
+        if (!inProgress.add(name)) {
+            throw error(t, "lexer rule " + name + " is recursive; recursive lexer rules are not regular and are not supported");
+        }
+        boolean savedNonGreedy = nonGreedy;
+        Regex body = lexer(block(ref.ast), ref);
+        inProgress.remove(name);
+        fragmentCache.put(name, body);
+        nonGreedy |= savedNonGreedy;
+        return body;
+    }
+
+    /** The code points of a one-character lexer element: a set, range, char literal, {@code ~x} or a set-like rule. */
+    private CodePointSet charSet(GrammarAST t, Rule r) {
+        switch (t.getType()) {
+            case ANTLRParser.LEXER_CHAR_SET: {
+                charSets.currentRule = r;
+                return fromIntervals(charSets.getSetFromCharSetLiteral(t));
+            }
+            case ANTLRParser.RANGE: {
+                int a = CharSupport.getCharValueFromGrammarCharLiteral(t.getChild(0).getText());
+                int z = CharSupport.getCharValueFromGrammarCharLiteral(t.getChild(1).getText());
+                if (a < 0 || z < 0 || z < a) {
+                    throw error(t, "invalid range " + t.toStringTree());
+                }
+                return r.caseInsensitive ? caseVariants(a, z) : CodePointSet.of(a, z);
+            }
+            case ANTLRParser.NOT:
+                return charSet((GrammarAST) t.getChild(0), r).complement();
+            case ANTLRParser.SET: {
+                CodePointSet s = CodePointSet.empty();
+                for (GrammarAST c : children(t)) {
+                    s = s.union(charSet(c, r));
+                }
+                return s;
+            }
+            case ANTLRParser.BLOCK: {
+                CodePointSet s = CodePointSet.empty();
+                for (GrammarAST alt : children(t)) {
+                    if (alt.getType() == ANTLRParser.ALT && alt.getChildCount() == 1) {
+                        s = s.union(charSet((GrammarAST) alt.getChild(0), r));
+                    } else if (alt.getType() == ANTLRParser.ALT) {
+                        throw error(alt, "a set element must be a single character");
+                    }
+                }
+                return s;
+            }
+            default: {
+                Regex x = lexer(t, r);
+                if (x instanceof Regex.Chars c) {
+                    return c.set();
+                }
+                throw error(t, "'" + t.getText() + "' is not a single-character set, so it cannot be negated or put in a set");
+            }
+        }
+    }
+
+    private static CodePointSet caseVariants(int lo, int hi) {
+        CodePointSet.Builder b = new CodePointSet.Builder();
+        b.add(lo, hi);
+        if (hi - lo > 0x3000) {
+            return b.build().withCaseVariants();
+        }
+        // ANTLR's caseInsensitive adds the lower- and upper-case form of each character
+        for (int cp = lo; cp <= hi; cp++) {
+            int l = Character.toLowerCase(cp);
+            int u = Character.toUpperCase(cp);
+            b.add(l, l);
+            b.add(u, u);
+        }
+        return b.build();
+    }
+
+    private static CodePointSet fromIntervals(IntervalSet set) {
+        CodePointSet.Builder b = new CodePointSet.Builder();
+        for (Interval i : set.getIntervals()) {
+            b.add(i.a, i.b);
+        }
+        return b.build();
+    }
+
+    // ------------------------------------------------------------------ parser
+
+    private Expr parserBlock(GrammarAST block) {
+        List<Expr> alts = new ArrayList<>();
+        for (GrammarAST alt : children(block)) {
+            if (alt.getType() == ANTLRParser.ALT) {
+                alts.add(parser(alt));
+            }
+        }
+        return alts.size() == 1 ? alts.get(0) : new Expr.Alt(alts);
+    }
+
+    private Expr parser(GrammarAST t) {
+        switch (t.getType()) {
+            case ANTLRParser.ALT: {
+                List<Expr> parts = new ArrayList<>();
+                for (GrammarAST c : children(t)) {
+                    if (c.getType() != ANTLRParser.ELEMENT_OPTIONS) {
+                        parts.add(parser(c));
+                    }
+                }
+                return parts.size() == 1 ? parts.get(0) : new Expr.Seq(parts);
+            }
+            case ANTLRParser.BLOCK:
+                return parserBlock(t);
+            case ANTLRParser.CLOSURE:
+                return Expr.star(parser((GrammarAST) t.getChild(0)));
+            case ANTLRParser.POSITIVE_CLOSURE:
+                return Expr.plus(parser((GrammarAST) t.getChild(0)));
+            case ANTLRParser.OPTIONAL:
+                return Expr.opt(parser((GrammarAST) t.getChild(0)));
+            case ANTLRParser.RULE_REF:
+                return Expr.ref(t.getText());
+            case ANTLRParser.TOKEN_REF:
+                return t.getText().equals("EOF") ? Expr.empty() : token(g.getTokenType(t.getText()), t);
+            case ANTLRParser.STRING_LITERAL:
+                return token(g.getTokenType(t.getText()), t);
+            case ANTLRParser.SET: {
+                List<Expr> alts = new ArrayList<>();
+                for (GrammarAST c : children(t)) {
+                    alts.add(parser(c));
+                }
+                return new Expr.Alt(alts);
+            }
+            case ANTLRParser.NOT: {
+                Set<Integer> excluded = new HashSet<>();
+                GrammarAST c = (GrammarAST) t.getChild(0);
+                for (GrammarAST e : c.getType() == ANTLRParser.SET ? children(c) : List.of(c)) {
+                    excluded.add(g.getTokenType(e.getText()));
+                }
+                return anyTokenBut(excluded, t);
+            }
+            case ANTLRParser.WILDCARD:
+                return anyTokenBut(Set.of(), t);
+            case ANTLRParser.ASSIGN:
+            case ANTLRParser.PLUS_ASSIGN:
+                return parser((GrammarAST) t.getChild(1));
+            case ANTLRParser.EPSILON:
+                return Expr.empty();
+            case ANTLRParser.ACTION:
+            case ANTLRParser.SEMPRED:
+                ignored(t, null);
+                return Expr.empty();
+            default:
+                throw error(t, "unsupported parser construct '" + t.getText() + "'");
+        }
+    }
+
+    private Expr token(int type, GrammarAST at) {
+        if (type == Token.INVALID_TYPE) {
+            throw error(at, "token " + at.getText() + " is not defined by the lexer");
+        }
+        if (type == Token.EOF) {
+            return Expr.empty();
+        }
+        List<Lexeme> ls = lexemesByType.get(type);
+        if (ls == null) {
+            // declared (tokens {...}) but produced by no lexer rule: it can never appear
+            Lexeme never = Lexeme.of("<no lexer rule produces " + g.getTokenDisplayName(type) + ">", Regex.nothing());
+            return Expr.lex(never);
+        }
+        return ls.size() == 1 ? Expr.lex(ls.get(0)) : new Expr.Alt(ls.stream().map(Expr::lex).toList());
+    }
+
+    private Expr anyTokenBut(Set<Integer> excluded, GrammarAST at) {
+        List<Expr> alts = new ArrayList<>();
+        lexemesByType.forEach((type, ls) -> {
+            if (!excluded.contains(type)) {
+                ls.forEach(l -> alts.add(Expr.lex(l)));
+            }
+        });
+        if (alts.isEmpty()) {
+            throw error(at, "'" + at.toStringTree() + "' matches no token");
+        }
+        return new Expr.Alt(alts);
+    }
+
+    // ------------------------------------------------------------------ shared
+
+    private void checkGrammarLevelCode(Grammar gr) {
+        String superClass = gr.getOptionString("superClass");
+        if (superClass != null) {
+            ignoredText(gr.ast, "superClass = " + superClass + " (target code)");
+        }
+        if (gr.namedActions != null) {
+            for (Map.Entry<String, org.antlr.v4.tool.ast.ActionAST> e : gr.namedActions.entrySet()) {
+                ignoredText(e.getValue(), "@" + e.getKey() + " action");
+            }
+        }
+    }
+
+    private void ignored(GrammarAST t, Rule r) {
+        String kind = t.getType() == ANTLRParser.SEMPRED ? "semantic predicate " : "action ";
+        ignoredText(t, kind + abbreviate(t.getText()) + (r != null ? " in lexer rule " + r.name : ""));
+    }
+
+    private void ignoredText(GrammarAST t, String what) {
+        String msg = file(t) + ":" + t.getLine() + ":" + (t.getCharPositionInLine() + 1) + ": ignored " + what;
+        if (strict) {
+            throw new GrammarSyntaxException(file(t), t.getLine(), t.getCharPositionInLine() + 1,
+                    "strict mode: cannot honour " + what + "; without it the language would be a superset");
+        }
+        warnings.add(msg);
+    }
+
+    private static String abbreviate(String s) {
+        String one = s.replaceAll("\\s+", " ");
+        return one.length() > 60 ? one.substring(0, 57) + "..." : one;
+    }
+
+    private static GrammarAST block(GrammarAST ruleAst) {
+        GrammarAST b = (GrammarAST) ruleAst.getFirstChildWithType(ANTLRParser.BLOCK);
+        if (b == null) {
+            throw new IllegalStateException("ANTLR rule without a block: " + ruleAst.toStringTree());
+        }
+        return b;
+    }
+
+    private static List<GrammarAST> children(Tree t) {
+        List<GrammarAST> out = new ArrayList<>();
+        for (int i = 0; i < t.getChildCount(); i++) {
+            out.add((GrammarAST) t.getChild(i));
+        }
+        return out;
+    }
+
+    private static String file(GrammarAST t) {
+        String f = t.g != null ? t.g.fileName : null;
+        return f == null ? "<grammar>" : Path.of(f).getFileName().toString();
+    }
+
+    private static GrammarSyntaxException error(GrammarAST t, String message) {
+        return new GrammarSyntaxException(file(t), t.getLine(), t.getCharPositionInLine() + 1, message);
+    }
+}

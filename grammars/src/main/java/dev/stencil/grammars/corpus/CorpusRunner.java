@@ -1,0 +1,247 @@
+package dev.stencil.grammars.corpus;
+
+import dev.stencil.automata.CompiledGrammar;
+import dev.stencil.automata.Matcher;
+import dev.stencil.automata.bench.Percentiles;
+import dev.stencil.automata.bench.Progress;
+import dev.stencil.automata.mask.VocabularyIndex;
+import dev.stencil.automata.vocab.BpeTokenizer;
+import dev.stencil.grammars.GbnfGrammarReader;
+import dev.stencil.grammars.antlr.AntlrGrammar;
+import dev.stencil.grammars.antlr.AntlrGrammarReader;
+import dev.stencil.grammars.antlr.AntlrOracle;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The grammar test-corpus runner behind {@code ./stencil corpus grammars}: compiles every grammar
+ * of a {@link GrammarCorpus}, feeds every example token by token with a real tokenizer, and
+ * compares the verdicts with ANTLR's interpreter ({@link AntlrOracle}) on the examples and on
+ * seeded {@link Mutants}. For GBNF corpora the oracle is the example's file name.
+ */
+public final class CorpusRunner {
+    private final BpeTokenizer tokenizer;
+    private final VocabularyIndex vocab;
+    private final int mutantsPerGrammar;
+    private final long seed;
+    private final int maxMutantBaseBytes;
+
+    /** One grammar's figures. */
+    public record Row(String grammar, boolean compiled, String error, int warnings, double compileMs, int examples,
+                      int examplesAccepted, int examplesAsExpected, int examplesAgree, int mutants, int mutantsAgree,
+                      int bothRejectSamePosition, int bothReject, List<String> disagreements) {
+    }
+
+    /** All rows, the per-mask times over the examples (µs) and the compile times (ms). */
+    public record Report(List<Row> rows, double[] maskMicros, double[] compileMillis) {
+        /** The JSON summary fields named by the issue, in order. */
+        public Map<String, Object> summary() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            int examples = 0;
+            int accepted = 0;
+            int mutants = 0;
+            int agree = 0;
+            int compared = 0;
+            int disagreements = 0;
+            for (Row r : rows) {
+                examples += r.examples();
+                accepted += r.examplesAccepted();
+                mutants += r.mutants();
+                agree += r.examplesAgree() + r.mutantsAgree();
+                compared += r.examples() + r.mutants();
+                disagreements += r.examples() + r.mutants() - r.examplesAgree() - r.mutantsAgree();
+            }
+            Percentiles mask = new Percentiles(maskMicros);
+            Percentiles compile = new Percentiles(compileMillis);
+            m.put("grammars", rows.size());
+            m.put("compiled", rows.stream().filter(Row::compiled).count());
+            m.put("examples", examples);
+            m.put("examples_accepted", accepted);
+            m.put("mutants", mutants);
+            m.put("agreement", compared == 0 ? 1.0 : round((double) agree / compared, 5));
+            m.put("disagreements", disagreements);
+            m.put("compile_ms_p50", round(compile.p(50), 2));
+            m.put("compile_ms_max", round(compile.max(), 2));
+            m.put("mask_us_p50", round(mask.p(50), 2));
+            m.put("mask_us_p99", round(mask.p(99), 2));
+            return m;
+        }
+
+        private static double round(double v, int digits) {
+            if (Double.isNaN(v)) {
+                return v;
+            }
+            double f = Math.pow(10, digits);
+            return Math.round(v * f) / f;
+        }
+    }
+
+    /**
+     * @param mutantsPerGrammar mutated inputs per ANTLR grammar (0 to skip)
+     * @param maxMutantBaseBytes only examples up to this size seed mutants (keeps the run short)
+     */
+    public CorpusRunner(BpeTokenizer tokenizer, VocabularyIndex vocab, int mutantsPerGrammar, long seed, int maxMutantBaseBytes) {
+        this.tokenizer = tokenizer;
+        this.vocab = vocab;
+        this.mutantsPerGrammar = mutantsPerGrammar;
+        this.seed = seed;
+        this.maxMutantBaseBytes = maxMutantBaseBytes;
+    }
+
+    /** Runs every entry; a grammar that fails to compile is a row with its error, not an exception. */
+    public Report run(List<GrammarCorpus.Entry> entries, Progress progress) {
+        List<Row> rows = new ArrayList<>();
+        List<Double> masks = new ArrayList<>();
+        List<Double> compiles = new ArrayList<>();
+        int done = 0;
+        for (GrammarCorpus.Entry e : entries) {
+            progress.update("grammars", done, entries.size());
+            rows.add(runOne(e, masks, compiles));
+            progress.update("grammars", ++done, entries.size());
+        }
+        return new Report(rows, masks.stream().mapToDouble(Double::doubleValue).toArray(),
+                compiles.stream().mapToDouble(Double::doubleValue).toArray());
+    }
+
+    private Row runOne(GrammarCorpus.Entry e, List<Double> masks, List<Double> compiles) {
+        CompiledGrammar cg;
+        AntlrOracle oracle = null;
+        int warnings = 0;
+        long t0 = System.nanoTime();
+        try {
+            if (e.gbnf()) {
+                cg = CompiledGrammar.compile(GbnfGrammarReader.read(e.grammarFiles().get(0)), vocab, false);
+            } else {
+                AntlrGrammar ag = AntlrGrammarReader.read(e.grammarFiles(), e.startRule(), false);
+                warnings = ag.warnings().size();
+                cg = CompiledGrammar.compile(ag.grammar(), vocab, ag.lexAllLexemes());
+                oracle = new AntlrOracle(ag);
+            }
+        } catch (RuntimeException ex) {
+            if (Boolean.getBoolean("stencil.debug")) {
+                ex.printStackTrace();
+            }
+            return new Row(e.name(), false, ex.getMessage() != null ? ex.getMessage() : ex.toString(), warnings, 0, e.examples().size(), 0, 0, 0, 0, 0, 0, 0,
+                    List.of());
+        }
+        double compileMs = (System.nanoTime() - t0) / 1e6;
+        compiles.add(compileMs);
+        int accepted = 0;
+        int asExpected = 0;
+        int agree = 0;
+        List<String> disagreements = new ArrayList<>();
+        List<String> bases = new ArrayList<>();
+        for (GrammarCorpus.Example ex : e.examples()) {
+            String text = read(ex);
+            TokenFeed.Result r = TokenFeed.feed(cg, tokenizer, text);
+            for (long ns : r.maskNanos()) {
+                masks.add(ns / 1000.0);
+            }
+            if (r.accepted()) {
+                accepted++;
+            }
+            if (r.accepted() != ex.expectFail()) {
+                asExpected++;
+            }
+            boolean oracleOk = oracle != null ? oracle.check(text).ok() : !ex.expectFail();
+            if (oracleOk == r.accepted()) {
+                agree++;
+            } else {
+                disagreements.add(ex.file().getFileName() + ": ours " + verdict(r.accepted()) + ", oracle " + verdict(oracleOk)
+                        + (r.accepted() ? "" : " (blocked at byte " + r.blockedByte() + ")"));
+            }
+            if (oracle != null && text.getBytes(StandardCharsets.UTF_8).length <= maxMutantBaseBytes) {
+                bases.add(text);
+            }
+        }
+        int mutants = 0;
+        int mutantsAgree = 0;
+        int bothReject = 0;
+        int samePosition = 0;
+        if (oracle != null) {
+            for (String m : Mutants.of(bases, bases.isEmpty() ? 0 : mutantsPerGrammar, seed ^ e.name().hashCode())) {
+                mutants++;
+                AntlrOracle.Verdict v = oracle.check(m);
+                int ours = firstRejectedByte(cg, m);
+                boolean oursOk = ours < 0;
+                if (oursOk == v.ok()) {
+                    mutantsAgree++;
+                    if (!oursOk) {
+                        bothReject++;
+                        if (ours == v.errorByte()) {
+                            samePosition++;
+                        }
+                    }
+                } else if (disagreements.size() < 20) {
+                    disagreements.add("mutant " + json(m.length() > 120 ? m.substring(0, 120) + "..." : m) + ": ours "
+                            + verdict(oursOk) + (oursOk ? "" : " at byte " + ours) + ", oracle " + verdict(v.ok())
+                            + (v.ok() ? "" : " (" + v.message() + ")"));
+                }
+            }
+        }
+        return new Row(e.name(), true, null, warnings, compileMs, e.examples().size(), accepted, asExpected, agree, mutants,
+                mutantsAgree, samePosition, bothReject, disagreements);
+    }
+
+    /** The first byte no continuation allows, fed byte by byte; the length if the input may not end there; -1 if accepted. */
+    static int firstRejectedByte(CompiledGrammar cg, String text) {
+        byte[] b = text.getBytes(StandardCharsets.UTF_8);
+        Matcher m = cg.newMatcher();
+        byte[] one = new byte[1];
+        for (int i = 0; i < b.length; i++) {
+            one[0] = b[i];
+            if (!m.acceptBytes(one)) {
+                return i;
+            }
+        }
+        return m.isAccepting() ? -1 : b.length;
+    }
+
+    private static String verdict(boolean ok) {
+        return ok ? "accepts" : "rejects";
+    }
+
+    private static String json(String s) {
+        return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n").replace("\r", "\\r").replace("\t", "\\t") + "\"";
+    }
+
+    private static String read(GrammarCorpus.Example ex) {
+        try {
+            return Files.readString(ex.file(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read example " + ex.file(), e);
+        }
+    }
+
+    /** The per-grammar table in Markdown. */
+    public static String markdown(Report report, String title) {
+        StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+        sb.append("| grammar | compiled | warnings | compile ms | examples | accepted | as ANTLR | mutants | mutants as ANTLR | "
+                + "same first rejected byte |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+        for (Row r : report.rows()) {
+            sb.append("| ").append(r.grammar()).append(" | ").append(r.compiled() ? "yes" : "**no**").append(" | ")
+                    .append(r.warnings()).append(" | ").append(r.compiled() ? String.format("%.1f", r.compileMs()) : "-")
+                    .append(" | ").append(r.examples()).append(" | ").append(r.examplesAccepted()).append(" | ")
+                    .append(r.examplesAgree()).append(" | ").append(r.mutants()).append(" | ").append(r.mutantsAgree())
+                    .append(" | ").append(r.bothReject() == 0 ? "-" : r.bothRejectSamePosition() + "/" + r.bothReject())
+                    .append(" |\n");
+        }
+        sb.append("\n## Errors and disagreements\n\n");
+        for (Row r : report.rows()) {
+            if (!r.compiled()) {
+                sb.append("- **").append(r.grammar()).append("** does not compile: ").append(r.error().replace("\n", " ")).append('\n');
+            }
+            for (String d : r.disagreements()) {
+                sb.append("- ").append(r.grammar()).append(": ").append(d.replace("|", "\\|")).append('\n');
+            }
+        }
+        sb.append("\n## Summary\n\n```json\n").append(report.summary()).append("\n```\n");
+        return sb.toString();
+    }
+}
