@@ -1,6 +1,7 @@
 package dev.stencil.cli;
 
 import dev.stencil.decoder.DecodeBenchmark;
+import dev.stencil.decoder.OnnxCausalLm;
 import dev.stencil.decoder.RuntimeOptions;
 import dev.stencil.decoder.Stencil;
 import java.nio.file.Path;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Option;
  * forward passes and only the mask work differs).
  */
 @Command(name = "decode", mixinStandardHelpOptions = true,
-        description = "Tokens/s of greedy JSON-constrained decoding vs unconstrained decoding over the same tokens (embedded model unless --model).")
+        description = "Tokens/s of greedy JSON-constrained decoding vs unconstrained decoding over the same tokens (embedded model unless --model); with --draft also speculative decoding.")
 final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--model", description = "A model folder. Default: the embedded tiny-json-gpt2.")
     Path model;
@@ -24,20 +25,28 @@ final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--runs", defaultValue = "5", description = "Timed runs; the ratio reported is their median. Default: ${DEFAULT-VALUE}.")
     int runs;
 
+    @Option(names = "--optimization", defaultValue = "ALL", description = "ONNX Runtime graph optimisation: NONE, BASIC, EXTENDED, ALL (use BASIC for exact int8 results). Default: ${DEFAULT-VALUE}.")
+    RuntimeOptions.Optimization optimization;
+
     @Option(names = "--threads", defaultValue = "1", description = "ONNX Runtime intra-op threads. Default: ${DEFAULT-VALUE}.")
     int threads;
 
     @Option(names = "--max-tokens", defaultValue = "256", description = "Token limit per prompt. Default: ${DEFAULT-VALUE}.")
     int maxTokens;
 
+    @Option(names = "--draft", description = "Also time speculative decoding with this draft (.onnx, or 'embedded' for the embedded draft).")
+    String draft;
+
     @Option(names = "--json", description = "Print only the JSON summary on stdout.")
     boolean json;
 
     @Override
     public Integer call() {
-        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads);
-        try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options)) {
-            DecodeBenchmark.Result r = DecodeBenchmark.run(stencil, DecodeBenchmark.defaultPrompts(stencil), runs, maxTokens,
+        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
+        try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
+                OnnxCausalLm draftModel = draft == null ? null
+                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
+            DecodeBenchmark.Result r = DecodeBenchmark.run(stencil, draftModel, DecodeBenchmark.defaultPrompts(stencil), runs, maxTokens,
                     (done, total) -> System.err.printf("\rbench decode: run %d/%d", done, total));
             System.err.println();
             Map<String, Object> f = new LinkedHashMap<>(r.figures());

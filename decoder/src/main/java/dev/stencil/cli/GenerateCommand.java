@@ -2,6 +2,7 @@ package dev.stencil.cli;
 
 import dev.stencil.decoder.GenerationResult;
 import dev.stencil.decoder.Generator;
+import dev.stencil.decoder.OnnxCausalLm;
 import dev.stencil.decoder.RuntimeOptions;
 import dev.stencil.decoder.Stencil;
 import java.nio.file.Path;
@@ -23,7 +24,10 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--keys", split = ",", description = "Build the prompt from the model's template with these keys (comma-separated).")
     String[] keys;
 
-    @Option(names = "--model", description = "A model folder (model.onnx + tokenizer.json + config.json). Default: the embedded tiny-json-gpt2.")
+    @Option(names = "--schema", description = "A JSON Schema file (not available yet: the schema compiler is being written; JSON mode is schema-free for now).")
+    Path schema;
+
+    @Option(names = "--model", description = "A model folder (model.onnx + tokenizer.json + config.json) or an .onnx file in such a folder. Default: the embedded tiny-json-gpt2.")
     Path model;
 
     @Option(names = "--max-tokens", defaultValue = "256", description = "Most new tokens. Default: ${DEFAULT-VALUE}.")
@@ -41,8 +45,14 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--min-p", defaultValue = "0", description = "Min-p threshold (0 = off).")
     double minP;
 
+    @Option(names = "--repetition-penalty", defaultValue = "1", description = "Penalty on generated tokens (1 = off).")
+    double repetitionPenalty;
+
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
     long seed;
+
+    @Option(names = "--optimization", defaultValue = "ALL", description = "ONNX Runtime graph optimisation: NONE, BASIC, EXTENDED, ALL (use BASIC for exact int8 results). Default: ${DEFAULT-VALUE}.")
+    RuntimeOptions.Optimization optimization;
 
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = its default).")
     int threads;
@@ -50,20 +60,36 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--unconstrained", description = "No grammar: the model's own output (for comparison).")
     boolean unconstrained;
 
+    @Option(names = "--draft", description = "Speculative decoding with this draft model (.onnx, same vocabulary; 'embedded' = the embedded draft). Greedy only.")
+    String draft;
+
+    @Option(names = "--draft-tokens", defaultValue = "4", description = "Initial draft tokens per proposal (adaptive, 1..8). Default: ${DEFAULT-VALUE}.")
+    int draftTokens;
+
     @Option(names = "--stream", description = "Print the text as it is generated.")
     boolean stream;
 
     @Override
     public Integer call() {
+        if (schema != null) {
+            throw new IllegalArgumentException("--schema is not supported yet: the JSON Schema compiler (module schemas) has not landed; "
+                    + "leave it out for schema-free JSON mode");
+        }
         if ((prompt == null) == (keys == null)) {
             throw new IllegalArgumentException("give exactly one of --prompt or --keys");
         }
-        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads);
-        try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options)) {
+        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
+        try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
+                OnnxCausalLm draftModel = draft == null ? null
+                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
             String text = prompt != null ? prompt.replace("\\n", "\n")
                     : stencil.promptForKeys(Arrays.stream(keys).map(String::trim).toList());
             Generator g = (unconstrained ? stencil.unconstrained() : stencil.json())
-                    .prompt(text).maxTokens(maxTokens).temperature(temperature).topK(topK).topP(topP).minP(minP).seed(seed);
+                    .prompt(text).maxTokens(maxTokens).temperature(temperature).topK(topK).topP(topP).minP(minP)
+                    .repetitionPenalty(repetitionPenalty).seed(seed);
+            if (draftModel != null) {
+                g.draft(draftModel).draftTokens(draftTokens);
+            }
             if (stream) {
                 g.onText(piece -> {
                     System.out.print(piece);

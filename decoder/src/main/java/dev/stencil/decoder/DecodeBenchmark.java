@@ -29,9 +29,12 @@ public final class DecodeBenchmark {
      * @param ratio median over runs of constrained/unconstrained
      * @param maskMicrosMean mean mask time in the timed runs
      * @param ratios the per-run ratios
+     * @param batchedTokS median constrained tokens/s with all prompts in one batch
+     * @param speculative with a draft: median speculative tok/s, median speedup over constrained
+     *     greedy, acceptance rate, outputs identical to greedy; null without a draft
      */
     public record Result(int prompts, int tokens, int truncated, int invalid, double unconstrainedTokS,
-            double constrainedTokS, double ratio, double maskMicrosMean, double[] ratios) {
+            double constrainedTokS, double ratio, double maskMicrosMean, double[] ratios, double batchedTokS, Map<String, Object> speculative) {
         public Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("prompts", prompts);
@@ -44,6 +47,10 @@ public final class DecodeBenchmark {
             f.put("mask_us_mean", round(maskMicrosMean));
             f.put("runs", ratios.length);
             f.put("ratios", Arrays.stream(ratios).mapToObj(r -> Math.round(r * 1000) / 1000.0).toList());
+            f.put("batched_constrained_tok_s", round(batchedTokS));
+            if (speculative != null) {
+                f.putAll(speculative);
+            }
             return f;
         }
 
@@ -78,7 +85,10 @@ public final class DecodeBenchmark {
         return prompts;
     }
 
-    public static Result run(Stencil stencil, List<String> prompts, int runs, int maxTokens, Progress progress) {
+    /**
+     * @param draft a draft model for a third, speculative run per prompt, or null
+     */
+    public static Result run(Stencil stencil, OnnxCausalLm draft, List<String> prompts, int runs, int maxTokens, Progress progress) {
         if (runs < 1) {
             throw new DecoderException("runs must be >= 1, got " + runs);
         }
@@ -90,6 +100,13 @@ public final class DecodeBenchmark {
         double[] ratios = new double[runs];
         double[] conTokS = new double[runs];
         double[] unconTokS = new double[runs];
+        double[] specTokS = new double[runs];
+        double[] batchTokS = new double[runs];
+        double[] speedups = new double[runs];
+        long proposed = 0;
+        long acceptedDraft = 0;
+        int identical = 0;
+        int compared = 0;
         int tokens = 0;
         int truncated = 0;
         int invalid = 0;
@@ -98,12 +115,21 @@ public final class DecodeBenchmark {
         for (int run = 0; run < runs; run++) {
             long conNanos = 0;
             long unconNanos = 0;
+            long specNanos = 0;
             int runTokens = 0;
             for (String p : prompts) {
                 GenerationResult c = stencil.json().prompt(p).maxTokens(maxTokens).generate();
                 GenerationResult u = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(c, stencil)).generate();
                 if (!Arrays.equals(c.tokens(), u.tokens())) {
                     throw new IllegalStateException("replay diverged for prompt " + p);
+                }
+                if (draft != null) {
+                    GenerationResult s = stencil.json().prompt(p).maxTokens(maxTokens).draft(draft).generate();
+                    specNanos += s.timings().totalNanos();
+                    proposed += s.speculation().proposed();
+                    acceptedDraft += s.speculation().accepted();
+                    compared++;
+                    identical += Arrays.equals(s.tokens(), c.tokens()) ? 1 : 0;
                 }
                 conNanos += c.timings().totalNanos();
                 unconNanos += u.timings().totalNanos();
@@ -116,15 +142,30 @@ public final class DecodeBenchmark {
                 }
             }
             tokens = runTokens;
+            List<GenerationResult> batch = stencil.json().maxTokens(maxTokens).generateAll(prompts);
+            int batchTokens = batch.stream().mapToInt(GenerationResult::generatedTokens).sum();
+            batchTokS[run] = batchTokens * 1e9 / batch.get(0).timings().totalNanos();
             conTokS[run] = runTokens * 1e9 / conNanos;
             unconTokS[run] = runTokens * 1e9 / unconNanos;
             ratios[run] = conTokS[run] / unconTokS[run];
+            if (draft != null) {
+                specTokS[run] = runTokens * 1e9 / specNanos;
+                speedups[run] = specTokS[run] / conTokS[run];
+            }
             if (progress != null) {
                 progress.update(run + 1, runs);
             }
         }
+        Map<String, Object> spec = null;
+        if (draft != null) {
+            spec = new LinkedHashMap<>();
+            spec.put("speculative_tok_s", Math.round(median(specTokS) * 10) / 10.0);
+            spec.put("speculative_speedup", Math.round(median(speedups) * 1000) / 1000.0);
+            spec.put("draft_acceptance", Math.round(1000.0 * acceptedDraft / Math.max(1, proposed)) / 1000.0);
+            spec.put("speculative_identical", identical + "/" + compared);
+        }
         return new Result(prompts.size(), tokens, truncated, invalid, median(unconTokS), median(conTokS), median(ratios),
-                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios);
+                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios, median(batchTokS), spec);
     }
 
     /** The constrained run's tokens, with the stop token where it stopped (so the replay stops there too). */

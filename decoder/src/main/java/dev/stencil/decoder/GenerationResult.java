@@ -12,9 +12,10 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param promptTokens number of prompt tokens
  * @param finishReason why generation ended
  * @param timings where the time went
+ * @param speculation what speculative decoding did, or null when no draft model was used
  */
 public record GenerationResult(String text, JsonNode json, int[] tokens, int promptTokens,
-        FinishReason finishReason, Timings timings) {
+        FinishReason finishReason, Timings timings, Speculation speculation) {
     /** Whether the output is complete (ended at the stop token) and, for JSON generations, parsed. */
     public boolean valid() {
         return finishReason == FinishReason.STOP && json != null;
@@ -34,9 +35,15 @@ public record GenerationResult(String text, JsonNode json, int[] tokens, int pro
 
     /** One line: finish reason, tokens, tok/s, mean mask time. */
     public String summary() {
-        return String.format(java.util.Locale.ROOT,
+        String s = String.format(java.util.Locale.ROOT,
                 "%s: %d tokens (+%d prompt) in %.1f ms, %.1f tok/s, prefill %.1f ms, mask %.1f µs mean over %d",
                 finishReason.label(), tokens.length, promptTokens, timings.totalNanos() / 1e6, tokensPerSecond(),
                 timings.prefillNanos() / 1e6, timings.meanMaskMicros(), timings.masks());
+        if (speculation != null) {
+            s += String.format(java.util.Locale.ROOT, ", draft accepted %d/%d (%.0f%%), %d target passes, k %d",
+                    speculation.accepted(), speculation.proposed(), 100 * speculation.acceptanceRate(),
+                    speculation.targetPasses(), speculation.finalK());
+        }
+        return s;
     }
 }

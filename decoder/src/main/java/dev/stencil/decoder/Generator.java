@@ -15,8 +15,8 @@ import java.util.function.IntConsumer;
 
 /**
  * One generation request, configured fluently and run by {@link #generate()}. Defaults: greedy
- * ({@code temperature 0}), 256 new tokens, no top-k/top-p/min-p. With a temperature above 0 the
- * logits pass grammar mask → temperature → top-k → top-p → min-p and the token is drawn with a
+ * ({@code temperature 0}), 256 new tokens, no top-k/top-p/min-p, no penalty. With a temperature above 0 the
+ * logits pass grammar mask → repetition penalty → temperature → top-k → top-p → min-p and the token is drawn with a
  * generator seeded by {@link #seed} (same seed, same output).
  *
  * <p>Not thread-safe (a per-request object); the {@link Stencil} it comes from is. {@code
@@ -35,8 +35,11 @@ public final class Generator {
     private int topK;
     private double topP = 1;
     private double minP;
+    private double repetitionPenalty = 1;
     private long seed;
     private Consumer<String> onText;
+    private OnnxCausalLm draft;
+    private int draftTokens = 4;
     private int[] replay;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
@@ -113,9 +116,40 @@ public final class Generator {
         return this;
     }
 
+    /**
+     * Repetition penalty ({@code >= 1}; 1 = off) on the tokens generated so far, applied after the
+     * grammar mask and before temperature, greedy or not.
+     */
+    public Generator repetitionPenalty(double penalty) {
+        if (!(penalty >= 1) || Double.isInfinite(penalty)) {
+            throw new DecoderException("repetition penalty must be >= 1 and finite (1 = off), got " + penalty);
+        }
+        this.repetitionPenalty = penalty;
+        return this;
+    }
+
     /** Seed of the sampling generator (ignored when greedy). */
     public Generator seed(long s) {
         this.seed = s;
+        return this;
+    }
+
+    /**
+     * Speculative decoding with {@code draftModel} (same vocabulary, e.g. {@link
+     * Stencil#embeddedDraft}): greedy only, with a grammar; the output is identical to plain greedy
+     * decoding. null turns it off.
+     */
+    public Generator draft(OnnxCausalLm draftModel) {
+        this.draft = draftModel;
+        return this;
+    }
+
+    /** Initial number of draft tokens per proposal (adapted as decoding goes, 1 to 8). Default 4. */
+    public Generator draftTokens(int k) {
+        if (k < 1 || k > SpeculativeDecoder.MAX_K) {
+            throw new DecoderException("draft tokens must be in 1.." + SpeculativeDecoder.MAX_K + ", got " + k);
+        }
+        this.draftTokens = k;
         return this;
     }
 
@@ -141,23 +175,8 @@ public final class Generator {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
         }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
-        List<LogitsProcessor> stages = new ArrayList<>();
-        TokenSelector selector;
-        if (temperature == 0) {
-            selector = TokenSelector.greedy(); // top-k/p and min-p never remove the argmax: nothing else to apply
-        } else {
-            stages.add(new Temperature(temperature));
-            if (topK > 0) {
-                stages.add(new TopK(topK));
-            }
-            if (topP < 1) {
-                stages.add(new TopP(topP));
-            }
-            if (minP > 0) {
-                stages.add(new MinP(minP));
-            }
-            selector = TokenSelector.sampling(seed);
-        }
+        List<LogitsProcessor> stages = stages();
+        TokenSelector selector = selector(seed);
         IntConsumer onToken = null;
         if (onText != null) {
             Utf8Chunker chunker = new Utf8Chunker();
@@ -169,13 +188,100 @@ public final class Generator {
                 }
             };
         }
-        SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken);
-        String text = new String(stencil.tokenizer().decode(o.tokens()), StandardCharsets.UTF_8);
+        int[] tokens;
+        FinishReason finish;
+        Timings timings;
+        Speculation speculation = null;
+        if (draft != null) {
+            if (matcher == null || !stages.isEmpty() || replay != null) { // greedy without penalty has no stages
+                throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty or replay) for now");
+            }
+            SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
+                    .decode(promptIds, matcher, maxTokens, draftTokens, onToken);
+            tokens = o.tokens();
+            finish = o.finishReason();
+            timings = o.timings();
+            speculation = o.speculation();
+        } else {
+            SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken);
+            tokens = o.tokens();
+            finish = o.finishReason();
+            timings = o.timings();
+        }
+        return result(tokens, promptIds.length, finish, timings, speculation);
+    }
+
+    /**
+     * Generates for several prompts at once: one left-padded batch through the model, each row
+     * with its own grammar state, stopping independently. Greedy rows give the same output as
+     * {@link #generate()} on each prompt; sampled row {@code i} uses seed {@code seed + i}. The
+     * timings of every result are those of the whole batch. The prompt set by {@link #prompt} is
+     * ignored; streaming, drafts and replay are not supported here.
+     */
+    public List<GenerationResult> generateAll(List<String> prompts) {
+        if (prompts.isEmpty()) {
+            throw new DecoderException("generateAll needs at least one prompt");
+        }
+        if (draft != null || onText != null || replay != null) {
+            throw new DecoderException("generateAll does not support drafts, streaming or replay yet");
+        }
+        int b = prompts.size();
+        int[][] ids = new int[b][];
+        Matcher[] matchers = new Matcher[b];
+        List<List<LogitsProcessor>> stages = new ArrayList<>();
+        TokenSelector[] selectors = new TokenSelector[b];
+        for (int i = 0; i < b; i++) {
+            String p = prompts.get(i);
+            if (p == null || p.isEmpty()) {
+                throw new DecoderException("prompt " + i + " is empty");
+            }
+            ids[i] = stencil.tokenizer().encode(p);
+            matchers[i] = grammar == null ? null : grammar.newMatcher();
+            stages.add(stages());
+            selectors[i] = selector(seed + i);
+        }
+        BatchDecoder.Outcome o = new BatchDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                .decode(ids, matchers, stages, selectors, maxTokens);
+        List<GenerationResult> results = new ArrayList<>(b);
+        for (int i = 0; i < b; i++) {
+            results.add(result(o.tokens()[i], ids[i].length, o.finishReasons()[i], o.timings(), null));
+        }
+        return results;
+    }
+
+    /** The processor chain after the grammar mask, fresh per sequence (penalties keep state). */
+    private List<LogitsProcessor> stages() {
+        List<LogitsProcessor> stages = new ArrayList<>();
+        if (repetitionPenalty > 1) {
+            stages.add(new RepetitionPenalty(repetitionPenalty));
+        }
+        if (temperature > 0) {
+            // greedy needs none of these: top-k/p and min-p never remove the argmax
+            stages.add(new Temperature(temperature));
+            if (topK > 0) {
+                stages.add(new TopK(topK));
+            }
+            if (topP < 1) {
+                stages.add(new TopP(topP));
+            }
+            if (minP > 0) {
+                stages.add(new MinP(minP));
+            }
+        }
+        return stages;
+    }
+
+    private TokenSelector selector(long s) {
+        return temperature == 0 ? TokenSelector.greedy() : TokenSelector.sampling(s);
+    }
+
+    private GenerationResult result(int[] tokens, int promptTokens, FinishReason finish, Timings timings, Speculation speculation) {
+        String text = new String(stencil.tokenizer().decode(tokens), StandardCharsets.UTF_8);
         JsonNode value = null;
-        if (json && o.finishReason() == FinishReason.STOP) {
+        if (json && finish == FinishReason.STOP) {
             value = parse(text);
         }
-        return new GenerationResult(text, value, o.tokens(), promptIds.length, o.finishReason(), o.timings());
+        return new GenerationResult(text, value, tokens, promptTokens, finish, timings, speculation);
     }
 
     /** Parses a complete output; null when it is not exactly one JSON value. */

@@ -52,11 +52,6 @@ public final class GrammarMask implements LogitsProcessor {
         }
     }
 
-    /** The mask computed by the last {@link #process} call (read-only by convention). */
-    long[] lastMask() {
-        return mask;
-    }
-
     /** Total time spent computing masks. */
     public long maskNanos() {
         return maskNanos;

@@ -147,10 +147,6 @@ public final class KvCache implements AutoCloseable {
         return buf.capacity() >= n ? buf : OnnxCausalLm.directLongs(Math.max(n, buf.capacity() * 2));
     }
 
-    void rollbackPrepare() {
-        // prepare() only wrote columns past the committed length: nothing to undo
-    }
-
     /** The pinned logits tensor for single-token passes, or null where the logits are not float32 or len > 1. */
     OnnxTensor pinnedLogits(int len) throws OrtException {
         if (len != 1 || model.shape().float16Cache()) {

@@ -9,4 +9,8 @@ package dev.stencil.decoder;
 public interface LogitsProcessor {
     /** Rewrites {@code logits} in place. */
     void process(float[] logits);
+
+    /** Observes each generated token once it is part of the sequence (for stages with memory, such as penalties). */
+    default void accept(int tokenId) {
+    }
 }

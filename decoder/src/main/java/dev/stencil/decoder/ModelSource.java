@@ -19,22 +19,38 @@ final class ModelSource {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private final Path dir;
+    private final String modelFile;
     private final String name;
 
-    private ModelSource(Path dir, String name) {
+    private ModelSource(Path dir, String modelFile, String name) {
         this.dir = dir;
+        this.modelFile = modelFile;
         this.name = name;
     }
 
-    static ModelSource directory(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            throw new DecoderException("model directory not found: " + dir);
+    /**
+     * A model folder ({@code model.onnx} inside), or an {@code .onnx} file whose folder holds the
+     * tokenizer and config files (e.g. {@code model_int8.onnx} or {@code draft.onnx} beside
+     * {@code model.onnx}).
+     */
+    static ModelSource of(Path path) {
+        if (Files.isDirectory(path)) {
+            return new ModelSource(path, MODEL_FILE, path.toString());
         }
-        return new ModelSource(dir, dir.toString());
+        if (Files.isRegularFile(path) && path.getFileName().toString().endsWith(".onnx")) {
+            Path parent = path.toAbsolutePath().getParent();
+            return new ModelSource(parent, path.getFileName().toString(), path.toString());
+        }
+        throw new DecoderException("model not found: " + path + " (expected a folder with model.onnx and tokenizer.json, or an .onnx file)");
     }
 
     static ModelSource embedded() {
-        return new ModelSource(null, "tiny-json-gpt2 (embedded)");
+        return new ModelSource(null, MODEL_FILE, "tiny-json-gpt2 (embedded)");
+    }
+
+    /** The ONNX file's name within the source. */
+    String modelFile() {
+        return modelFile;
     }
 
     String name() {

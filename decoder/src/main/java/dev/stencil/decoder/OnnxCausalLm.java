@@ -251,19 +251,24 @@ public final class OnnxCausalLm implements AutoCloseable {
             } else {
                 result = session.run(inputs, presentAndLogits);
             }
-            OnnxTensor[] present = new OnnxTensor[presentNames.length];
-            for (int i = 0; i < presentNames.length; i++) {
-                OnnxValue v = result.get(presentNames[i]).orElseThrow();
-                present[i] = (OnnxTensor) v;
+            try {
+                OnnxTensor[] present = new OnnxTensor[presentNames.length];
+                for (int i = 0; i < presentNames.length; i++) {
+                    OnnxValue v = result.get(presentNames[i]).orElseThrow();
+                    present[i] = (OnnxTensor) v;
+                }
+                if (pinned == null) {
+                    cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
+                } else {
+                    cache.usePinnedLogits(len);
+                }
+                cache.commit(present, result, len); // the cache now owns the result's native memory
+            } catch (RuntimeException e) {
+                result.close();
+                throw e;
             }
-            if (pinned == null) {
-                cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
-            } else {
-                cache.usePinnedLogits(len);
-            }
-            cache.commit(present, result, len);
         } catch (OrtException e) {
-            cache.rollbackPrepare();
+            // prepare() only wrote columns past the committed length, so the cache is still consistent
             throw new DecoderException("ONNX Runtime failed on model " + name + ": " + e.getMessage(), e);
         } finally {
             closeQuietly(ids);

@@ -28,7 +28,7 @@ final class SequenceDecoder {
 
     /**
      * @param matcher the grammar state, or null for unconstrained decoding
-     * @param processors stages after the grammar mask (temperature, top-k, ...)
+     * @param processors stages after the grammar mask (penalties, temperature, top-k, ...)
      * @param replay tokens to feed instead of the chosen ones (the choice is still computed, so
      *     the work per step is the same), or null
      * @param onToken called with each generated token id (not the stop token), or null
@@ -89,6 +89,9 @@ final class SequenceDecoder {
                     out = Arrays.copyOf(out, Math.min(limit, out.length * 2));
                 }
                 out[n++] = token;
+                for (LogitsProcessor p : stages) {
+                    p.accept(token);
+                }
                 if (onToken != null) {
                     onToken.accept(token);
                 }

@@ -31,6 +31,7 @@ import java.util.Map;
  */
 public final class Stencil implements AutoCloseable {
     private static final int DEFAULT_MAX_POSITIONS = 1 << 20;
+    private static final String DRAFT_FILE = "draft.onnx";
     /** Lexer states classified at compile time (the built-in JSON grammar has 65 on GPT-2: 30 ms). */
     private static final int PRECOMPUTE_LEXER_STATES = 10_000;
 
@@ -50,8 +51,8 @@ public final class Stencil implements AutoCloseable {
         JsonNode generation = source.json("generation_config.json");
         this.tokenizer = BpeTokenizer.load(source.file(ModelSource.TOKENIZER_FILE));
         this.model = source.embeddedModel()
-                ? OnnxCausalLm.load(source.read(ModelSource.MODEL_FILE), "classpath:" + ModelSource.EMBEDDED_DIR + ModelSource.MODEL_FILE, options)
-                : OnnxCausalLm.load(source.path(ModelSource.MODEL_FILE), options);
+                ? OnnxCausalLm.load(source.read(source.modelFile()), "classpath:" + ModelSource.EMBEDDED_DIR + source.modelFile(), options)
+                : OnnxCausalLm.load(source.path(source.modelFile()), options);
         int vocabSize = tokenizer.vocabulary().size();
         if (vocabSize > model.shape().vocabSize()) {
             model.close();
@@ -91,13 +92,24 @@ public final class Stencil implements AutoCloseable {
      * Loads a Hugging Face style model folder: {@code model.onnx} (a decoder-with-past export),
      * {@code tokenizer.json}, and optionally {@code config.json} ({@code n_positions},
      * {@code eos_token_id}) and {@code generation_config.json} ({@code prompt_template}).
+     * {@code modelPath} may also name an {@code .onnx} file in such a folder (another variant of
+     * the same model, e.g. {@code model_int8.onnx}).
      */
-    public static Stencil load(Path modelDir) {
-        return load(modelDir, RuntimeOptions.defaults());
+    public static Stencil load(Path modelPath) {
+        return load(modelPath, RuntimeOptions.defaults());
     }
 
-    public static Stencil load(Path modelDir, RuntimeOptions options) {
-        return new Stencil(ModelSource.directory(modelDir), options);
+    public static Stencil load(Path modelPath, RuntimeOptions options) {
+        return new Stencil(ModelSource.of(modelPath), options);
+    }
+
+    /**
+     * The embedded draft model (tiny-json-gpt2's {@code draft.onnx}, 1 layer × 64) for speculative
+     * decoding with the embedded model: {@code stencil.json().draft(Stencil.embeddedDraft(options))}.
+     * The caller closes it.
+     */
+    public static OnnxCausalLm embeddedDraft(RuntimeOptions options) {
+        return OnnxCausalLm.load(ModelSource.embedded().read(DRAFT_FILE), "classpath:" + ModelSource.EMBEDDED_DIR + DRAFT_FILE, options);
     }
 
     /** A generator constrained to any JSON value (the built-in grammar, flexible whitespace). */

@@ -102,6 +102,63 @@ class GeneratorTest {
     }
 
     @Test
+    void concurrentGeneratorsOnOneModelGiveTheSequentialResults() throws Exception {
+        List<String> prompts = List.of(prompt("name", "age"), prompt("title", "price", "tags"), prompt("city", "country"),
+                prompt("id", "email"));
+        List<String> sequential = new java.util.ArrayList<>();
+        for (String p : prompts) {
+            sequential.add(stencil.json().prompt(p).maxTokens(80).generate().text());
+        }
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(4);
+        try {
+            List<java.util.concurrent.Future<String>> futures = new java.util.ArrayList<>();
+            for (String p : prompts) {
+                futures.add(pool.submit(() -> stencil.json().prompt(p).maxTokens(80).generate().text()));
+            }
+            for (int i = 0; i < prompts.size(); i++) {
+                assertEquals(sequential.get(i), futures.get(i).get());
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    @Test
+    void loadsAModelFolderAndAnOnnxFileFromShared() {
+        java.nio.file.Path dir = java.nio.file.Path.of("../../shared/models/tiny-json-gpt2").toAbsolutePath().normalize();
+        if (!java.nio.file.Files.isDirectory(dir)) {
+            dir = java.nio.file.Path.of("../shared/models/tiny-json-gpt2").toAbsolutePath().normalize();
+        }
+        org.junit.jupiter.api.Assumptions.assumeTrue(java.nio.file.Files.isDirectory(dir), "../shared is absent");
+        String p = prompt("name", "age", "skills");
+        String embedded = stencil.json().prompt(p).generate().text();
+        try (Stencil folder = Stencil.load(dir, RuntimeOptions.defaults().withThreads(1));
+                Stencil int8 = Stencil.load(dir.resolve("model_int8.onnx"),
+                        RuntimeOptions.defaults().withThreads(1).withOptimization(RuntimeOptions.Optimization.BASIC))) {
+            assertEquals(embedded, folder.json().prompt(p).generate().text());
+            GenerationResult q = int8.json().prompt(p).generate();
+            assertTrue(q.valid(), q.text());
+        }
+    }
+
+    @Test
+    void batchedGenerationEqualsOneByOne() {
+        List<String> prompts = List.of(prompt("name", "age", "skills"), prompt("city", "country"),
+                prompt("id", "email", "created_at", "address"));
+        List<GenerationResult> batch = stencil.json().maxTokens(120).generateAll(prompts);
+        assertEquals(prompts.size(), batch.size());
+        for (int i = 0; i < prompts.size(); i++) {
+            GenerationResult alone = stencil.json().prompt(prompts.get(i)).maxTokens(120).generate();
+            assertArrayEquals(alone.tokens(), batch.get(i).tokens(), "row " + i + ": " + batch.get(i).text());
+            assertEquals(alone.finishReason(), batch.get(i).finishReason());
+            assertTrue(batch.get(i).valid(), batch.get(i).text());
+        }
+        // one row hitting the limit does not stop the others
+        List<GenerationResult> cut = stencil.json().maxTokens(12).generateAll(prompts);
+        assertTrue(cut.stream().allMatch(r -> r.truncated() && r.generatedTokens() == 12));
+    }
+
+    @Test
     void badOptionsAreRejected() {
         assertThrows(DecoderException.class, () -> stencil.json().generate());
         assertThrows(DecoderException.class, () -> stencil.json().temperature(-1));

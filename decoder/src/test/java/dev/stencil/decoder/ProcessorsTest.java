@@ -88,6 +88,19 @@ class ProcessorsTest {
     }
 
     @Test
+    void repetitionPenaltyDemotesGeneratedTokens() {
+        RepetitionPenalty p = new RepetitionPenalty(2);
+        float[] l = {2f, 1.5f, -1f};
+        assertEquals(0, TokenSelector.argmax(l));
+        p.accept(0);
+        p.accept(2);
+        p.accept(0); // counted once
+        p.process(l);
+        assertArrayEquals(new float[] {1f, 1.5f, -2f}, l);
+        assertEquals(1, TokenSelector.argmax(l));
+    }
+
+    @Test
     void grammarMaskClearsDisallowedAndOutOfRangeIds() {
         float[] l = new float[130];
         java.util.Arrays.fill(l, 1f);
