@@ -24,7 +24,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--keys", split = ",", description = "Build the prompt from the model's template with these keys (comma-separated).")
     String[] keys;
 
-    @Option(names = "--schema", description = "A JSON Schema file (not available yet: the schema compiler is being written; JSON mode is schema-free for now).")
+    @Option(names = "--schema", description = "A JSON Schema file: the output follows it exactly (without it: any JSON value).")
     Path schema;
 
     @Option(names = "--model", description = "A model folder (model.onnx + tokenizer.json + config.json) or an .onnx file in such a folder. Default: the embedded tiny-json-gpt2.")
@@ -71,20 +71,23 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (schema != null) {
-            throw new IllegalArgumentException("--schema is not supported yet: the JSON Schema compiler (module schemas) has not landed; "
-                    + "leave it out for schema-free JSON mode");
+        if (schema != null && unconstrained) {
+            throw new IllegalArgumentException("--schema and --unconstrained exclude each other");
         }
-        if ((prompt == null) == (keys == null)) {
-            throw new IllegalArgumentException("give exactly one of --prompt or --keys");
+        com.fasterxml.jackson.databind.JsonNode schemaJson = schema == null ? null : readSchema(schema);
+        if (prompt != null && keys != null) {
+            throw new IllegalArgumentException("give one of --prompt or --keys, not both");
+        }
+        if (prompt == null && keys == null && schemaJson == null) {
+            throw new IllegalArgumentException("give --prompt or --keys (or a --schema whose top-level properties name the keys)");
         }
         RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
                         : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
             String text = prompt != null ? prompt.replace("\\n", "\n")
-                    : stencil.promptForKeys(Arrays.stream(keys).map(String::trim).toList());
-            Generator g = (unconstrained ? stencil.unconstrained() : stencil.json())
+                    : stencil.promptForKeys(keys != null ? Arrays.stream(keys).map(String::trim).toList() : topLevelKeys(schemaJson));
+            Generator g = (unconstrained ? stencil.unconstrained() : schemaJson != null ? stencil.schema(schemaJson) : stencil.json())
                     .prompt(text).maxTokens(maxTokens).temperature(temperature).topK(topK).topP(topP).minP(minP)
                     .repetitionPenalty(repetitionPenalty).seed(seed);
             if (draftModel != null) {
@@ -103,8 +106,26 @@ final class GenerateCommand implements Callable<Integer> {
                 System.out.println(r.text().strip()); // the model's own formatting; valid JSON when r.valid()
             }
             System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
-                    + (!unconstrained && !r.valid() && !r.truncated() ? " (INVALID)" : ""));
+                    + (!unconstrained && !r.valid() && !r.truncated() ? " (INVALID: " + r.validationErrors() + ")" : ""));
             return r.valid() || unconstrained ? 0 : 1;
         }
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode readSchema(Path file) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(file.toFile());
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot read the schema " + file + ": " + e.getMessage());
+        }
+    }
+
+    /** The schema's top-level property names, for the embedded model's prompt template. */
+    private static java.util.List<String> topLevelKeys(com.fasterxml.jackson.databind.JsonNode schema) {
+        java.util.List<String> keys = new java.util.ArrayList<>();
+        schema.path("properties").fieldNames().forEachRemaining(keys::add);
+        if (keys.isEmpty()) {
+            throw new IllegalArgumentException("the schema has no top-level properties to name in the prompt; give --prompt");
+        }
+        return keys;
     }
 }

@@ -13,10 +13,15 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param finishReason why generation ended
  * @param timings where the time went
  * @param speculation what speculative decoding did, or null when no draft model was used
+ * @param validationErrors for schema generations: what the independent validator found wrong with a
+ *     complete output (then {@code json} is null); empty otherwise
  */
 public record GenerationResult(String text, JsonNode json, int[] tokens, int promptTokens,
-        FinishReason finishReason, Timings timings, Speculation speculation) {
-    /** Whether the output is complete (ended at the stop token) and, for JSON generations, parsed. */
+        FinishReason finishReason, Timings timings, Speculation speculation, java.util.List<String> validationErrors) {
+    /**
+     * Whether the output is complete (ended at the stop token) and, for JSON generations, parsed
+     * and (for schema generations) validated against the schema.
+     */
     public boolean valid() {
         return finishReason == FinishReason.STOP && json != null;
     }

@@ -29,6 +29,7 @@ public final class Generator {
     private final Stencil stencil;
     private final CompiledGrammar grammar;
     private final boolean json;
+    private final java.util.function.Function<JsonNode, List<String>> validator;
     private int[] promptIds;
     private int maxTokens = 256;
     private double temperature;
@@ -43,9 +44,16 @@ public final class Generator {
     private int[] replay;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
+        this(stencil, grammar, json, null);
+    }
+
+    /** @param validator checks a parsed output independently of the grammar (schema generations), or null */
+    Generator(Stencil stencil, CompiledGrammar grammar, boolean json,
+              java.util.function.Function<JsonNode, List<String>> validator) {
         this.stencil = stencil;
         this.grammar = grammar;
         this.json = json;
+        this.validator = validator;
     }
 
     /**
@@ -278,10 +286,19 @@ public final class Generator {
     private GenerationResult result(int[] tokens, int promptTokens, FinishReason finish, Timings timings, Speculation speculation) {
         String text = new String(stencil.tokenizer().decode(tokens), StandardCharsets.UTF_8);
         JsonNode value = null;
+        List<String> errors = List.of();
         if (json && finish == FinishReason.STOP) {
             value = parse(text);
+            if (value == null) {
+                errors = List.of("the output is not exactly one JSON value");
+            } else if (validator != null) {
+                errors = validator.apply(value);
+                if (!errors.isEmpty()) {
+                    value = null; // never hand out an output the schema rejects
+                }
+            }
         }
-        return new GenerationResult(text, value, tokens, promptTokens, finish, timings, speculation);
+        return new GenerationResult(text, value, tokens, promptTokens, finish, timings, speculation, errors);
     }
 
     /** Parses a complete output; null when it is not exactly one JSON value. */

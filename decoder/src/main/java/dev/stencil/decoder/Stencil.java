@@ -130,6 +130,23 @@ public final class Stencil implements AutoCloseable {
         return new Generator(this, compile(grammar), true);
     }
 
+    /**
+     * A generator whose output follows the JSON Schema {@code schema} (compiled exactly, or a
+     * {@code SchemaException} naming the keyword and JSON pointer that cannot be), with flexible
+     * whitespace so the model keeps its natural leading space. Every complete output is also
+     * validated by an independent validator before it is returned as valid.
+     */
+    public Generator schema(JsonNode schema) {
+        return schema(schema, dev.stencil.schemas.SchemaOptions.defaults());
+    }
+
+    /** {@link #schema(JsonNode)} with explicit compiler options. */
+    public Generator schema(JsonNode schema, dev.stencil.schemas.SchemaOptions options) {
+        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(options).compile(schema);
+        dev.stencil.schemas.InstanceValidator validator = dev.stencil.schemas.InstanceValidator.of(schema);
+        return new Generator(this, compile(compiled.grammar()), true, validator::validate);
+    }
+
     /** A generator without a grammar: the model's own distribution. */
     public Generator unconstrained() {
         return new Generator(this, null, false);
