@@ -45,6 +45,11 @@ final class CorpusCommand implements Runnable {
         @Option(names = "--seed", defaultValue = "1", description = "Mutation seed. Default: ${DEFAULT-VALUE}.")
         long seed;
 
+        @Option(names = "--time-cap", defaultValue = "120",
+                description = "Seconds one grammar may take (compile, examples, mutants, ANTLR oracle); past it the grammar "
+                        + "is reported as timed out with the counts reached. 0: no cap. Default: ${DEFAULT-VALUE}.")
+        long timeCap;
+
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
 
@@ -57,7 +62,8 @@ final class CorpusCommand implements Runnable {
             }
             CorpusRunner.Report report;
             try (Reports.Bar bar = new Reports.Bar()) {
-                report = new CorpusRunner(tok.tokenizer(), tok.index(), mutants, seed, maxMutantBase).run(entries, bar);
+                report = new CorpusRunner(tok.tokenizer(), tok.index(), mutants, seed, maxMutantBase)
+                        .timeCap(java.time.Duration.ofSeconds(timeCap)).run(entries, bar);
             }
             String md = CorpusRunner.markdown(report, "Grammar corpus " + dir.getFileName() + " (" + tok.name() + ", "
                     + Machine.describe() + ")");

@@ -3,7 +3,6 @@ package dev.stencil.grammars.antlr;
 import dev.stencil.automata.GrammarException;
 import dev.stencil.automata.ir.Expr;
 import dev.stencil.automata.ir.Lexeme;
-import dev.stencil.automata.regex.ByteDfa;
 import dev.stencil.automata.regex.CodePointSet;
 import dev.stencil.automata.regex.Regex;
 import dev.stencil.grammars.GrammarSyntaxException;
@@ -36,8 +35,9 @@ import org.antlr.v4.tool.ast.QuantifierAST;
  * priority is the rule's position, so ties go to the rule defined first; the implicit tokens that
  * parser-rule literals create come first, as in ANTLR. {@code -> skip} and {@code -> channel(..)}
  * rules become ignorables, {@code -> type(X)} makes the lexeme a token of type X. A rule whose
- * body contains a non-greedy loop ({@code .*?}) is cut to its shortest matches: the strings of the
- * rule that have no proper prefix in the rule, which is how ANTLR ends {@code '/*' .*? '*&#47;'}.
+ * body contains a non-greedy loop ({@code .*?}) gets the language ANTLR's ordered simulation gives
+ * it ({@link OrderedLexerRule}): the order of alternatives decides which threads survive an accept,
+ * so {@code '/' ('\\' '/' | ~'/')*? '/' [a-z]*} keeps escapes and trailing flags.
  * Lexer modes and {@code more} have no counterpart in the core and are rejected with their position.
  *
  * <p>Parser: rules keep their structure; left-recursive rules are taken in their original,
@@ -119,6 +119,7 @@ final class AntlrTranslator {
             }
             // group the alternatives by their commands: usually one group for the whole rule
             Map<String, List<Regex>> groups = new LinkedHashMap<>();
+            Map<String, List<GrammarAST>> groupBodies = new LinkedHashMap<>();
             Map<String, GrammarAST> groupCommands = new LinkedHashMap<>();
             nonGreedy = false;
             GrammarAST block = block(r.ast);
@@ -134,12 +135,13 @@ final class AntlrTranslator {
                 }
                 String key = commands == null ? "" : commandKey(commands);
                 groups.computeIfAbsent(key, k -> new ArrayList<>()).add(lexer(body, r));
+                groupBodies.computeIfAbsent(key, k -> new ArrayList<>()).add(body);
                 groupCommands.putIfAbsent(key, commands);
             }
             int k = 0;
             for (Map.Entry<String, List<Regex>> e : groups.entrySet()) {
                 String name = groups.size() == 1 ? r.name : r.name + "#" + (++k);
-                Lexeme lexeme = lexeme(name, Regex.alt(e.getValue()), r);
+                Lexeme lexeme = lexeme(name, Regex.alt(e.getValue()), groupBodies.get(e.getKey()), r);
                 b.priority(lexeme, priority);
                 GrammarAST commands = groupCommands.get(e.getKey());
                 int type = lg.getTokenType(r.name);
@@ -187,23 +189,140 @@ final class AntlrTranslator {
         return t;
     }
 
-    private Lexeme lexeme(String name, Regex regex, Rule r) {
+    private Lexeme lexeme(String name, Regex regex, List<GrammarAST> alts, Rule r) {
         try {
-            if (!nonGreedy) {
-                Lexeme l = Lexeme.of(name, regex);
-                if (l.compile().acceptsEmpty()) {
-                    throw error(r.ast, "lexer rule " + r.name + " matches the empty string, which ANTLR forbids too");
-                }
-                return l;
+            if (nonGreedy) {
+                // ANTLR's non-greedy loops depend on the order of alternatives: see OrderedLexerRule
+                regex = orderedLanguage(alts, r);
             }
-            ByteDfa whole = ByteDfa.compile(regex);
-            ByteDfa longer = ByteDfa.compile(Regex.seq(regex, Regex.plus(Regex.any())));
-            ByteDfa shortest = whole.intersect(longer.complementWithin(ByteDfa.compile(Regex.star(Regex.any()))));
-            return Lexeme.ofDfa(name, shortest);
+            Lexeme l = Lexeme.of(name, regex);
+            if (l.compile().acceptsEmpty()) {
+                throw error(r.ast, "lexer rule " + r.name + " matches the empty string, which ANTLR forbids too");
+            }
+            return l;
         } catch (GrammarSyntaxException e) {
             throw e;
-        } catch (GrammarException | IllegalArgumentException e) {
+        } catch (GrammarException | IllegalArgumentException | IllegalStateException e) {
             throw error(r.ast, "lexer rule " + r.name + " cannot be compiled: " + e.getMessage());
+        }
+    }
+
+    private Regex orderedLanguage(List<GrammarAST> alts, Rule r) {
+        OrderedLexerRule a = new OrderedLexerRule();
+        int start = a.newState();
+        int stop = a.newState();
+        for (GrammarAST alt : alts) {
+            int s = a.newState();
+            a.epsilon(start, s);
+            a.epsilon(nfa(a, alt, r, s, new HashSet<>()), stop);
+        }
+        return a.language(start, stop);
+    }
+
+    /** Thompson construction with ANTLR's ordering of epsilon edges; returns the end state of {@code t} begun at {@code from}. */
+    private int nfa(OrderedLexerRule a, GrammarAST t, Rule r, int from, Set<String> inlining) {
+        switch (t.getType()) {
+            case ANTLRParser.ALT: {
+                int at = from;
+                for (GrammarAST c : children(t)) {
+                    if (c.getType() != ANTLRParser.ELEMENT_OPTIONS) {
+                        at = nfa(a, c, r, at, inlining);
+                    }
+                }
+                return at;
+            }
+            case ANTLRParser.LEXER_ALT_ACTION:
+                return nfa(a, (GrammarAST) t.getChild(0), r, from, inlining);
+            case ANTLRParser.BLOCK: {
+                int end = a.newState();
+                for (GrammarAST c : children(t)) {
+                    if (c.getType() == ANTLRParser.ALT || c.getType() == ANTLRParser.LEXER_ALT_ACTION) {
+                        int s = a.newState();
+                        a.epsilon(from, s);
+                        a.epsilon(nfa(a, c, r, s, inlining), end);
+                    }
+                }
+                return end;
+            }
+            case ANTLRParser.CLOSURE:
+            case ANTLRParser.POSITIVE_CLOSURE:
+            case ANTLRParser.OPTIONAL: {
+                boolean greedy = !(t instanceof QuantifierAST q) || q.isGreedy();
+                GrammarAST body = (GrammarAST) t.getChild(0);
+                int end = a.newState();
+                if (t.getType() == ANTLRParser.OPTIONAL) {
+                    int decision = a.newState();
+                    a.epsilon(from, decision);
+                    int s = a.newState();
+                    int bodyEnd = nfa(a, body, r, s, inlining);
+                    a.epsilon(bodyEnd, end);
+                    orderedChoice(a, decision, s, end, greedy);
+                    return end;
+                }
+                if (t.getType() == ANTLRParser.CLOSURE) {
+                    int entry = a.newState(); // StarLoopEntry: the decision ANTLR marks non-greedy
+                    a.epsilon(from, entry);
+                    int s = a.newState();
+                    int bodyEnd = nfa(a, body, r, s, inlining);
+                    a.epsilon(bodyEnd, entry);
+                    orderedChoice(a, entry, s, end, greedy);
+                    return end;
+                }
+                int s = a.newState();
+                a.epsilon(from, s);
+                int bodyEnd = nfa(a, body, r, s, inlining);
+                int loop = a.newState(); // PlusLoopback: the decision ANTLR marks non-greedy
+                a.epsilon(bodyEnd, loop);
+                orderedChoice(a, loop, s, end, greedy);
+                return end;
+            }
+            case ANTLRParser.STRING_LITERAL: {
+                String s = CharSupport.getStringFromGrammarStringLiteral(t.getText());
+                if (s == null) {
+                    throw error(t, "invalid string literal " + t.getText());
+                }
+                int at = from;
+                for (int cp : s.codePoints().toArray()) {
+                    int n = a.newState();
+                    a.edge(at, r.caseInsensitive ? caseVariants(cp, cp) : CodePointSet.single(cp), n);
+                    at = n;
+                }
+                return at;
+            }
+            case ANTLRParser.LEXER_CHAR_SET:
+            case ANTLRParser.RANGE:
+            case ANTLRParser.SET:
+            case ANTLRParser.NOT:
+            case ANTLRParser.WILDCARD: {
+                int n = a.newState();
+                a.edge(from, t.getType() == ANTLRParser.WILDCARD ? CodePointSet.any() : charSet(t, r), n);
+                return n;
+            }
+            case ANTLRParser.TOKEN_REF: {
+                Rule ref = lg.getRule(t.getText());
+                if (ref == null || !inlining.add(ref.name)) {
+                    throw error(t, "lexer rule " + r.name + " refers to undefined or recursive rule " + t.getText());
+                }
+                int end = nfa(a, block(ref.ast), ref, from, inlining);
+                inlining.remove(ref.name);
+                return end;
+            }
+            case ANTLRParser.EPSILON:
+            case ANTLRParser.ACTION:
+            case ANTLRParser.SEMPRED:
+                return from;
+            default:
+                throw error(t, "unsupported lexer construct '" + t.getText() + "' in rule " + r.name);
+        }
+    }
+
+    /** A decision: greedy tries the body first, non-greedy the exit first (and marks the decision). */
+    private static void orderedChoice(OrderedLexerRule a, int decision, int body, int exit, boolean greedy) {
+        if (greedy) {
+            a.epsilon(decision, body, exit);
+        } else {
+            a.markNonGreedy(decision);
+            a.epsilon(decision, exit, body);
         }
     }
 

@@ -31,11 +31,13 @@ public final class CorpusRunner {
     private final int mutantsPerGrammar;
     private final long seed;
     private final int maxMutantBaseBytes;
+    private long timeCapMillis = 120_000;
+    private java.io.PrintStream log = System.err;
 
     /** One grammar's figures. */
     public record Row(String grammar, boolean compiled, String error, int warnings, double compileMs, int examples,
                       int examplesAccepted, int examplesAsExpected, int examplesAgree, int mutants, int mutantsAgree,
-                      int bothRejectSamePosition, int bothReject, List<String> disagreements) {
+                      int bothRejectSamePosition, int bothReject, List<String> disagreements, boolean timedOut) {
     }
 
     /** All rows, the per-mask times over the examples (µs) and the compile times (ms). */
@@ -61,6 +63,7 @@ public final class CorpusRunner {
             Percentiles compile = new Percentiles(compileMillis);
             m.put("grammars", rows.size());
             m.put("compiled", rows.stream().filter(Row::compiled).count());
+            m.put("timed_out", rows.stream().filter(Row::timedOut).count());
             m.put("examples", examples);
             m.put("examples_accepted", accepted);
             m.put("mutants", mutants);
@@ -94,6 +97,21 @@ public final class CorpusRunner {
         this.maxMutantBaseBytes = maxMutantBaseBytes;
     }
 
+    /**
+     * Caps the time spent on one grammar (compile, examples, mutants and ANTLR's oracle together).
+     * Past it the grammar's row is marked timed out with what was counted so far; 0 disables the cap.
+     */
+    public CorpusRunner timeCap(java.time.Duration cap) {
+        this.timeCapMillis = cap.toMillis();
+        return this;
+    }
+
+    /** Where the one-line-per-grammar progress goes (stderr by default; null for none). */
+    public CorpusRunner log(java.io.PrintStream log) {
+        this.log = log;
+        return this;
+    }
+
     /** Runs every entry; a grammar that fails to compile is a row with its error, not an exception. */
     public Report run(List<GrammarCorpus.Entry> entries, Progress progress) {
         List<Row> rows = new ArrayList<>();
@@ -102,24 +120,120 @@ public final class CorpusRunner {
         int done = 0;
         for (GrammarCorpus.Entry e : entries) {
             progress.update("grammars", done, entries.size());
-            rows.add(runOne(e, masks, compiles));
+            long t0 = System.nanoTime();
+            Row row = runCapped(e, masks, compiles);
+            rows.add(row);
             progress.update("grammars", ++done, entries.size());
+            if (log != null) {
+                log.printf("[%d/%d] %s: %s, examples %d/%d as oracle, mutants %d/%d as ANTLR%s, %.1f s%n", done, entries.size(),
+                        e.name(), row.compiled() ? String.format("compiled in %.0f ms", row.compileMs()) : "NOT compiled",
+                        row.examplesAgree(), row.examples(), row.mutantsAgree(), row.mutants(),
+                        row.timedOut() ? ", TIMED OUT" : "", (System.nanoTime() - t0) / 1e9);
+                log.flush();
+            }
         }
         return new Report(rows, masks.stream().mapToDouble(Double::doubleValue).toArray(),
                 compiles.stream().mapToDouble(Double::doubleValue).toArray());
     }
 
-    private Row runOne(GrammarCorpus.Entry e, List<Double> masks, List<Double> compiles) {
+    /**
+     * Runs one grammar on a worker thread. The loops check the deadline between inputs, which ends
+     * most runs cleanly; one ANTLR interpretation or one compile can still run for minutes on its own
+     * (adaptive prediction is exponential in the worst case), so past a short grace period the worker
+     * is abandoned and stopped, and the row keeps what was counted.
+     */
+    private Row runCapped(GrammarCorpus.Entry e, List<Double> masks, List<Double> compiles) {
+        Acc acc = new Acc(e, timeCapMillis <= 0 ? Long.MAX_VALUE : System.nanoTime() + timeCapMillis * 1_000_000L);
+        List<Double> myMasks = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread worker = new Thread(() -> runOne(e, acc, myMasks), "corpus-" + e.name());
+        worker.setDaemon(true);
+        worker.start();
+        try {
+            worker.join(timeCapMillis <= 0 ? 0 : timeCapMillis + 5_000);
+        } catch (InterruptedException ie) {
+            Thread.currentThread().interrupt();
+        }
+        if (worker.isAlive()) {
+            acc.timedOut = true;
+            worker.interrupt();
+            stop(worker);
+        }
+        synchronized (acc) {
+            synchronized (myMasks) {
+                masks.addAll(myMasks);
+            }
+            if (acc.compiled) {
+                compiles.add(acc.compileMs);
+            }
+            return acc.row();
+        }
+    }
+
+    @SuppressWarnings({"deprecation", "removal"})
+    private static void stop(Thread t) {
+        try {
+            // a runaway ANTLR interpretation ignores interrupts; on 2 cores it would skew every later timing
+            t.stop();
+            t.join(2_000);
+        } catch (UnsupportedOperationException | InterruptedException ignored) {
+            // newer JDKs refuse: the daemon thread is left to finish on its own
+        }
+    }
+
+    /** One grammar's counts, filled by the worker and read (as they stand) when it ends or times out. */
+    private static final class Acc {
+        final GrammarCorpus.Entry e;
+        final long deadline;
+        volatile boolean timedOut;
+        boolean compiled;
+        String error;
+        int warnings;
+        double compileMs;
+        int examplesChecked;
+        int accepted;
+        int asExpected;
+        int agree;
+        int mutants;
+        int mutantsAgree;
+        int bothReject;
+        int samePosition;
+        final List<String> disagreements = new ArrayList<>();
+
+        Acc(GrammarCorpus.Entry e, long deadline) {
+            this.e = e;
+            this.deadline = deadline;
+        }
+
+        boolean expired() {
+            if (System.nanoTime() > deadline) {
+                timedOut = true;
+            }
+            return timedOut;
+        }
+
+        Row row() {
+            String err = error;
+            if (timedOut && !compiled && err == null) {
+                err = "timed out while compiling";
+            }
+            // a timed-out grammar counts only the inputs it finished, so the agreement stays a fraction of compared inputs
+            return new Row(e.name(), compiled, err, warnings, compileMs, timedOut ? examplesChecked : e.examples().size(), accepted, asExpected, agree,
+                    mutants, mutantsAgree, samePosition, bothReject, List.copyOf(disagreements), timedOut);
+        }
+    }
+
+    private void runOne(GrammarCorpus.Entry e, Acc acc, List<Double> masks) {
         CompiledGrammar cg;
         AntlrOracle oracle = null;
-        int warnings = 0;
         long t0 = System.nanoTime();
         try {
             if (e.gbnf()) {
                 cg = CompiledGrammar.compile(GbnfGrammarReader.read(e.grammarFiles().get(0)), vocab, false);
             } else {
                 AntlrGrammar ag = AntlrGrammarReader.read(e.grammarFiles(), e.startRule(), false);
-                warnings = ag.warnings().size();
+                synchronized (acc) {
+                    acc.warnings = ag.warnings().size();
+                }
                 cg = CompiledGrammar.compile(ag.grammar(), vocab, ag.lexAllLexemes());
                 oracle = new AntlrOracle(ag);
             }
@@ -127,66 +241,72 @@ public final class CorpusRunner {
             if (Boolean.getBoolean("stencil.debug")) {
                 ex.printStackTrace();
             }
-            return new Row(e.name(), false, ex.getMessage() != null ? ex.getMessage() : ex.toString(), warnings, 0, e.examples().size(), 0, 0, 0, 0, 0, 0, 0,
-                    List.of());
+            synchronized (acc) {
+                acc.error = ex.getMessage() != null ? ex.getMessage() : ex.toString();
+            }
+            return;
         }
-        double compileMs = (System.nanoTime() - t0) / 1e6;
-        compiles.add(compileMs);
-        int accepted = 0;
-        int asExpected = 0;
-        int agree = 0;
-        List<String> disagreements = new ArrayList<>();
+        synchronized (acc) {
+            acc.compiled = true;
+            acc.compileMs = (System.nanoTime() - t0) / 1e6;
+        }
         List<String> bases = new ArrayList<>();
         for (GrammarCorpus.Example ex : e.examples()) {
+            if (acc.expired()) {
+                return;
+            }
             String text = read(ex);
             TokenFeed.Result r = TokenFeed.feed(cg, tokenizer, text);
             for (long ns : r.maskNanos()) {
                 masks.add(ns / 1000.0);
             }
-            if (r.accepted()) {
-                accepted++;
-            }
-            if (r.accepted() != ex.expectFail()) {
-                asExpected++;
-            }
             boolean oracleOk = oracle != null ? oracle.check(text).ok() : !ex.expectFail();
-            if (oracleOk == r.accepted()) {
-                agree++;
-            } else {
-                disagreements.add(ex.file().getFileName() + ": ours " + verdict(r.accepted()) + ", oracle " + verdict(oracleOk)
-                        + (r.accepted() ? "" : " (blocked at byte " + r.blockedByte() + ")"));
+            synchronized (acc) {
+                acc.examplesChecked++;
+                if (r.accepted()) {
+                    acc.accepted++;
+                }
+                if (r.accepted() != ex.expectFail()) {
+                    acc.asExpected++;
+                }
+                if (oracleOk == r.accepted()) {
+                    acc.agree++;
+                } else {
+                    acc.disagreements.add(ex.file().getFileName() + ": ours " + verdict(r.accepted()) + ", oracle " + verdict(oracleOk)
+                            + (r.accepted() ? "" : " (blocked at byte " + r.blockedByte() + ")"));
+                }
             }
             if (oracle != null && text.getBytes(StandardCharsets.UTF_8).length <= maxMutantBaseBytes) {
                 bases.add(text);
             }
         }
-        int mutants = 0;
-        int mutantsAgree = 0;
-        int bothReject = 0;
-        int samePosition = 0;
-        if (oracle != null) {
-            for (String m : Mutants.of(bases, bases.isEmpty() ? 0 : mutantsPerGrammar, seed ^ e.name().hashCode())) {
-                mutants++;
-                AntlrOracle.Verdict v = oracle.check(m);
-                int ours = firstRejectedByte(cg, m);
-                boolean oursOk = ours < 0;
+        if (oracle == null) {
+            return;
+        }
+        for (String m : Mutants.of(bases, bases.isEmpty() ? 0 : mutantsPerGrammar, seed ^ e.name().hashCode())) {
+            if (acc.expired()) {
+                return;
+            }
+            AntlrOracle.Verdict v = oracle.check(m);
+            int ours = firstRejectedByte(cg, m);
+            boolean oursOk = ours < 0;
+            synchronized (acc) {
+                acc.mutants++;
                 if (oursOk == v.ok()) {
-                    mutantsAgree++;
+                    acc.mutantsAgree++;
                     if (!oursOk) {
-                        bothReject++;
+                        acc.bothReject++;
                         if (ours == v.errorByte()) {
-                            samePosition++;
+                            acc.samePosition++;
                         }
                     }
-                } else if (disagreements.size() < 20) {
-                    disagreements.add("mutant " + json(m.length() > 120 ? m.substring(0, 120) + "..." : m) + ": ours "
+                } else if (acc.disagreements.size() < 20) {
+                    acc.disagreements.add("mutant " + json(m.length() > 120 ? m.substring(0, 120) + "..." : m) + ": ours "
                             + verdict(oursOk) + (oursOk ? "" : " at byte " + ours) + ", oracle " + verdict(v.ok())
                             + (v.ok() ? "" : " (" + v.message() + ")"));
                 }
             }
         }
-        return new Row(e.name(), true, null, warnings, compileMs, e.examples().size(), accepted, asExpected, agree, mutants,
-                mutantsAgree, samePosition, bothReject, disagreements);
     }
 
     /** The first byte no continuation allows, fed byte by byte; the length if the input may not end there; -1 if accepted. */
@@ -225,7 +345,7 @@ public final class CorpusRunner {
         sb.append("| grammar | compiled | warnings | compile ms | examples | accepted | as ANTLR | mutants | mutants as ANTLR | "
                 + "same first rejected byte |\n| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
         for (Row r : report.rows()) {
-            sb.append("| ").append(r.grammar()).append(" | ").append(r.compiled() ? "yes" : "**no**").append(" | ")
+            sb.append("| ").append(r.grammar()).append(" | ").append(r.compiled() ? (r.timedOut() ? "yes, **timed out**" : "yes") : "**no**").append(" | ")
                     .append(r.warnings()).append(" | ").append(r.compiled() ? String.format("%.1f", r.compileMs()) : "-")
                     .append(" | ").append(r.examples()).append(" | ").append(r.examplesAccepted()).append(" | ")
                     .append(r.examplesAgree()).append(" | ").append(r.mutants()).append(" | ").append(r.mutantsAgree())
@@ -234,6 +354,9 @@ public final class CorpusRunner {
         }
         sb.append("\n## Errors and disagreements\n\n");
         for (Row r : report.rows()) {
+            if (r.timedOut()) {
+                sb.append("- **").append(r.grammar()).append("** timed out; its counts are those reached before the cap\n");
+            }
             if (!r.compiled()) {
                 sb.append("- **").append(r.grammar()).append("** does not compile: ").append(r.error().replace("\n", " ")).append('\n');
             }

@@ -75,6 +75,42 @@ class AntlrGrammarReaderTest {
         assertSameAsAntlr(g, "abc", "a\"xy z\"c\n", "\"open", "d", "\"\"");
     }
 
+    /**
+     * lark's REGEXP rule (cause of the rejected common.lark, lark.lark, template_lark.lark): a
+     * non-greedy loop whose earlier alternative (an escaped slash) outranks {@code ~'/'}, followed by
+     * flags. Cutting the rule to its shortest matches rejected both the escape and the flags.
+     */
+    @Test
+    void nonGreedyLoopsFollowAntlrsAlternativeOrder() {
+        AntlrGrammar g = combined("grammar T; s : R+ EOF ;\n"
+                + "R : '/' ('\\\\' '/' | '\\\\' '\\\\' | ~'/') ('\\\\' '/' | '\\\\' '\\\\' | ~'/')*? '/' [imslux]* ;\n"
+                + "WS : [ \\n]+ -> skip ;\n", "s");
+        String lark = "/\\/\\/[^\\n]*/";
+        assertTrue(new AntlrOracle(g).check(lark).ok(), "ANTLR accepts " + lark);
+        assertTrue(TokenFeed.feed(compile(g), TestSupport.gpt2(), lark).accepted(), lark);
+        assertSameAsAntlr(g, lark, "/a/i", "/a/ /b/x", "/\\//", "/\\\\/", "/ab", "//", "/a/ij", "/x\\/y/m");
+    }
+
+    /**
+     * http's {@code 'HTTP'} vs one-letter ALPHA ("KHTML") and java20's {@code '>>='} vs GT ("T>> x"):
+     * ANTLR's lexer falls back to its last accepting position when a longer token dies; the core's
+     * maximal munch has no such fallback and blocks at 'd'. Not fixable in the translation without
+     * rewriting the parser over token pairs; enable once the core lexer backtracks to its last accept.
+     */
+    @Test
+    @org.junit.jupiter.api.Disabled("core lexer gap: no fallback to the last accepting position (reported to automata)")
+    void longestMatchFallsBackToTheLastAcceptLikeAntlr() {
+        AntlrGrammar g = combined("grammar T; s : (X | 'abc')+ EOF ;\nX : [a-z] ;\n", "s");
+        assertSameAsAntlr(g, "abd", "abcab", "ab");
+    }
+
+    @Test
+    void nonGreedyBlockCommentStillEndsAtTheFirstClose() {
+        AntlrGrammar g = combined("grammar T; s : (ID | C)+ EOF ;\nID : [a-z]+ ;\n"
+                + "C : '/*' .*? '*/' ;\nWS : ' ' -> skip ;\n", "s");
+        assertSameAsAntlr(g, "/* a */ b", "/* a */ b */", "/* a */ */", "/**/", "/* a", "a /*/ b */");
+    }
+
     @Test
     void actionsAndPredicatesAreListedAsWarningsOrRejectedInStrictMode() {
         String text = "grammar T;\n@members { int n; }\ns : {n++;} A {n > 0}? ;\nA : 'a' ;\n";

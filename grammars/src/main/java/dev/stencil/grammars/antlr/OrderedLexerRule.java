@@ -1,0 +1,201 @@
+package dev.stencil.grammars.antlr;
+
+import dev.stencil.automata.regex.CodePointSet;
+import dev.stencil.automata.regex.Regex;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The language of one lexer rule with non-greedy loops, as ANTLR's lexer matches it.
+ *
+ * <p>A non-greedy rule is not a plain regular expression: ANTLR's {@code LexerATNSimulator} keeps
+ * the rule's configurations in priority order (alternatives in written order; at a non-greedy
+ * decision the exit before the loop), and once one configuration reaches the end of the rule, every
+ * later one that has passed a non-greedy decision is dropped, while earlier ones live on and may
+ * still give a longer match. So {@code '/' ('\\' '/' | ~'/')*? '/' [a-z]*} matches {@code /\/x/i}
+ * whole: the thread that read {@code \/} as an escape comes first and survives the accept of
+ * {@code /\/}. Cutting the rule to its shortest matches (what this translation did before) loses
+ * that text and the trailing flags.
+ *
+ * <p>This class builds a small Thompson automaton over code points with ordered epsilon edges from
+ * the rule's alternatives (the caller translates sets and inlines fragments), runs the same ordered
+ * simulation as a subset construction whose states are ordered configuration lists, and returns the
+ * accepted language as a {@link Regex} (by state elimination; these rules are small).
+ */
+final class OrderedLexerRule {
+    /** Hard cap on DFA states: a non-greedy rule that grows past it is reported, not compiled slowly. */
+    static final int MAX_STATES = 400;
+
+    // NFA: per state either ordered epsilon targets, or one code-point edge
+    private final List<int[]> eps = new ArrayList<>();
+    private final List<CodePointSet> edgeSet = new ArrayList<>();
+    private final List<Integer> edgeTarget = new ArrayList<>();
+    private final List<Boolean> nonGreedyDecision = new ArrayList<>();
+    private int stop = -1;
+
+    int newState() {
+        eps.add(new int[0]);
+        edgeSet.add(null);
+        edgeTarget.add(-1);
+        nonGreedyDecision.add(false);
+        return eps.size() - 1;
+    }
+
+    void epsilon(int from, int... to) {
+        int[] old = eps.get(from);
+        int[] n = java.util.Arrays.copyOf(old, old.length + to.length);
+        System.arraycopy(to, 0, n, old.length, to.length);
+        eps.set(from, n);
+    }
+
+    void edge(int from, CodePointSet set, int to) {
+        edgeSet.set(from, set);
+        edgeTarget.set(from, to);
+    }
+
+    void markNonGreedy(int state) {
+        nonGreedyDecision.set(state, true);
+    }
+
+    /** A configuration: NFA state and whether it has passed a non-greedy decision. */
+    private record Cfg(int state, boolean ng) {
+    }
+
+    /**
+     * The rule's language from {@code start} to {@code stop}.
+     *
+     * @throws IllegalStateException past {@link #MAX_STATES}
+     */
+    Regex language(int start, int stopState) {
+        this.stop = stopState;
+        List<Cfg> init = new ArrayList<>();
+        closure(new Cfg(start, nonGreedyDecision.get(start)), init, new HashSet<>(), false);
+        // alphabet atoms: intervals on which every edge set is constant
+        TreeSet<Integer> cuts = new TreeSet<>();
+        cuts.add(0);
+        cuts.add(CodePointSet.MAX_CODE_POINT + 1);
+        for (CodePointSet s : edgeSet) {
+            if (s != null) {
+                for (int i = 0; i < s.rangeCount(); i++) {
+                    cuts.add(s.rangeLo(i));
+                    cuts.add(s.rangeHi(i) + 1);
+                }
+            }
+        }
+        int[] cut = cuts.stream().mapToInt(Integer::intValue).toArray();
+        Map<List<Cfg>, Integer> ids = new HashMap<>();
+        List<List<Cfg>> states = new ArrayList<>();
+        List<Map<Integer, CodePointSet.Builder>> out = new ArrayList<>();
+        ids.put(init, 0);
+        states.add(init);
+        for (int s = 0; s < states.size(); s++) {
+            Map<Integer, CodePointSet.Builder> edges = new LinkedHashMap<>();
+            out.add(edges);
+            for (int a = 0; a + 1 < cut.length; a++) {
+                List<Cfg> next = step(states.get(s), cut[a]);
+                if (next.isEmpty()) {
+                    continue;
+                }
+                Integer id = ids.get(next);
+                if (id == null) {
+                    if (states.size() >= MAX_STATES) {
+                        throw new IllegalStateException("its non-greedy matching needs more than " + MAX_STATES + " states");
+                    }
+                    id = states.size();
+                    ids.put(next, id);
+                    states.add(next);
+                }
+                edges.computeIfAbsent(id, k -> new CodePointSet.Builder()).add(cut[a], cut[a + 1] - 1);
+            }
+        }
+        return eliminate(states, out);
+    }
+
+    private List<Cfg> step(List<Cfg> from, int cp) {
+        List<Cfg> next = new ArrayList<>();
+        Set<Cfg> seen = new HashSet<>();
+        boolean skip = false;
+        for (Cfg c : from) {
+            // ANTLR: once a configuration reached the rule's end, later ones past a non-greedy decision die
+            if (skip && c.ng()) {
+                continue;
+            }
+            CodePointSet set = edgeSet.get(c.state());
+            if (set == null || !set.contains(cp)) {
+                continue;
+            }
+            int t = edgeTarget.get(c.state());
+            if (closure(new Cfg(t, c.ng() || nonGreedyDecision.get(t)), next, seen, skip)) {
+                skip = true;
+            }
+        }
+        return next;
+    }
+
+    /** ANTLR's lexer closure: returns whether the rule's end has been reached (so far, in this step). */
+    private boolean closure(Cfg c, List<Cfg> out, Set<Cfg> seen, boolean reached) {
+        if (c.state() == stop) {
+            if (seen.add(c)) {
+                out.add(c);
+            }
+            return true;
+        }
+        if (edgeSet.get(c.state()) != null) {
+            if ((!reached || !c.ng()) && seen.add(c)) {
+                out.add(c);
+            }
+            return reached;
+        }
+        for (int t : eps.get(c.state())) {
+            Cfg n = new Cfg(t, c.ng() || nonGreedyDecision.get(t));
+            reached = closure(n, out, seen, reached);
+        }
+        return reached;
+    }
+
+    /** State elimination: a regular expression for the DFA with the given edges (states accepting when they hold {@code stop}). */
+    private Regex eliminate(List<List<Cfg>> states, List<Map<Integer, CodePointSet.Builder>> out) {
+        int n = states.size();
+        int start = n;
+        int fin = n + 1;
+        List<Map<Integer, Regex>> r = new ArrayList<>();
+        for (int i = 0; i < n + 2; i++) {
+            r.add(new LinkedHashMap<>());
+        }
+        for (int i = 0; i < n; i++) {
+            for (Map.Entry<Integer, CodePointSet.Builder> e : out.get(i).entrySet()) {
+                r.get(i).put(e.getKey(), Regex.chars(e.getValue().build()));
+            }
+            if (states.get(i).stream().anyMatch(c -> c.state() == stop)) {
+                r.get(i).put(fin, Regex.empty());
+            }
+        }
+        r.get(start).put(0, Regex.empty());
+        for (int k = 0; k < n; k++) {
+            Regex loop = r.get(k).remove(k);
+            Regex loopStar = loop == null ? Regex.empty() : Regex.star(loop);
+            for (int i = 0; i < n + 2; i++) {
+                if (i == k) {
+                    continue;
+                }
+                Regex in = r.get(i).remove(k);
+                if (in == null) {
+                    continue;
+                }
+                for (Map.Entry<Integer, Regex> e : r.get(k).entrySet()) {
+                    Regex via = Regex.seq(in, loopStar, e.getValue());
+                    r.get(i).merge(e.getKey(), via, (x, y) -> Regex.alt(x, y));
+                }
+            }
+            r.get(k).clear();
+        }
+        Regex all = r.get(start).get(fin);
+        return all == null ? Regex.nothing() : all;
+    }
+}
