@@ -40,6 +40,8 @@ public final class BnfGrammar {
     int[] coreNext;         // symbol after the dot, or END
     int[] coreLhs;          // lhs nonterminal of the core's production
     int[] firstCore;        // production -> core id of dot 0
+    int[] coreRank;         // position of the core when sorted by (symbol after the dot, core)
+    int[] coreByRank;       // inverse of coreRank
     int startSymbol;        // the augmented start S' ::= start
     int startProduction;
 
@@ -205,6 +207,17 @@ public final class BnfGrammar {
                 coreNext[firstCore[p] + dot] = dot < prodRhs[p].length ? prodRhs[p][dot] : END;
                 coreLhs[firstCore[p] + dot] = prodLhs[p];
             }
+        }
+        Integer[] byNext = new Integer[cores];
+        for (int c = 0; c < cores; c++) {
+            byNext[c] = c;
+        }
+        Arrays.sort(byNext, (a, b) -> coreNext[a] != coreNext[b] ? Integer.compare(coreNext[a], coreNext[b]) : Integer.compare(a, b));
+        coreRank = new int[cores];
+        coreByRank = new int[cores];
+        for (int r = 0; r < cores; r++) {
+            coreByRank[r] = byNext[r];
+            coreRank[byNext[r]] = r;
         }
         computeNullable();
         checkProductive();

@@ -261,35 +261,31 @@ public final class EarleyParser {
         }
 
         private ParseNode canonical(boolean afterIgnorable) {
-            // sort by (next symbol, core, origin id), self (-1) first among equal cores
-            Integer[] order = new Integer[size];
+            // Sort by (next symbol, core, origin id) with one primitive sort: coreRank orders cores
+            // by (next symbol, core), and (core, origin) pairs are distinct, so the packed keys are.
+            long[] keys = new long[size];
             for (int i = 0; i < size; i++) {
-                order[i] = i;
+                int originId = origins[i] == null ? -1 : origins[i].id;
+                keys[i] = ((long) g.coreRank[cores[i]] << 32) | ((originId + 1) & 0xffffffffL);
             }
-            int[] nextOf = new int[size];
-            int[] originIdOf = new int[size];
+            Arrays.sort(keys);
+            OriginTable table = new OriginTable(size);
             for (int i = 0; i < size; i++) {
-                nextOf[i] = g.coreNext[cores[i]];
-                originIdOf[i] = origins[i] == null ? -1 : origins[i].id;
-            }
-            Arrays.sort(order, (a, b) -> {
-                int c = Integer.compare(nextOf[a], nextOf[b]);
-                if (c != 0) {
-                    return c;
+                if (origins[i] != null) {
+                    table.put(origins[i]);
                 }
-                c = Integer.compare(cores[a], cores[b]);
-                return c != 0 ? c : Integer.compare(originIdOf[a], originIdOf[b]);
-            });
+            }
             int[] sCores = new int[size];
             int[] sNexts = new int[size];
             int[] sOriginIds = new int[size];
             ParseNode[] sOrigins = new ParseNode[size];
             for (int i = 0; i < size; i++) {
-                int k = order[i];
-                sCores[i] = cores[k];
-                sNexts[i] = nextOf[k];
-                sOriginIds[i] = originIdOf[k];
-                sOrigins[i] = origins[k];
+                int core = g.coreByRank[(int) (keys[i] >>> 32)];
+                int originId = (int) keys[i] - 1;
+                sCores[i] = core;
+                sNexts[i] = g.coreNext[core];
+                sOriginIds[i] = originId;
+                sOrigins[i] = originId < 0 ? null : table.get(originId);
             }
             NodeKey key = new NodeKey(sCores, sOriginIds, afterIgnorable);
             ParseNode existing = interned.get(key);
@@ -303,6 +299,33 @@ public final class EarleyParser {
                 }
             }
             return publish(key, fresh);
+        }
+    }
+
+    /** Origin nodes of one builder by id (open addressing; ids are unique per node). */
+    private static final class OriginTable {
+        final ParseNode[] slots;
+
+        OriginTable(int items) {
+            slots = new ParseNode[Integer.highestOneBit(Math.max(4, items) * 2) * 2];
+        }
+
+        void put(ParseNode n) {
+            int mask = slots.length - 1;
+            int i = (int) mix(n.id) & mask;
+            while (slots[i] != null && slots[i] != n) {
+                i = (i + 1) & mask;
+            }
+            slots[i] = n;
+        }
+
+        ParseNode get(int id) {
+            int mask = slots.length - 1;
+            int i = (int) mix(id) & mask;
+            while (slots[i].id != id) {
+                i = (i + 1) & mask;
+            }
+            return slots[i];
         }
     }
 
