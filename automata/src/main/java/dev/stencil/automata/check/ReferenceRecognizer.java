@@ -75,6 +75,7 @@ public final class ReferenceRecognizer {
     }
 
     private static final int[] NONE = new int[0];
+    private final java.util.concurrent.ConcurrentHashMap<String, Boolean> liveness = new java.util.concurrent.ConcurrentHashMap<>();
 
     private static long item(int prod, int dot, int origin) {
         return ((long) prod << 40) | ((long) dot << 32) | origin;
@@ -98,6 +99,8 @@ public final class ReferenceRecognizer {
         int size;
         /** The lexemes that may start after this set, without and with the after-ignorable rule (computed on first use). */
         final int[][] startPairs = new int[2][];
+        /** Which lexemes this set expects, as a string key (computed on first use). */
+        String allowedKey;
         java.util.HashSet<Long> seen = new java.util.HashSet<>();
 
         boolean add(long it) {
@@ -230,6 +233,9 @@ public final class ReferenceRecognizer {
             if (pairs != null) {
                 int[] next = advance(pairs, b);
                 if (next.length > 0) {
+                    if (lexAll && !canProduceAllowed(next)) {
+                        return false; // munch must go on, into lexemes the parser cannot take
+                    }
                     pairs = next;
                     return endIfFinished();
                 }
@@ -238,11 +244,72 @@ public final class ReferenceRecognizer {
                 }
             }
             int[] fresh = advance(startPairs(), b);
-            if (fresh.length == 0) {
+            if (fresh.length == 0 || (lexAll && !canProduceAllowed(fresh))) {
                 return false;
             }
             pairs = fresh;
             return endIfFinished();
+        }
+
+        /**
+         * With every lexeme in play (ANTLR-style), whether some continuation of the lexeme in
+         * progress ends with a winner the parser accepts here: a breadth-first search over the
+         * sets of (lexeme, state) pairs reachable byte by byte.
+         */
+        private boolean canProduceAllowed(int[] from) {
+            EarleySet cur = sets.get(sets.size() - 1);
+            if (cur.allowedKey == null) {
+                StringBuilder k = new StringBuilder();
+                for (int t = 0; t < dfas.length; t++) {
+                    k.append(!g.isIgnorable(t) && expects(cur, t) ? '1' : '0');
+                }
+                cur.allowedKey = k.toString();
+            }
+            // a pure function of (expected lexemes, ignorable rule, pairs): remember it
+            String key = cur.allowedKey + (afterIgnorable ? "+" : "-") + Arrays.toString(from);
+            return liveness.computeIfAbsent(key, x -> search(from, cur));
+        }
+
+        private boolean search(int[] from, EarleySet cur) {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            java.util.ArrayDeque<int[]> work = new java.util.ArrayDeque<>();
+            work.add(from);
+            seen.add(Arrays.toString(from));
+            while (!work.isEmpty()) {
+                int[] p = work.poll();
+                if (winnerAllowed(p, cur)) {
+                    return true;
+                }
+                for (int b = 0; b < 256; b++) {
+                    int[] q = advance(p, b);
+                    if (q.length > 0 && seen.add(Arrays.toString(q))) {
+                        work.add(q);
+                    }
+                }
+            }
+            return false;
+        }
+
+        private boolean winnerAllowed(int[] p, EarleySet cur) {
+            int best = Integer.MAX_VALUE;
+            for (int i = 0; i < p.length; i += 2) {
+                if (dfas[p[i]].isAccepting(p[i + 1])) {
+                    best = Math.min(best, g.priority(p[i]));
+                }
+            }
+            for (int i = 0; i < p.length; i += 2) {
+                int t = p[i];
+                if (!dfas[t].isAccepting(p[i + 1]) || g.priority(t) != best) {
+                    continue;
+                }
+                boolean allowed = g.isIgnorable(t)
+                        ? !afterIgnorable || g.isIgnorableRepeatable(t)
+                        : expects(cur, t);
+                if (allowed) {
+                    return true;
+                }
+            }
+            return false;
         }
 
         /**

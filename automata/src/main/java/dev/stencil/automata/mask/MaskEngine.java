@@ -182,6 +182,10 @@ public final class MaskEngine {
             int b = label[i] & 0xff;
             int src = ps == AT_START ? pn.lexStart() : ps;
             int t = src < 0 ? -1 : trans[src * 256 + b];
+            if (t == LexerAutomaton.DOOMED) {
+                i = trie.skip[i];
+                continue;
+            }
             if (t < 0) {
                 // maximal munch: the lexeme in progress ends before this byte, if it can
                 int e = ps == AT_START ? -1 : emit[ps];
@@ -356,6 +360,10 @@ public final class MaskEngine {
             int d = depth[i];
             int p = stack[d - 1];
             int t = trans[p * 256 + (label[i] & 0xff)];
+            if (t == LexerAutomaton.DOOMED) {
+                i = trie.skip[i]; // forced into a lexeme the parser can never take
+                continue;
+            }
             if (t >= 0 && !complete[t]) {
                 stack[d] = t;
                 for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
@@ -440,6 +448,9 @@ public final class MaskEngine {
             return false;
         }
         int t = lexer.transitions()[from * 256 + b];
+        if (t == LexerAutomaton.DOOMED) {
+            return false;
+        }
         if (t < 0) {
             if (ls == AT_START) {
                 return false;

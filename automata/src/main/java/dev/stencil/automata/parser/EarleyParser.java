@@ -140,7 +140,7 @@ public final class EarleyParser {
     private ParseNode publish(NodeKey key, ParseNode fresh) {
         fresh.accepting |= computeAccepting(fresh);
         fresh.allowed = computeAllowed(fresh);
-        fresh.lexStart = lexer.initialState(fresh.allowed);
+        fresh.lexStart = lexAllLexemes ? lexer.initialState(inPlay(fresh), fresh.allowed) : lexer.initialState(fresh.allowed);
         ParseNode raced = interned.putIfAbsent(key, fresh);
         return raced != null ? raced : fresh;
     }
@@ -154,24 +154,33 @@ public final class EarleyParser {
         return false;
     }
 
-    private int[] computeAllowed(ParseNode n) {
-        int[] out;
-        int count = 0;
-        if (lexAllLexemes) {
-            out = Arrays.copyOf(grammarLexemes, grammarLexemes.length + g.lexemeCount());
-            count = grammarLexemes.length;
-        } else {
-            out = new int[g.lexemeCount()];
-            int last = 0;
-            // terminals are negative symbols, sorted first (after END); walk them in order
-            for (int i = 0; i < n.nexts.length && n.nexts[i] < 0; i++) {
-                int sym = n.nexts[i];
-                if (sym == BnfGrammar.END || sym == last) {
-                    continue;
-                }
-                last = sym;
-                out[count++] = -sym - 1;
+    /** ANTLR-style lexing: every grammar lexeme competes, plus the ignorables allowed here. */
+    private int[] inPlay(ParseNode n) {
+        int[] out = Arrays.copyOf(grammarLexemes, grammarLexemes.length + g.lexemeCount());
+        int count = grammarLexemes.length;
+        for (int t = 0; t < g.lexemeCount(); t++) {
+            if (g.isIgnorable(t) && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
+                out[count++] = t;
             }
+        }
+        int[] set = Arrays.copyOf(out, count);
+        Arrays.sort(set);
+        return set;
+    }
+
+    /** The lexemes the parser accepts next (expected terminals) plus the ignorables allowed here. */
+    private int[] computeAllowed(ParseNode n) {
+        int[] out = new int[g.lexemeCount()];
+        int count = 0;
+        int last = 0;
+        // terminals are negative symbols, sorted first (after END); walk them in order
+        for (int i = 0; i < n.nexts.length && n.nexts[i] < 0; i++) {
+            int sym = n.nexts[i];
+            if (sym == BnfGrammar.END || sym == last) {
+                continue;
+            }
+            last = sym;
+            out[count++] = -sym - 1;
         }
         for (int t = 0; t < g.lexemeCount(); t++) {
             if (g.isIgnorable(t) && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
