@@ -522,17 +522,21 @@ final class CompilationSession {
         for (SchemaNode s : nodes) {
             zeroFraction &= s.draft().integerAllowsZeroFraction();
         }
+        List<Regex> multiples = MultipleOf.constraint(nodes, integerOnly, this);
         if (!integerOnly) {
-            if (b.isUnbounded()) {
+            if (b.isUnbounded() && multiples.isEmpty()) {
                 return JsonGrammar.numberLexeme();
             }
             try {
-                ByteDfa d = DecimalBounds.automaton(b);
-                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b, d);
+                ByteDfa d = b.isUnbounded() ? ByteDfa.compile(JsonGrammar.numberLexeme().regex())
+                        : DecimalBounds.automaton(b);
+                d = withMultiples(d, multiples);
+                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b + multiples.hashCode(), d);
             } catch (dev.stencil.automata.GrammarException e) {
-                SchemaNode at = nodes.stream().filter(s -> !NumberBounds.of(s).isUnbounded()).findFirst().orElseThrow();
-                throw new SchemaException(b.lower() != null ? "minimum" : "maximum", at.pointer(),
-                        "bound automaton too large: " + e.getMessage(), e);
+                SchemaNode at = nodes.stream().filter(s -> !NumberBounds.of(s).isUnbounded()).findFirst()
+                        .orElse(nodes.get(0));
+                throw new SchemaException(b.lower() != null ? "minimum" : b.upper() != null ? "maximum"
+                        : "multipleOf", at.pointer(), "number automaton too large: " + e.getMessage(), e);
             }
         }
         BigInteger lo = b.integerLower();
@@ -542,7 +546,28 @@ final class CompilationSession {
         }
         Regex digits = DigitRanges.integers(lo, hi);
         Regex r = zeroFraction ? Regex.seq(digits, zeroFraction()) : digits;
-        return Lexeme.of("INT[" + lo + "," + hi + "]" + (zeroFraction ? ".0" : ""), r);
+        String name = "INT[" + lo + "," + hi + "]" + (zeroFraction ? ".0" : "");
+        if (multiples.isEmpty()) {
+            return Lexeme.of(name, r);
+        }
+        try {
+            List<Regex> onDigits = new ArrayList<>();
+            for (Regex m : multiples) {
+                // divisibility is about the integer digits; a zero fraction may follow
+                onDigits.add(zeroFraction ? Regex.seq(m, zeroFraction()) : m);
+            }
+            ByteDfa d = withMultiples(ByteDfa.compile(r), onDigits);
+            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(name + "%" + multiples.hashCode(), d);
+        } catch (dev.stencil.automata.GrammarException e) {
+            throw new SchemaException("multipleOf", nodes.get(0).pointer(), "automaton too large: " + e.getMessage(), e);
+        }
+    }
+
+    private static ByteDfa withMultiples(ByteDfa d, List<Regex> multiples) {
+        for (Regex m : multiples) {
+            d = d.intersect(ByteDfa.compile(m));
+        }
+        return d;
     }
 
     // ---------------------------------------------------------------- objects
@@ -575,8 +600,19 @@ final class CompilationSession {
             }
         }
         boolean anyAdditional = false;
+        long minProps = 0;
+        long maxProps = -1;
         for (SchemaNode s : nodes) {
             anyAdditional |= s.get("additionalProperties") != null;
+            JsonNode mn = s.get("minProperties");
+            if (mn != null && mn.isNumber()) {
+                minProps = Math.max(minProps, (long) Math.ceil(mn.asDouble()));
+            }
+            JsonNode mx = s.get("maxProperties");
+            if (mx != null && mx.isNumber()) {
+                long v = (long) Math.floor(mx.asDouble());
+                maxProps = maxProps < 0 ? v : Math.min(maxProps, v);
+            }
         }
         List<ObjectRules.Member> members = new ArrayList<>();
         for (String n : named.keySet()) {
@@ -617,7 +653,7 @@ final class CompilationSession {
                         value);
             }
         }
-        return objectRules().build(members, extra, at);
+        return objectRules().build(members, extra, at, minProps, maxProps);
     }
 
     private Lexeme keyLexeme(String name, SchemaNode at) {

@@ -13,7 +13,7 @@ final class Keywords {
     static final Set<String> COMPILED = Set.of("type", "enum", "const", "properties", "required",
             "additionalProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "minLength",
             "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "anyOf", "allOf",
-            "oneOf", "$ref", "format");
+            "oneOf", "$ref", "format", "multipleOf", "minProperties", "maxProperties");
 
     /** Keywords with no effect on validity. */
     static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$defs", "definitions", "$anchor",
@@ -23,8 +23,8 @@ final class Keywords {
 
     /** Assertion and applicator keywords this version does not compile yet. */
     static final Set<String> NOT_YET = Set.of("not", "if", "then", "else", "patternProperties", "propertyNames",
-            "minProperties", "maxProperties", "dependencies", "dependentRequired", "dependentSchemas", "contains",
-            "minContains", "maxContains", "uniqueItems", "multipleOf", "unevaluatedProperties", "unevaluatedItems",
+            "dependencies", "dependentRequired", "dependentSchemas", "contains",
+            "minContains", "maxContains", "uniqueItems", "unevaluatedProperties", "unevaluatedItems",
             "$dynamicRef", "$recursiveRef");
 
     /** First draft that defines a keyword, where that is not draft 4. */

@@ -41,6 +41,17 @@ final class ObjectRules {
      * @param extra {@code key ':' value} of an additional member, or null when none is allowed
      */
     Expr build(List<Member> all, Expr extra, SchemaNode at) {
+        return build(all, extra, at, 0, -1);
+    }
+
+    /** The most distinct member counts tracked for {@code minProperties}/{@code maxProperties}. */
+    static final int MAX_COUNTED_PROPERTIES = 100;
+
+    /**
+     * The object grammar with between {@code minProps} and {@code maxProps} (-1: no bound) members,
+     * or null if no object qualifies.
+     */
+    Expr build(List<Member> all, Expr extra, SchemaNode at, long minProps, long maxProps) {
         List<Member> members = new ArrayList<>();
         for (Member m : all) {
             if (m.value() != null) {
@@ -50,6 +61,29 @@ final class ObjectRules {
             }
         }
         String base = "o" + ruleIds.getAsInt();
+        if (minProps > 0 || maxProps >= 0) {
+            long bound = maxProps >= 0 ? maxProps : minProps;
+            if (bound > MAX_COUNTED_PROPERTIES) {
+                String kw = maxProps >= 0 ? "maxProperties" : "minProperties";
+                throw new SchemaException(kw, at.pointer(), "property counts above " + MAX_COUNTED_PROPERTIES
+                        + " are not compiled");
+            }
+            if (maxProps >= 0 && minProps > maxProps) {
+                return null;
+            }
+            Expr body;
+            if (options.propertyOrder() == PropertyOrder.SCHEMA || members.isEmpty()) {
+                // with no named members, schema order is any order
+                body = countedSchemaOrder(base, members, extra, (int) minProps, (int) maxProps);
+            } else if (extra == null) {
+                body = anyOrderCounted(base, members, at, (int) minProps, (int) maxProps);
+            } else {
+                throw new SchemaException(maxProps >= 0 ? "maxProperties" : "minProperties", at.pointer(),
+                        "property counts in any order are compiled only when no additional properties are allowed"
+                                + " or no properties are named; use property order 'schema'");
+            }
+            return body == null ? null : Expr.seq(Expr.lit("{"), body, Expr.lit("}"));
+        }
         String extras = null;
         if (extra != null) {
             // zero or more ", extra", left-recursive to keep parser states shared
@@ -125,5 +159,91 @@ final class ObjectRules {
             first.add(Expr.seq(extra, Expr.ref(base + "_r0")));
         }
         return Expr.alt(first.toArray(new Expr[0]));
+    }
+
+    /**
+     * Schema order with the number of members written so far in the rule state: rule (i, c) is the
+     * rest of the object from member i after c members. Without a maximum, counts from the minimum
+     * up are alike, so c saturates there; the grammar has (members + 1) x (bound + 1) rules at most.
+     */
+    private Expr countedSchemaOrder(String base, List<Member> members, Expr extra, int min, int max) {
+        int n = members.size();
+        int cMax = max >= 0 ? max : min;
+        boolean[][] ok = new boolean[n + 1][cMax + 1];
+        for (int c = 0; c <= cMax; c++) {
+            int lo = Math.max(0, min - c);
+            int hi = max < 0 ? -1 : max - c;
+            Expr body;
+            if (extra == null || hi == 0) {
+                body = lo == 0 ? Expr.empty() : null;
+            } else if (c > 0) {
+                body = Expr.repeat(Expr.seq(Expr.lit(","), extra), lo, hi);
+            } else {
+                Expr more = Expr.seq(extra, Expr.repeat(Expr.seq(Expr.lit(","), extra), Math.max(0, lo - 1),
+                        hi < 0 ? -1 : hi - 1));
+                body = lo == 0 ? Expr.alt(Expr.empty(), more) : more;
+            }
+            if (body != null) {
+                ok[n][c] = true;
+                grammar.rule(base + "_q" + n + "_" + c, body);
+            }
+        }
+        for (int i = n - 1; i >= 0; i--) {
+            Member m = members.get(i);
+            for (int c = 0; c <= cMax; c++) {
+                List<Expr> alts = new ArrayList<>();
+                int next = max >= 0 ? c + 1 : Math.min(c + 1, cMax);
+                if ((max < 0 || c + 1 <= max) && ok[i + 1][next]) {
+                    Expr member = Expr.seq(m.key(), Expr.lit(":"), m.value(), Expr.ref(base + "_q" + (i + 1) + "_" + next));
+                    alts.add(c > 0 ? Expr.seq(Expr.lit(","), member) : member);
+                }
+                if (!m.required() && ok[i + 1][c]) {
+                    alts.add(Expr.ref(base + "_q" + (i + 1) + "_" + c));
+                }
+                if (!alts.isEmpty()) {
+                    ok[i][c] = true;
+                    grammar.rule(base + "_q" + i + "_" + c, alts.size() == 1 ? alts.get(0)
+                            : Expr.alt(alts.toArray(new Expr[0])));
+                }
+            }
+        }
+        return ok[0][0] ? Expr.ref(base + "_q0_0") : null;
+    }
+
+    /** Any order without additional members: the set of written members gives the count. */
+    private Expr anyOrderCounted(String base, List<Member> members, SchemaNode at, int min, int max) {
+        int n = members.size();
+        if (n > options.maxAnyOrderProperties()) {
+            throw new SchemaException("properties", at.pointer(), n + " named properties exceed the any-order "
+                    + "limit of " + options.maxAnyOrderProperties() + "; use property order 'schema'");
+        }
+        int requiredMask = 0;
+        for (int i = 0; i < n; i++) {
+            if (members.get(i).required()) {
+                requiredMask |= 1 << i;
+            }
+        }
+        boolean[] ok = new boolean[1 << n];
+        // masks in decreasing popcount order: supersets first
+        for (int mask = (1 << n) - 1; mask >= 0; mask--) {
+            int count = Integer.bitCount(mask);
+            List<Expr> alts = new ArrayList<>();
+            if ((requiredMask & ~mask) == 0 && count >= min) {
+                alts.add(Expr.empty());
+            }
+            for (int i = 0; i < n && (max < 0 || count < max); i++) {
+                int next = mask | (1 << i);
+                if ((mask & (1 << i)) == 0 && ok[next]) {
+                    Member m = members.get(i);
+                    Expr member = Expr.seq(m.key(), Expr.lit(":"), m.value(), Expr.ref(base + "_c" + next));
+                    alts.add(mask == 0 ? member : Expr.seq(Expr.lit(","), member));
+                }
+            }
+            if (!alts.isEmpty()) {
+                ok[mask] = true;
+                grammar.rule(base + "_c" + mask, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
+            }
+        }
+        return ok[0] ? Expr.ref(base + "_c0") : null;
     }
 }

@@ -20,8 +20,10 @@ import java.util.function.Function;
  * {@code minLength}/{@code maxLength} (code points), {@code pattern} (ECMA-262, search semantics),
  * {@code minimum}/{@code maximum}/exclusive bounds on integers, {@code anyOf}, {@code allOf},
  * {@code oneOf} with provably disjoint branches, {@code $ref} with {@code $id}/{@code $anchor}/
- * {@code $defs}/{@code definitions} and recursion, {@code format} uuid and ipv4 (or any format as
- * annotation when format assertion is off).
+ * {@code $defs}/{@code definitions} and recursion, {@code minProperties}/{@code maxProperties}
+ * (counted in the rule state; in any order only without additional properties), {@code multipleOf}
+ * for divisors a digit automaton decides ({@link MultipleOf}), {@code format} uuid, ipv4, ipv6 and
+ * date (or any format as annotation when format assertion is off).
  *
  * <p>Instances are immutable and thread-safe.
  */

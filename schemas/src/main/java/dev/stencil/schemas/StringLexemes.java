@@ -28,7 +28,10 @@ final class StringLexemes {
     /** Formats whose grammar is known here; value regexes over code points. */
     private static final Map<String, String> FORMATS = Map.of(
             "uuid", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            "ipv4", "(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}");
+            "ipv4", Formats.IPV4,
+            "ipv6", Formats.ipv6(),
+            "date", Formats.DATE);
+
     /** Formats the specs define; a format outside this list is an unknown annotation, ignored. */
     private static final Set<String> KNOWN_FORMATS = Set.of("date-time", "date", "time", "duration", "email",
             "idn-email", "hostname", "idn-hostname", "ipv4", "ipv6", "uri", "uri-reference", "iri", "iri-reference",

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stencil.automata.CompiledGrammar;
 import dev.stencil.automata.Matcher;
-import dev.stencil.automata.StencilException;
 import dev.stencil.automata.json.Whitespace;
 import dev.stencil.automata.mask.VocabularyIndex;
 import java.io.IOException;
@@ -50,7 +49,26 @@ public final class TestSuiteCompliance {
         public final Map<String, int[]> byCategory = new LinkedHashMap<>();
         /** Human-readable failures, e.g. "ref.json: case 'x': admitted invalid {...}". */
         public final List<String> failures = new ArrayList<>();
+
+        /** The summary fields the issue lists, in its order. */
+        public Map<String, Object> figures() {
+            Map<String, Object> f = new LinkedHashMap<>();
+            f.put("categories", categories);
+            f.put("categories_all_pass", categoriesAllPass);
+            f.put("cases", cases);
+            f.put("cases_pass", casesPass);
+            f.put("valid_accepted", validAccepted);
+            f.put("valid_total", validTotal);
+            f.put("invalid_rejected", invalidRejected);
+            f.put("invalid_total", invalidTotal);
+            f.put("invalid_admitted_after_compile", invalidAdmittedAfterCompile);
+            f.put("compile_errors", compileErrors);
+            return f;
+        }
     }
+
+    /** Wall-clock cap on compiling one test case's schema. */
+    public static final long COMPILE_CAP_MS = 10_000;
 
     private final VocabularyIndex vocabulary;
     private final Function<String, int[]> tokenize;
@@ -78,38 +96,45 @@ public final class TestSuiteCompliance {
         SchemaOptions options = SchemaOptions.defaults().withPropertyOrder(PropertyOrder.ANY)
                 .withWhitespace(Whitespace.flexible()).withFormatAssertion(false);
         SchemaCompiler compiler = new SchemaCompiler(options, this::loadRemote);
-        for (Path f : files) {
-            String category = f.getFileName().toString();
-            if (progress != null) {
-                progress.accept(category);
+        try (CompileGuard guard = new CompileGuard(COMPILE_CAP_MS)) {
+            for (Path f : files) {
+                runCategory(f, compiler, guard, draft, c, progress);
             }
-            JsonNode cases = read(f);
-            int pass = 0;
-            for (JsonNode tc : cases) {
-                if (runCase(compiler, draft, category, tc, c)) {
-                    pass++;
-                }
-            }
-            c.categories++;
-            c.cases += cases.size();
-            c.casesPass += pass;
-            if (pass == cases.size()) {
-                c.categoriesAllPass++;
-            }
-            c.byCategory.put(category, new int[] {pass, cases.size()});
         }
         return c;
     }
 
-    private boolean runCase(SchemaCompiler compiler, Draft draft, String category, JsonNode tc, Counts c) {
+    private void runCategory(Path f, SchemaCompiler compiler, CompileGuard guard, Draft draft, Counts c,
+            java.util.function.Consumer<String> progress) {
+        String category = f.getFileName().toString();
+        if (progress != null) {
+            progress.accept(category);
+        }
+        JsonNode cases = read(f);
+        int pass = 0;
+        for (JsonNode tc : cases) {
+            if (runCase(compiler, guard, draft, category, tc, c)) {
+                pass++;
+            }
+        }
+        c.categories++;
+        c.cases += cases.size();
+        c.casesPass += pass;
+        if (pass == cases.size()) {
+            c.categoriesAllPass++;
+        }
+        c.byCategory.put(category, new int[] {pass, cases.size()});
+    }
+
+    private boolean runCase(SchemaCompiler compiler, CompileGuard guard, Draft draft, String category, JsonNode tc,
+            Counts c) {
         String desc = tc.path("description").asText();
-        CompiledGrammar g = null;
-        try {
-            CompiledSchema cs = compiler.compile(tc.get("schema"), draft);
-            g = CompiledGrammar.compile(cs.grammar(), vocabulary);
-        } catch (StencilException e) {
+        CompileGuard.Outcome<CompiledGrammar> o = guard.run(
+                () -> CompiledGrammar.compile(compiler.compile(tc.get("schema"), draft).grammar(), vocabulary));
+        CompiledGrammar g = o.value();
+        if (!o.ok()) {
             c.compileErrors++;
-            c.failures.add(category + ": case '" + desc + "': compile error: " + e.getMessage());
+            c.failures.add(category + ": case '" + desc + "': compile error: " + o.reason());
         }
         boolean ok = g != null;
         for (JsonNode t : tc.get("tests")) {

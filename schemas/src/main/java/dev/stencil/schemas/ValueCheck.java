@@ -139,6 +139,11 @@ final class ValueCheck {
 
     private boolean numberOk(BigDecimal x, SchemaNode s) {
         NumberBounds b = NumberBounds.of(s);
+        JsonNode m = s.get("multipleOf");
+        if (m != null && m.isNumber() && m.decimalValue().signum() > 0
+                && x.remainder(m.decimalValue()).signum() != 0) {
+            return false;
+        }
         return b.contains(x);
     }
 
@@ -146,6 +151,12 @@ final class ValueCheck {
         JsonNode props = s.get("properties");
         JsonNode req = s.get("required");
         JsonNode addl = s.get("additionalProperties");
+        JsonNode minP = s.get("minProperties");
+        JsonNode maxP = s.get("maxProperties");
+        if ((minP != null && minP.isNumber() && v.size() < minP.asDouble())
+                || (maxP != null && maxP.isNumber() && v.size() > maxP.asDouble())) {
+            return false;
+        }
         if (req != null && req.isArray()) {
             for (JsonNode r : req) {
                 if (!v.has(r.asText())) {

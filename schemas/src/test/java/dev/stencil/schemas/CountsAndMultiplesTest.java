@@ -1,0 +1,80 @@
+package dev.stencil.schemas;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.stencil.automata.json.Whitespace;
+import org.junit.jupiter.api.Test;
+
+/** {@code minProperties}/{@code maxProperties} and {@code multipleOf}, each expectation checked by networknt too. */
+class CountsAndMultiplesTest {
+    private static final SchemaOptions SCHEMA_ORDER = SchemaOptions.defaults().withWhitespace(Whitespace.compact());
+
+    @Test
+    void minAndMaxPropertiesOnAMap() {
+        Instances.of("{\"type\":\"object\",\"minProperties\":1,\"maxProperties\":2}")
+                .accepts("{\"a\":1}", "{\"a\":1,\"b\":[]}", "{\"x\":null}")
+                .rejects("{}", "{\"a\":1,\"b\":2,\"c\":3}");
+        Instances.of("{\"minProperties\":2,\"additionalProperties\":{\"type\":\"integer\"}}")
+                .accepts("{\"a\":1,\"b\":2}", "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}", "3")
+                .rejects("{\"a\":1}", "{\"a\":1,\"b\":\"2\"}");
+    }
+
+    @Test
+    void countsWithNamedPropertiesInSchemaOrder() {
+        String s = "{\"properties\":{\"a\":{\"type\":\"integer\"},\"b\":{\"type\":\"integer\"}},\"minProperties\":2,"
+                + "\"maxProperties\":3}";
+        Instances.of(s, SCHEMA_ORDER)
+                .accepts("{\"a\":1,\"b\":2}", "{\"a\":1,\"z\":true}", "{\"a\":1,\"b\":2,\"c\":3}", "{\"y\":1,\"z\":2}")
+                .rejects("{\"a\":1}", "{}", "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}", "{\"b\":1}");
+    }
+
+    @Test
+    void countsInAnyOrderWithoutAdditionalProperties() {
+        String s = "{\"properties\":{\"a\":{},\"b\":{},\"c\":{}},\"additionalProperties\":false,\"maxProperties\":2,"
+                + "\"minProperties\":1}";
+        Instances.of(s).accepts("{\"c\":1,\"a\":2}", "{\"b\":0}").rejects("{}", "{\"a\":1,\"b\":2,\"c\":3}",
+                "{\"d\":1}");
+    }
+
+    @Test
+    void countsInAnyOrderWithAdditionalPropertiesAreAnError() {
+        SchemaException e = assertThrows(SchemaException.class, () -> new SchemaCompiler(SchemaOptions.defaults()
+                .withPropertyOrder(PropertyOrder.ANY)).compile("{\"properties\":{\"a\":{}},\"maxProperties\":1}"));
+        assertTrue(e.getMessage().contains("'maxProperties' at #"), e.getMessage());
+    }
+
+    @Test
+    void multipleOfIntegers() {
+        Instances.of("{\"type\":\"integer\",\"multipleOf\":25}")
+                .accepts("0", "25", "-50", "1075", "100", "250.0")
+                .rejects("5", "26", "-10", "1070", "2.5");
+        Instances.of("{\"type\":\"integer\",\"multipleOf\":2,\"minimum\":3,\"maximum\":9}")
+                .accepts("4", "8").rejects("2", "3", "10", "7");
+        // multipleOf 0.5 constrains no integer
+        Instances.of("{\"type\":\"integer\",\"multipleOf\":0.5}").accepts("3", "-7");
+    }
+
+    @Test
+    void multipleOfOnNumbers() {
+        Instances.of("{\"type\":\"number\",\"multipleOf\":0.01}")
+                .accepts("1", "0.25", "-3.10", "12.340000", "0")
+                .rejects("0.001", "1.255", "-0.125");
+        Instances.of("{\"type\":\"number\",\"multipleOf\":10,\"maximum\":30}")
+                .accepts("20", "-40", "30.0").rejects("5", "40", "10.5");
+    }
+
+    @Test
+    void multipleOfFiltersEnumValues() {
+        Instances.of("{\"enum\":[3,4,6,7],\"multipleOf\":2}").accepts("4", "6").rejects("3", "7");
+    }
+
+    @Test
+    void divisorsARegexCannotDecideAreAnError() {
+        SchemaCompiler c = new SchemaCompiler(SchemaOptions.defaults());
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> c.compile("{\"properties\":{\"n\":{\"type\":\"integer\",\"multipleOf\":3}}}"));
+        assertTrue(e.getMessage().startsWith("'multipleOf' at #/properties/n"), e.getMessage());
+        assertThrows(SchemaException.class, () -> c.compile("{\"type\":\"number\",\"multipleOf\":0.25}"));
+    }
+}
