@@ -87,53 +87,35 @@ public final class LexerAutomaton {
         int[] d = descriptors.get(s);
         int[] out = new int[d.length / 2];
         for (int i = 0; i < out.length; i++) {
-            out[i] = d[1 + 2 * i];
+            out[i] = d[2 * i];
         }
         return out;
     }
 
     /**
-     * The start state for a boundary where exactly {@code allowedLexemes} (sorted, distinct) may
-     * begin and compete (parser-driven lexing); builds and publishes every state reachable from
-     * it. Returns -1 for an empty set.
+     * The start state for a boundary where exactly the lexemes {@code inPlay} (sorted, distinct)
+     * compete; builds and publishes every state reachable from it. Returns -1 for an empty set.
      */
-    public synchronized int initialState(int[] allowedLexemes) {
-        return initialState(allowedLexemes, allowedLexemes);
-    }
-
-    /**
-     * The start state for a boundary where the lexemes {@code inPlay} compete (longest match,
-     * then priority) but only those in {@code allowed} (a subset) may actually be produced, as
-     * with ANTLR's context-free lexer in front of a parser that expects {@code allowed}.
-     *
-     * <p>Maximal munch still follows every lexeme in play, but a byte that leads to a state from
-     * which no allowed lexeme can ever win is marked {@link #DOOMED} instead of giving a state:
-     * the lexer would be forced on (it cannot end the lexeme there) into a lexeme the parser
-     * rejects, so the prefix is dead. With {@code inPlay == allowed} nothing is doomed.
-     */
-    public synchronized int initialState(int[] inPlay, int[] allowed) {
+    public synchronized int initialState(int[] inPlay) {
         if (inPlay.length == 0) {
             return -1;
         }
-        boolean restricted = !Arrays.equals(inPlay, allowed);
-        int tag = restricted ? allowedSetId(allowed) : -1;
-        IntArrayKey k = new IntArrayKey(restricted ? concat(new int[] {tag}, inPlay) : inPlay);
+        IntArrayKey k = new IntArrayKey(inPlay);
         Integer known = initialByAllowed.get(k);
         if (known != null) {
             return known;
         }
-        int[] desc = new int[1 + inPlay.length * 2];
-        desc[0] = tag;
+        int[] desc = new int[inPlay.length * 2];
         for (int i = 0; i < inPlay.length; i++) {
-            desc[1 + 2 * i] = inPlay[i];
-            desc[2 + 2 * i] = dfas[inPlay[i]].start();
+            desc[2 * i] = inPlay[i];
+            desc[2 * i + 1] = dfas[inPlay[i]].start();
         }
         int[] localTrans = trans;
         int[] localEmit = emit;
         boolean[] localComplete = complete;
         ArrayDeque<Integer> work = new ArrayDeque<>();
         int start = intern(desc, work);
-        java.util.List<Integer> built = new java.util.ArrayList<>();
+        List<Integer> built = new ArrayList<>();
         int[] scratch = new int[desc.length];
         while (!work.isEmpty()) {
             int s = work.poll();
@@ -144,16 +126,15 @@ public final class LexerAutomaton {
             }
             boolean anyTransition = false;
             for (int b = 0; b < 256; b++) {
-                int n = 1;
-                scratch[0] = tag;
-                for (int i = 1; i < d.length; i += 2) {
+                int n = 0;
+                for (int i = 0; i < d.length; i += 2) {
                     int next = dfas[d[i]].next(d[i + 1], b);
                     if (next >= 0) {
                         scratch[n++] = d[i];
                         scratch[n++] = next;
                     }
                 }
-                int target = n == 1 ? -1 : intern(Arrays.copyOf(scratch, n), work);
+                int target = n == 0 ? -1 : intern(Arrays.copyOf(scratch, n), work);
                 localTrans = ensureTrans(localTrans, s);
                 localTrans[s * 256 + b] = target;
                 anyTransition |= target >= 0;
@@ -170,10 +151,9 @@ public final class LexerAutomaton {
         if (stateCount > localComplete.length) {
             localComplete = Arrays.copyOf(localComplete, stateCount);
         }
-        if (restricted && !markDoomed(built, allowed, localTrans, localEmit).contains(start)) {
-            start = -1; // no allowed lexeme can ever be produced here
-        }
+        int[] localReach = computeReachableWinners(built, localTrans, localEmit);
         // Publish tables before the id escapes (the id is returned to callers that publish it).
+        reachableWinners = localReach;
         complete = localComplete;
         emit = localEmit;
         trans = localTrans;
@@ -181,70 +161,90 @@ public final class LexerAutomaton {
         return start;
     }
 
-    /** Transition value: a lexeme in play continues, but no allowed lexeme can ever win from there. */
-    public static final int DOOMED = -2;
-
     /**
-     * Backward reachability over the states just built: a state is live if an allowed lexeme wins
-     * there or a live state is reachable; transitions into states that are not live become
-     * {@link #DOOMED}. (A state's tag ties it to one allowed set, so this is final.)
+     * Per state: id of the set of lexemes that can still <em>win</em> (end a lexeme after
+     * priority) from this state, see {@link #winnerSetBits(int)}. With ANTLR-style lexing every
+     * lexeme competes but the parser takes only some: a state whose reachable winners miss the
+     * parser's lexemes is a dead end even though the lexer would happily go on.
      */
-    private java.util.Set<Integer> markDoomed(java.util.List<Integer> built, int[] allowed, int[] t, int[] e) {
-        java.util.Set<Integer> live = new java.util.HashSet<>();
-        for (int s : built) {
-            if (winsAllowed(e[s], allowed)) {
-                live.add(s);
-            }
-        }
-        boolean changed = true;
-        while (changed) {
-            changed = false;
-            for (int s : built) {
-                if (live.contains(s)) {
-                    continue;
-                }
-                for (int b = 0; b < 256; b++) {
-                    int target = t[s * 256 + b];
-                    if (target >= 0 && live.contains(target)) {
-                        live.add(s);
-                        changed = true;
-                        break;
-                    }
-                }
-            }
-        }
-        for (int s : built) {
-            for (int b = 0; b < 256; b++) {
-                int target = t[s * 256 + b];
-                if (target >= 0 && !live.contains(target)) {
-                    t[s * 256 + b] = DOOMED;
-                }
-            }
-        }
-        return live;
+    public int[] reachableWinners() {
+        return reachableWinners;
     }
 
-    private boolean winsAllowed(int emitId, int[] allowed) {
-        if (emitId < 0) {
-            return false;
-        }
-        for (int l : emitSets[emitId]) {
-            if (Arrays.binarySearch(allowed, l) >= 0) {
+    /** The lexemes of reachable-winner set {@code id}, as a bitset over lexeme ids. */
+    public long[] winnerSetBits(int id) {
+        return winnerSets[id];
+    }
+
+    /** Whether a lexeme of {@code allowedBits} can still win from a state with winner set {@code winnerSet}. */
+    public static boolean intersects(long[] allowedBits, long[] winnerSet) {
+        for (int i = 0; i < allowedBits.length; i++) {
+            if ((allowedBits[i] & winnerSet[i]) != 0) {
                 return true;
             }
         }
         return false;
     }
 
-    private final Map<IntArrayKey, Integer> allowedSetIds = new HashMap<>();
+    private volatile int[] reachableWinners = new int[0];
+    private volatile long[][] winnerSets = new long[0][];
+    private final Map<IntArrayKey, Integer> winnerSetIds = new HashMap<>();
 
-    private int allowedSetId(int[] allowed) {
-        return allowedSetIds.computeIfAbsent(new IntArrayKey(allowed), x -> allowedSetIds.size());
-    }
-
-    private static int[] concat(int[] a, int[] b) {
-        int[] out = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, out, a.length, b.length);
+    /** Fixpoint W(s) = winners(s) ∪ W(successors) over the states just built (older ones are final). */
+    private int[] computeReachableWinners(List<Integer> built, int[] t, int[] e) {
+        int words = (dfas.length + 63) >>> 6;
+        Map<Integer, long[]> w = new HashMap<>();
+        for (int s : built) {
+            long[] bits = new long[words];
+            if (e[s] >= 0) {
+                for (int l : emitSets[e[s]]) {
+                    bits[l >>> 6] |= 1L << l;
+                }
+            }
+            w.put(s, bits);
+        }
+        int[] old = reachableWinners;
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int s : built) {
+                long[] bits = w.get(s);
+                for (int b = 0; b < 256; b++) {
+                    int target = t[s * 256 + b];
+                    if (target < 0) {
+                        continue;
+                    }
+                    long[] other = w.containsKey(target) ? w.get(target) : winnerSets[old[target]];
+                    for (int i = 0; i < words; i++) {
+                        long merged = bits[i] | other[i];
+                        if (merged != bits[i]) {
+                            bits[i] = merged;
+                            changed = true;
+                        }
+                    }
+                }
+            }
+        }
+        int[] out = Arrays.copyOf(old, Math.max(old.length, stateCount));
+        long[][] sets = winnerSets;
+        for (int s : built) {
+            long[] bits = w.get(s);
+            int[] asInts = new int[words * 2];
+            for (int i = 0; i < words; i++) {
+                asInts[2 * i] = (int) bits[i];
+                asInts[2 * i + 1] = (int) (bits[i] >>> 32);
+            }
+            IntArrayKey key = new IntArrayKey(asInts);
+            Integer id = winnerSetIds.get(key);
+            if (id == null) {
+                id = winnerSetIds.size();
+                winnerSetIds.put(key, id);
+                sets = Arrays.copyOf(sets, id + 1);
+                sets[id] = bits;
+            }
+            out[s] = id;
+        }
+        winnerSets = sets;
         return out;
     }
 
@@ -286,7 +286,7 @@ public final class LexerAutomaton {
     /** Lexemes that accept in descriptor {@code d}, keeping only the best (lowest) priority. */
     private int emitSetOf(int[] d) {
         int best = Integer.MAX_VALUE;
-        for (int i = 1; i < d.length; i += 2) {
+        for (int i = 0; i < d.length; i += 2) {
             if (dfas[d[i]].isAccepting(d[i + 1])) {
                 best = Math.min(best, grammar.priority(d[i]));
             }
@@ -296,7 +296,7 @@ public final class LexerAutomaton {
         }
         int[] set = new int[d.length / 2];
         int n = 0;
-        for (int i = 1; i < d.length; i += 2) {
+        for (int i = 0; i < d.length; i += 2) {
             if (dfas[d[i]].isAccepting(d[i + 1]) && grammar.priority(d[i]) == best) {
                 set[n++] = d[i];
             }

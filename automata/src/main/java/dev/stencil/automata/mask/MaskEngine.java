@@ -144,7 +144,40 @@ public final class MaskEngine {
                 root = entry(next, AT_START);
             }
         }
-        return new MaskEntry(tc.accept, extra.toArray(), eos, root, root == null ? null : tc.rootFilter);
+        return new MaskEntry(acceptFor(tc, node), extra.toArray(), eos, root, root == null ? null : tc.rootFilter);
+    }
+
+    /**
+     * The tokens that stay inside the lexeme(s) in play and are allowed here. With parser-driven
+     * lexing that is the state's shared bitset; with ANTLR-style lexing only the groups whose
+     * possible winners include a lexeme this node accepts.
+     */
+    private long[] acceptFor(TokenClasses tc, ParseNode node) {
+        long[] allowed = node.allowedBits();
+        if (allowed == null || tc.winnerIds == null) {
+            return tc.accept;
+        }
+        long[] out = null;
+        boolean all = true;
+        for (int g = 0; g < tc.winnerIds.length; g++) {
+            if (!LexerAutomaton.intersects(allowed, lexer.winnerSetBits(tc.winnerIds[g]))) {
+                all = false;
+                continue;
+            }
+            if (out == null) {
+                out = new long[tc.accept.length];
+            }
+            for (int w = 0; w < out.length; w++) {
+                out[w] |= tc.winnerGroups[g][w];
+            }
+        }
+        return all ? tc.accept : out == null ? new long[tc.accept.length] : out;
+    }
+
+    /** Whether the lexeme that started at {@code node} and is now in state {@code t} can still end as a lexeme the node accepts. */
+    private boolean canStillWin(ParseNode node, int t) {
+        long[] allowed = node.allowedBits();
+        return allowed == null || LexerAutomaton.intersects(allowed, lexer.winnerSetBits(lexer.reachableWinners()[t]));
     }
 
     /** Scratch stacks of one walk: the parser node and lexer state at each depth. */
@@ -182,10 +215,6 @@ public final class MaskEngine {
             int b = label[i] & 0xff;
             int src = ps == AT_START ? pn.lexStart() : ps;
             int t = src < 0 ? -1 : trans[src * 256 + b];
-            if (t == LexerAutomaton.DOOMED) {
-                i = trie.skip[i];
-                continue;
-            }
             if (t < 0) {
                 // maximal munch: the lexeme in progress ends before this byte, if it can
                 int e = ps == AT_START ? -1 : emit[ps];
@@ -203,6 +232,10 @@ public final class MaskEngine {
                     continue;
                 }
                 pn = after;
+            }
+            if (!canStillWin(pn, t)) {
+                i = trie.skip[i]; // forced on into lexemes the parser cannot take here
+                continue;
             }
             if (complete[t]) {
                 // nothing can extend this lexeme: it ends here
@@ -341,6 +374,8 @@ public final class MaskEngine {
         boolean[] complete = lexer.completes();
         long[] accept = new long[vocab.maskWords()];
         int acceptCount = 0;
+        int[] reach = lexer.reachableWinners();
+        Map<Integer, long[]> byWinners = parser.lexesAllLexemes() ? new java.util.TreeMap<>() : null;
         byte[] label = trie.label;
         int[] depth = trie.depth;
         int[] stack = new int[trie.maxDepth + 1];
@@ -360,15 +395,17 @@ public final class MaskEngine {
             int d = depth[i];
             int p = stack[d - 1];
             int t = trans[p * 256 + (label[i] & 0xff)];
-            if (t == LexerAutomaton.DOOMED) {
-                i = trie.skip[i]; // forced into a lexeme the parser can never take
-                continue;
-            }
             if (t >= 0 && !complete[t]) {
                 stack[d] = t;
+                long[] bits = accept;
+                if (byWinners != null && trie.idStart[i] < trie.idStart[i + 1]) {
+                    // ANTLR-style lexing: whether a token ending here is allowed depends on the
+                    // lexemes that can still win from its last state, so group by them
+                    bits = byWinners.computeIfAbsent(reach[t], w -> new long[vocab.maskWords()]);
+                }
                 for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
                     int id = trie.ids[k];
-                    accept[id >>> 6] |= 1L << id;
+                    bits[id >>> 6] |= 1L << id;
                     acceptCount++;
                 }
                 i++;
@@ -430,7 +467,19 @@ public final class MaskEngine {
                 segments[g] = segs;
             }
         }
-        return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter, dependent);
+        int[] winnerIds = null;
+        long[][] winnerGroups = null;
+        if (byWinners != null) {
+            winnerIds = byWinners.keySet().stream().mapToInt(Integer::intValue).toArray();
+            winnerGroups = byWinners.values().toArray(new long[0][]);
+            for (long[] group : winnerGroups) {
+                for (int w = 0; w < accept.length; w++) {
+                    accept[w] |= group[w];
+                }
+            }
+        }
+        return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter,
+                dependent, winnerIds, winnerGroups);
     }
 
     // ------------------------------------------------------------------ stepping
@@ -448,9 +497,6 @@ public final class MaskEngine {
             return false;
         }
         int t = lexer.transitions()[from * 256 + b];
-        if (t == LexerAutomaton.DOOMED) {
-            return false;
-        }
         if (t < 0) {
             if (ls == AT_START) {
                 return false;
@@ -467,6 +513,9 @@ public final class MaskEngine {
             if (t < 0) {
                 return false;
             }
+        }
+        if (!canStillWin(node, t)) {
+            return false;
         }
         if (lexer.completes()[t]) {
             node = parser.scan(node, lexer.emits()[t]);

@@ -35,9 +35,17 @@ final class TokenClasses {
     final int rootEmit;
     final long[] rootFilter;
     final int dependentCount;
+    /**
+     * ANTLR-style lexing only: {@link #accept} split by the set of lexemes that can still win
+     * after the token (ids from {@code LexerAutomaton.reachableWinners}); a parser node keeps the
+     * groups that include a lexeme it accepts. Null with parser-driven lexing.
+     */
+    final int[] winnerIds;
+    final long[][] winnerGroups;
 
     TokenClasses(long[] accept, int acceptCount, int[] emitIds, ByteTrie[] suffixes, int[][] segments,
-                 int[][] atBoundary, int rootEmit, long[] rootFilter, int dependentCount) {
+                 int[][] atBoundary, int rootEmit, long[] rootFilter, int dependentCount,
+                 int[] winnerIds, long[][] winnerGroups) {
         this.accept = accept;
         this.acceptCount = acceptCount;
         this.emitIds = emitIds;
@@ -47,6 +55,8 @@ final class TokenClasses {
         this.rootEmit = rootEmit;
         this.rootFilter = rootFilter;
         this.dependentCount = dependentCount;
+        this.winnerIds = winnerIds;
+        this.winnerGroups = winnerGroups;
     }
 
     /** Heap of this state's own arrays (suffix tries are shared between states and counted once elsewhere). */
@@ -57,6 +67,9 @@ final class TokenClasses {
         }
         for (int[] a : segments) {
             b += a == null ? 0 : 4L * a.length;
+        }
+        if (winnerGroups != null) {
+            b += 8L * accept.length * winnerGroups.length;
         }
         return b;
     }

@@ -55,6 +55,14 @@ public final class EarleyParser {
         this.root = b.close(null, false);
     }
 
+    /**
+     * Whether lexemes other than the ones the parser expects compete (ANTLR-style lexing); then
+     * {@link ParseNode#allowedBits()} says which of them may actually be produced.
+     */
+    public boolean lexesAllLexemes() {
+        return lexAllLexemes;
+    }
+
     public ParseNode root() {
         return root;
     }
@@ -140,7 +148,16 @@ public final class EarleyParser {
     private ParseNode publish(NodeKey key, ParseNode fresh) {
         fresh.accepting |= computeAccepting(fresh);
         fresh.allowed = computeAllowed(fresh);
-        fresh.lexStart = lexAllLexemes ? lexer.initialState(inPlay(fresh), fresh.allowed) : lexer.initialState(fresh.allowed);
+        if (lexAllLexemes) {
+            fresh.lexStart = lexer.initialState(inPlay(fresh));
+            long[] bits = new long[(g.lexemeCount() + 63) >>> 6];
+            for (int l : fresh.allowed) {
+                bits[l >>> 6] |= 1L << l;
+            }
+            fresh.allowedBits = bits;
+        } else {
+            fresh.lexStart = lexer.initialState(fresh.allowed);
+        }
         ParseNode raced = interned.putIfAbsent(key, fresh);
         return raced != null ? raced : fresh;
     }

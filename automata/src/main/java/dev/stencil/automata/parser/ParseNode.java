@@ -25,6 +25,8 @@ public final class ParseNode {
     int lexStart;
     /** Sorted ids of the lexemes allowed here (parser lexemes and ignorables). */
     int[] allowed;
+    /** With ANTLR-style lexing: {@link #allowed} as a bitset over lexeme ids; null otherwise. */
+    long[] allowedBits;
 
     /** emit-set id -> successor node ({@link EarleyParser#DEAD} when the lexemes are not allowed). */
     final CowIntMap<ParseNode> scanMemo = new CowIntMap<>();
@@ -57,6 +59,15 @@ public final class ParseNode {
     /** Lexemes that may start here (sorted ids); do not modify. */
     public int[] allowedLexemes() {
         return allowed;
+    }
+
+    /**
+     * With ANTLR-style lexing, the lexemes the parser takes here as a bitset (a lexeme in
+     * progress must still be able to end as one of them); null with parser-driven lexing, where
+     * only those lexemes compete in the first place.
+     */
+    public long[] allowedBits() {
+        return allowedBits;
     }
 
     public int itemCount() {
