@@ -302,6 +302,11 @@ final class CompilationSession {
             }
             kinds.retainAll(allowed);
         }
+        for (SchemaNode s : nodes) {
+            if (!excludeNot(s, kinds, integerOnly)) {
+                return null;
+            }
+        }
         List<Expr> alts = new ArrayList<>();
         if (kinds.contains(Kind.NULL)) {
             alts.add(Expr.lit("null"));
@@ -335,6 +340,65 @@ final class CompilationSession {
             }
         }
         return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
+    }
+
+    /**
+     * Applies {@code not} of {@code s} to the possible kinds; false when nothing can be valid. Exact
+     * for the forms that only exclude whole JSON types: a boolean subschema, and {@code {type: ...}}
+     * (with "integer" only where no number is possible anyway, since not-integer numbers are not a
+     * kind). Anything else is a compile error.
+     */
+    private boolean excludeNot(SchemaNode s, EnumSet<Kind> kinds, boolean integerOnly) {
+        JsonNode n = s.get("not");
+        if (n == null) {
+            return true;
+        }
+        SchemaNode sub = child(s, n, "/not");
+        if (n.isBoolean()) {
+            return !n.asBoolean();
+        }
+        boolean onlyType = n.isObject() && n.has("type");
+        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
+            String k = it.next();
+            onlyType &= k.equals("type") || Keywords.ANNOTATIONS.contains(k) || !Keywords.defined(k, sub.draft());
+        }
+        if (n.isObject() && n.isEmpty()) {
+            return false;
+        }
+        if (!onlyType) {
+            unsupported("not", s, "only 'not' of a boolean or of {\"type\": ...} is compiled exactly");
+            return true;
+        }
+        JsonNode t = n.get("type");
+        for (JsonNode tn : t.isArray() ? t : List.of(t)) {
+            switch (tn.asText()) {
+                case "null" -> kinds.remove(Kind.NULL);
+                case "boolean" -> kinds.remove(Kind.BOOLEAN);
+                case "object" -> kinds.remove(Kind.OBJECT);
+                case "array" -> kinds.remove(Kind.ARRAY);
+                case "string" -> kinds.remove(Kind.STRING);
+                case "number" -> kinds.remove(Kind.NUMBER);
+                case "integer" -> {
+                    if (integerOnly) {
+                        kinds.remove(Kind.NUMBER);
+                    } else if (kinds.contains(Kind.NUMBER) && !hasType(t, "number")) {
+                        unsupported("not", s, "'not: {type: integer}' leaves non-integer numbers, "
+                                + "which are not compiled yet");
+                    }
+                }
+                default -> throw new SchemaException("type", sub.pointer(), "unknown type '" + tn.asText() + "'");
+            }
+        }
+        return !kinds.isEmpty();
+    }
+
+    private static boolean hasType(JsonNode t, String name) {
+        for (JsonNode tn : t.isArray() ? t : List.of(t)) {
+            if (tn.asText().equals(name)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     // ---------------------------------------------------------------- oneOf
@@ -614,21 +678,68 @@ final class CompilationSession {
                 maxProps = maxProps < 0 ? v : Math.min(maxProps, v);
             }
         }
+        // patternProperties of every conjunct, in order; each region of the key space (which patterns
+        // match) is its own kind of additional member, so the cap keeps 2^k small
+        List<SchemaNode> patternOwners = new ArrayList<>();
+        List<String> patterns = new ArrayList<>();
+        List<Part> patternSchemas = new ArrayList<>();
+        for (SchemaNode s : nodes) {
+            JsonNode pp = s.get("patternProperties");
+            if (pp != null && pp.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> it = pp.fields(); it.hasNext(); ) {
+                    Map.Entry<String, JsonNode> e = it.next();
+                    patternOwners.add(s);
+                    patterns.add(e.getKey());
+                    patternSchemas.add(new Part(child(s, e.getValue(), "/patternProperties/"
+                            + SchemaResources.escape(e.getKey())), Set.of()));
+                }
+            }
+        }
+        if (patterns.size() > MAX_PATTERN_PROPERTIES) {
+            SchemaNode pAt = patternOwners.get(MAX_PATTERN_PROPERTIES);
+            throw new SchemaException("patternProperties", pAt.pointer(), patterns.size() + " patterns apply to one "
+                    + "object; at most " + MAX_PATTERN_PROPERTIES + " are compiled (each subset of patterns that can "
+                    + "match together is a separate kind of key)");
+        }
+        List<ByteDfa> keyRules = propertyNameRules(nodes);
+        if (keyRules == null) {
+            // propertyNames: false, or names no string satisfies: only the empty object
+            return required.isEmpty() && minProps <= 0 ? Expr.seq(Expr.lit("{"), Expr.lit("}")) : null;
+        }
         List<ObjectRules.Member> members = new ArrayList<>();
         for (String n : named.keySet()) {
             List<Part> conj = new ArrayList<>();
             boolean declared = false;
+            boolean nameOk = true;
+            byte[] literal = JsonValues.quote(n).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            for (ByteDfa r : keyRules) {
+                nameOk &= r.matches(literal);
+            }
+            boolean[] matched = new boolean[patterns.size()];
+            for (int i = 0; i < patterns.size(); i++) {
+                if (strings.patternMatches(patterns.get(i), n, patternOwners.get(i))) {
+                    matched[i] = true;
+                    conj.add(patternSchemas.get(i));
+                }
+            }
+            boolean byPattern = false;
             for (SchemaNode s : nodes) {
                 JsonNode props = s.get("properties");
                 JsonNode ps = props == null ? null : props.get(n);
+                boolean ownPattern = false;
+                for (int i = 0; i < patterns.size(); i++) {
+                    ownPattern |= matched[i] && patternOwners.get(i) == s;
+                }
+                byPattern |= ownPattern;
                 if (ps != null) {
                     conj.add(new Part(child(s, ps, "/properties/" + SchemaResources.escape(n)), Set.of()));
                     declared = true;
-                } else if (s.get("additionalProperties") != null) {
+                } else if (s.get("additionalProperties") != null && !ownPattern) {
                     conj.add(new Part(child(s, s.get("additionalProperties"), "/additionalProperties"), Set.of()));
                 }
             }
-            Expr value = (!declared && !anyAdditional && options.forbidAdditionalProperties()) ? null : valueExpr(conj);
+            Expr value = !nameOk || (!declared && !byPattern && !anyAdditional && options.forbidAdditionalProperties())
+                    ? null : valueExpr(conj);
             if (value == null) {
                 if (required.contains(n)) {
                     return null;
@@ -638,23 +749,126 @@ final class CompilationSession {
             }
             members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), value, required.contains(n)));
         }
-        Expr extra = null;
-        if (anyAdditional || !options.forbidAdditionalProperties()) {
+        List<Expr> extras = new ArrayList<>();
+        for (int mask = 0; mask < (1 << patterns.size()); mask++) {
+            if (mask == 0 && !anyAdditional && options.forbidAdditionalProperties()) {
+                continue;
+            }
+            List<String> in = new ArrayList<>();
+            List<String> out = new ArrayList<>();
             List<Part> conj = new ArrayList<>();
+            for (int i = 0; i < patterns.size(); i++) {
+                if ((mask & (1 << i)) != 0) {
+                    in.add(patterns.get(i));
+                    conj.add(patternSchemas.get(i));
+                } else {
+                    out.add(patterns.get(i));
+                }
+            }
+            // additionalProperties of a conjunct applies to keys none of that conjunct's own patterns match
             for (SchemaNode s : nodes) {
                 JsonNode ap = s.get("additionalProperties");
-                if (ap != null) {
+                boolean ownPattern = false;
+                for (int i = 0; i < patterns.size(); i++) {
+                    ownPattern |= (mask & (1 << i)) != 0 && patternOwners.get(i) == s;
+                }
+                if (ap != null && !ownPattern) {
                     conj.add(new Part(child(s, ap, "/additionalProperties"), Set.of()));
                 }
             }
             Expr value = valueExpr(conj);
-            if (value != null) {
-                extra = Expr.seq(Expr.lex(strings.excluding(new ArrayList<>(named.keySet()), at)), Expr.lit(":"),
-                        value);
+            if (value == null) {
+                continue;
+            }
+            Lexeme keys = strings.keyRegion(in, out, new ArrayList<>(named.keySet()), keyRules, at);
+            if (keys != null) {
+                extras.add(Expr.seq(Expr.lex(keys), Expr.lit(":"), value));
             }
         }
+        Expr extra = extras.isEmpty() ? null : extras.size() == 1 ? extras.get(0)
+                : Expr.alt(extras.toArray(new Expr[0]));
         return objectRules().build(members, extra, at, minProps, maxProps);
     }
+
+    /** Patterns per object beyond which patternProperties is a compile error. */
+    static final int MAX_PATTERN_PROPERTIES = 4;
+
+    /**
+     * Automata over JSON string literals that every key must match, one per {@code propertyNames}
+     * among the conjuncts; null when no key can satisfy them. Only string-level subschemas are
+     * compiled (type, pattern, lengths, format, enum/const, allOf/$ref of such): keys are strings, so
+     * these say everything; anything else is a compile error.
+     */
+    private List<ByteDfa> propertyNameRules(List<SchemaNode> nodes) {
+        List<ByteDfa> out = new ArrayList<>();
+        for (SchemaNode s : nodes) {
+            JsonNode pn = Keywords.defined("propertyNames", s.draft()) ? s.get("propertyNames") : null;
+            if (pn == null) {
+                continue;
+            }
+            SchemaNode pnNode = child(s, pn, "/propertyNames");
+            List<Part> flat = flatten(List.of(new Part(pnNode, Set.of())));
+            if (flat == null) {
+                return null;
+            }
+            List<SchemaNode> parts = new ArrayList<>();
+            for (Part p : flat) {
+                for (Iterator<String> it = p.node().json().fieldNames(); it.hasNext(); ) {
+                    String k = it.next();
+                    if (!STRING_LEVEL.contains(k) && Keywords.defined(k, p.node().draft())
+                            && !Keywords.ANNOTATIONS.contains(k)) {
+                        unsupported("propertyNames", s, "only string-level subschemas (type, pattern, minLength, "
+                                + "maxLength, format, enum, const) are compiled; found '" + k + "'");
+                    }
+                }
+                parts.add(p.node());
+            }
+            // the subschema's language restricted to strings is exactly the allowed keys
+            JsonNode values = enumOf(parts);
+            ByteDfa d;
+            if (values != null) {
+                List<Regex> alts = new ArrayList<>();
+                for (JsonNode v : values) {
+                    boolean ok = v.isTextual();
+                    for (SchemaNode p : parts) {
+                        ok = ok && valueCheck.matches(v, p);
+                    }
+                    if (ok) {
+                        alts.add(Regex.literal(v.asText()));
+                    }
+                }
+                if (alts.isEmpty()) {
+                    return null;
+                }
+                d = ByteDfa.compile(JsonStringEncoding.quoted(Regex.alt(alts)));
+            } else {
+                boolean stringOk = true;
+                for (SchemaNode p : parts) {
+                    JsonNode t = p.get("type");
+                    if (t != null) {
+                        boolean has = false;
+                        for (JsonNode tn : t.isArray() ? t : List.of(t)) {
+                            has |= tn.asText().equals("string");
+                        }
+                        stringOk &= has;
+                    }
+                }
+                Lexeme lex = stringOk ? strings.lexeme(parts) : null;
+                if (lex == null) {
+                    return null;
+                }
+                d = lex.compile();
+            }
+            out.add(d);
+        }
+        return out;
+    }
+
+    /** Keywords that constrain strings only (or nothing but strings, for a key). */
+    private static final Set<String> STRING_LEVEL = Set.of("type", "pattern", "minLength", "maxLength", "format",
+            "enum", "const", "allOf", "$ref", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum",
+            "multipleOf", "minItems", "maxItems", "items", "additionalItems", "prefixItems", "properties",
+            "required", "additionalProperties", "minProperties", "maxProperties", "patternProperties");
 
     private Lexeme keyLexeme(String name, SchemaNode at) {
         return strings.literal(name, at);

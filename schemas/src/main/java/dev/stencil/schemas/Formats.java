@@ -35,4 +35,75 @@ final class Formats {
         }
         return sb.append(")").toString();
     }
+
+    // ---- RFC 3986 building blocks (ASCII; a URI has no other characters)
+    private static final String HEX = "[0-9A-Fa-f]";
+    private static final String PCT = "%" + HEX + HEX;
+    private static final String UNRESERVED = "A-Za-z0-9\\-._~";
+    private static final String SUB_DELIMS = "!$&'()*+,;=";
+    /** {@code pchar = unreserved / pct-encoded / sub-delims / ":" / "@"}. */
+    private static final String PCHAR = "([" + UNRESERVED + SUB_DELIMS + ":@]|" + PCT + ")";
+    private static final String SEGMENT = PCHAR + "*";
+    private static final String SEGMENT_NZ = PCHAR + "+";
+    /** {@code segment-nz-nc}: a first relative segment may not contain ':' (it would read as a scheme). */
+    private static final String SEGMENT_NZ_NC = "([" + UNRESERVED + SUB_DELIMS + "@]|" + PCT + ")+";
+    private static final String QUERY_OR_FRAGMENT = "(" + PCHAR + "|[/?])*";
+
+    /** RFC 3986 section 3.2: {@code [ userinfo "@" ] host [ ":" port ]}, host an IP-literal, IPv4 or reg-name. */
+    private static String authority() {
+        String userinfo = "([" + UNRESERVED + SUB_DELIMS + ":]|" + PCT + ")*";
+        String ipvFuture = "[vV]" + HEX + "+\\.[" + UNRESERVED + SUB_DELIMS + ":]+";
+        String ipLiteral = "\\[(" + ipv6() + "|" + ipvFuture + ")\\]";
+        String regName = "([" + UNRESERVED + SUB_DELIMS + "]|" + PCT + ")*";
+        return "(" + userinfo + "@)?(" + ipLiteral + "|" + IPV4 + "|" + regName + ")(:[0-9]*)?";
+    }
+
+    private static final String PATH_ABEMPTY = "(/" + SEGMENT + ")*";
+    private static final String PATH_ABSOLUTE = "/(" + SEGMENT_NZ + "(/" + SEGMENT + ")*)?";
+
+    /** RFC 3986 {@code URI = scheme ":" hier-part [ "?" query ] [ "#" fragment ]}. */
+    static String uri() {
+        String hierPart = "(//" + authority() + PATH_ABEMPTY + "|" + PATH_ABSOLUTE + "|" + SEGMENT_NZ + "(/" + SEGMENT
+                + ")*|)";
+        return "[A-Za-z][A-Za-z0-9+\\-.]*:" + hierPart + "(\\?" + QUERY_OR_FRAGMENT + ")?(#" + QUERY_OR_FRAGMENT + ")?";
+    }
+
+    /** RFC 3986 {@code URI-reference = URI / relative-ref}. */
+    static String uriReference() {
+        String relativePart = "(//" + authority() + PATH_ABEMPTY + "|" + PATH_ABSOLUTE + "|" + SEGMENT_NZ_NC + "(/"
+                + SEGMENT + ")*|)";
+        String relativeRef = relativePart + "(\\?" + QUERY_OR_FRAGMENT + ")?(#" + QUERY_OR_FRAGMENT + ")?";
+        return "(" + uri() + ")|(" + relativeRef + ")";
+    }
+
+    /**
+     * RFC 1123 section 2.1 host names (RFC 952 labels, a digit may lead): dot-separated labels of letters,
+     * digits and hyphens, neither starting nor ending with a hyphen, 1 to 63 characters each. The
+     * 253-character total is a separate length constraint ({@link #HOSTNAME_MAX_LENGTH}).
+     */
+    static final String HOSTNAME = "[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9\\-]{0,61}"
+            + "[A-Za-z0-9])?)*";
+    /** The longest host name in text form (255 octets on the wire, RFC 1034 section 3.1). */
+    static final int HOSTNAME_MAX_LENGTH = 253;
+
+    /**
+     * RFC 5321 section 4.1.2 {@code Mailbox = Local-part "@" ( Domain / address-literal )}. The
+     * local part is a dot-string of atoms or a quoted string; the domain is RFC 5321 sub-domains
+     * ({@code Let-dig [Ldh-str]}); the address literal is IPv4 or {@code IPv6:} plus an IPv6 address.
+     * {@code General-address-literal} is left out: it needs an IANA-registered tag and none but IPv6
+     * exists. The size limits of section 4.5.3.1 are not part of the syntax and are not applied.
+     */
+    static String email() {
+        String atext = "[A-Za-z0-9!#$%&'*+\\-/=?^_`{|}~]";
+        String dotString = atext + "+(\\." + atext + "+)*";
+        // qtextSMTP = %d32-33 / %d35-91 / %d93-126; quoted-pairSMTP = "\" %d32-126
+        String quoted = "\"([ !#-\\[\\]-~]|\\\\[ -~])*\"";
+        String subDomain = "[A-Za-z0-9]([A-Za-z0-9\\-]*[A-Za-z0-9])?";
+        String domain = subDomain + "(\\." + subDomain + ")*";
+        String literal = "\\[(" + IPV4 + "|IPv6:" + ipv6() + ")\\]";
+        return "(" + dotString + "|" + quoted + ")@(" + domain + "|" + literal + ")";
+    }
+
+    /** RFC 6901 {@code json-pointer = *( "/" reference-token )}, '~' only as {@code ~0} or {@code ~1}. */
+    static final String JSON_POINTER = "(/([^/~]|~[01])*)*";
 }

@@ -74,4 +74,9 @@ final class JsonValues {
         }
         return v;
     }
+
+    /** {@code s} as a JSON string literal (standard escapes), for running key automata on a name. */
+    static String quote(String s) {
+        return com.fasterxml.jackson.databind.node.TextNode.valueOf(s).toString();
+    }
 }

@@ -13,7 +13,8 @@ final class Keywords {
     static final Set<String> COMPILED = Set.of("type", "enum", "const", "properties", "required",
             "additionalProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "minLength",
             "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "anyOf", "allOf",
-            "oneOf", "$ref", "format", "multipleOf", "minProperties", "maxProperties");
+            "oneOf", "$ref", "format", "multipleOf", "minProperties", "maxProperties", "patternProperties",
+            "propertyNames", "not");
 
     /** Keywords with no effect on validity. */
     static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$defs", "definitions", "$anchor",
@@ -22,7 +23,7 @@ final class Keywords {
             "$recursiveAnchor");
 
     /** Assertion and applicator keywords this version does not compile yet. */
-    static final Set<String> NOT_YET = Set.of("not", "if", "then", "else", "patternProperties", "propertyNames",
+    static final Set<String> NOT_YET = Set.of("if", "then", "else",
             "dependencies", "dependentRequired", "dependentSchemas", "contains",
             "minContains", "maxContains", "uniqueItems", "unevaluatedProperties", "unevaluatedItems",
             "$dynamicRef", "$recursiveRef");

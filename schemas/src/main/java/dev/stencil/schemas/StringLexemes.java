@@ -25,12 +25,49 @@ final class StringLexemes {
     /** Above this, a {@code maxLength} automaton (about ten states per counted character) gets too big. */
     static final int MAX_COUNTED_LENGTH = 2000;
 
-    /** Formats whose grammar is known here; value regexes over code points. */
-    private static final Map<String, String> FORMATS = Map.of(
-            "uuid", "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}",
-            "ipv4", Formats.IPV4,
-            "ipv6", Formats.ipv6(),
-            "date", Formats.DATE);
+    /**
+     * Formats whose grammar is known here: value regexes over code points (full match), built lazily
+     * because some (the URI forms, date-time with its leap-second table) are large.
+     */
+    private static final Map<String, java.util.function.Supplier<List<Regex>>> FORMATS = Map.ofEntries(
+            Map.entry("uuid", () -> List.of(RegexParser.parse(
+                    "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}"))),
+            Map.entry("ipv4", () -> List.of(RegexParser.parse(Formats.IPV4))),
+            Map.entry("ipv6", () -> List.of(RegexParser.parse(Formats.ipv6()))),
+            Map.entry("date", () -> List.of(RegexParser.parse(Formats.DATE))),
+            Map.entry("email", () -> List.of(RegexParser.parse(Formats.email()))),
+            Map.entry("hostname", () -> List.of(RegexParser.parse(Formats.HOSTNAME))),
+            Map.entry("uri", () -> List.of(RegexParser.parse(Formats.uri()))),
+            Map.entry("uri-reference", () -> List.of(RegexParser.parse(Formats.uriReference()))),
+            Map.entry("json-pointer", () -> List.of(RegexParser.parse(Formats.JSON_POINTER))));
+
+    /**
+     * Format automata shared by all compilations (they depend on nothing but the format name):
+     * key "raw:" + format for the value automaton, "json:" + format for the JSON string automaton.
+     */
+    private static final Map<String, ByteDfa> FORMAT_DFAS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The automaton of a known format, compiled once per process. For {@code hostname} the raw
+     * automaton includes the 253-character total; the JSON one does not, because every character may
+     * also be spelled as a six-byte escape and the product with a 253-step counter is too large: it is
+     * used only where {@code maxLength} bounds the value to 63 code points or fewer (a bound up to 253
+     * would imply the total too, but its product with the escape-aware length counter is too large).
+     */
+    static ByteDfa formatDfa(String format, boolean quoted) {
+        return FORMAT_DFAS.computeIfAbsent((quoted ? "json:" : "raw:") + format, k -> {
+            ByteDfa d = null;
+            List<Regex> rs = new ArrayList<>(FORMATS.get(format).get());
+            if (!quoted && format.equals("hostname")) {
+                rs.add(Regex.repeat(Regex.any(), 1, Formats.HOSTNAME_MAX_LENGTH));
+            }
+            for (Regex r : rs) {
+                ByteDfa x = ByteDfa.compile(quoted ? JsonStringEncoding.quoted(r) : r);
+                d = d == null ? x : d.intersect(x);
+            }
+            return d;
+        });
+    }
 
     /** Formats the specs define; a format outside this list is an unknown annotation, ignored. */
     private static final Set<String> KNOWN_FORMATS = Set.of("date-time", "date", "time", "duration", "email",
@@ -47,7 +84,7 @@ final class StringLexemes {
     }
 
     /** The value regexes (over code points, full-match) that {@code pattern} and {@code format} of s impose. */
-    private List<Regex> valueRegexes(SchemaNode s, List<String> description) {
+    private List<Regex> valueRegexes(SchemaNode s, List<String> description, List<String> formats) {
         List<Regex> out = new ArrayList<>();
         JsonNode pattern = s.get("pattern");
         if (pattern != null && pattern.isTextual()) {
@@ -57,9 +94,8 @@ final class StringLexemes {
         JsonNode format = s.get("format");
         if (format != null && format.isTextual() && session.options().formatAssertion()) {
             String f = format.asText();
-            String re = FORMATS.get(f);
-            if (re != null) {
-                out.add(RegexParser.parse(re));
+            if (FORMATS.containsKey(f)) {
+                formats.add(f);
                 description.add("f" + f);
             } else if (KNOWN_FORMATS.contains(f)) {
                 session.unsupported("format", s, "format '" + f + "' has no exact grammar yet; "
@@ -71,11 +107,15 @@ final class StringLexemes {
 
     /** ECMA-262 search semantics: a pattern matches anywhere unless anchored with ^ / $. */
     private Regex searchRegex(String pattern, SchemaNode s) {
+        return searchRegex(pattern, s, "pattern");
+    }
+
+    private Regex searchRegex(String pattern, SchemaNode s, String keyword) {
         AnchoredRegex a;
         try {
             a = RegexParser.parseAnchored(pattern);
         } catch (RegexSyntaxException e) {
-            throw new SchemaException("pattern", s.pointer(), "cannot compile /" + pattern + "/ exactly: "
+            throw new SchemaException(keyword, s.pointer(), "cannot compile /" + pattern + "/ exactly: "
                     + e.getMessage(), e);
         }
         Regex r = a.regex();
@@ -91,8 +131,9 @@ final class StringLexemes {
     /** Automaton over raw UTF-8 values for pattern and format of one schema, or null when it has neither. */
     ByteDfa valueConstraint(SchemaNode s) {
         List<String> desc = new ArrayList<>();
-        List<Regex> rs = valueRegexes(s, desc);
-        if (rs.isEmpty()) {
+        List<String> formats = new ArrayList<>();
+        List<Regex> rs = valueRegexes(s, desc, formats);
+        if (rs.isEmpty() && formats.isEmpty()) {
             return null;
         }
         String key = String.join("\u0000", desc);
@@ -105,6 +146,9 @@ final class StringLexemes {
             ByteDfa x = compile(r, s, "pattern");
             d = d == null ? x : d.intersect(x);
         }
+        for (String f : formats) {
+            d = d == null ? formatDfa(f, false) : d.intersect(formatDfa(f, false));
+        }
         valueDfas.put(key, d);
         return d;
     }
@@ -116,11 +160,12 @@ final class StringLexemes {
     Lexeme lexeme(List<SchemaNode> parts) {
         List<String> desc = new ArrayList<>();
         List<Regex> constraints = new ArrayList<>();
+        List<String> formats = new ArrayList<>();
         long min = 0;
         long max = -1;
         SchemaNode lengthAt = null;
         for (SchemaNode s : parts) {
-            constraints.addAll(valueRegexes(s, desc));
+            constraints.addAll(valueRegexes(s, desc, formats));
             JsonNode mn = s.get("minLength");
             if (mn != null && mn.isNumber()) {
                 min = Math.max(min, (long) Math.ceil(mn.asDouble()));
@@ -150,7 +195,16 @@ final class StringLexemes {
                 desc.add("len" + min + "," + max);
             }
         }
-        if (constraints.isEmpty()) {
+        // a bound of 63 keeps the product with the length counter small; the total limit then holds trivially
+        if (formats.contains("hostname") && (max < 0 || max > 63)) {
+            SchemaNode at = parts.stream().filter(s -> s.get("format") != null && "hostname".equals(s.get("format").asText())).findFirst()
+                    .orElse(parts.get(0));
+            session.unsupported("format", at, "hostname's " + Formats.HOSTNAME_MAX_LENGTH + "-character limit "
+                    + "needs a too large automaton over JSON string spellings; with \"maxLength\" <= 63 it is "
+                    + "exact, or turn format assertion off");
+            formats.remove("hostname");
+        }
+        if (constraints.isEmpty() && formats.isEmpty()) {
             return JsonGrammar.stringLexeme();
         }
         desc.sort(null);
@@ -162,6 +216,9 @@ final class StringLexemes {
         for (Regex r : constraints) {
             ByteDfa x = compile(JsonStringEncoding.quoted(r), lengthAt == null ? parts.get(0) : lengthAt, "pattern");
             d = d == null ? x : d.intersect(x);
+        }
+        for (String f : formats) {
+            d = d == null ? formatDfa(f, true) : d.intersect(formatDfa(f, true));
         }
         Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("STR" + cache.size(), d);
         cache.put(key, lex);
@@ -207,6 +264,51 @@ final class StringLexemes {
         Lexeme lex = Lexeme.ofDfa("XKEY" + cache.size(), named.complementWithin(anyString));
         cache.put(key, lex);
         return lex;
+    }
+
+
+    private final Map<String, ByteDfa> rawPatterns = new HashMap<>();
+    private final Map<String, ByteDfa> quotedPatterns = new HashMap<>();
+
+    /** Whether the ECMA-262 {@code pattern} finds a match in {@code value} (the patternProperties test). */
+    boolean patternMatches(String pattern, String value, SchemaNode at) {
+        ByteDfa d = rawPatterns.computeIfAbsent(pattern, p -> compile(searchRegex(p, at, "patternProperties"), at,
+                "patternProperties"));
+        return d.matches(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    /**
+     * Keys (JSON string literals, any spelling) matched by every pattern of {@code in} and by none of
+     * {@code out}, equal to none of {@code names}, and accepted by every automaton of {@code keyRules}
+     * (propertyNames); null when there is no such key.
+     */
+    Lexeme keyRegion(List<String> in, List<String> out, List<String> names, List<ByteDfa> keyRules, SchemaNode at) {
+        List<String> sortedNames = new ArrayList<>(names);
+        sortedNames.sort(null);
+        String key = "region\u0000" + in + "\u0000" + out + "\u0000" + sortedNames;
+        if (keyRules.isEmpty() && cache.containsKey(key)) {
+            return cache.get(key);
+        }
+        ByteDfa d = excluding(names, at).compile();
+        for (String p : in) {
+            d = d.intersect(quotedPattern(p, at));
+        }
+        for (String p : out) {
+            d = quotedPattern(p, at).complementWithin(d);
+        }
+        for (ByteDfa r : keyRules) {
+            d = d.intersect(r);
+        }
+        Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("KEY" + cache.size(), d);
+        if (keyRules.isEmpty()) {
+            cache.put(key, lex);
+        }
+        return lex;
+    }
+
+    private ByteDfa quotedPattern(String pattern, SchemaNode at) {
+        return quotedPatterns.computeIfAbsent(pattern, p -> compile(JsonStringEncoding.quoted(
+                searchRegex(p, at, "patternProperties")), at, "patternProperties"));
     }
 
     private static ByteDfa compile(Regex r, SchemaNode at, String keyword) {

@@ -43,6 +43,10 @@ final class ValueCheck {
                 return true;
             }
         }
+        JsonNode not = j.get("not");
+        if (not != null && matches(v, session.child(s, not, "/not"), depth + 1)) {
+            return false;
+        }
         if (!typeOk(v, j.get("type"), d)) {
             return false;
         }
@@ -168,11 +172,32 @@ final class ValueCheck {
         while (it.hasNext()) {
             Map.Entry<String, JsonNode> e = it.next();
             JsonNode ps = props == null ? null : props.get(e.getKey());
+            JsonNode names = Keywords.defined("propertyNames", s.draft()) ? s.get("propertyNames") : null;
+            if (names != null && !matches(com.fasterxml.jackson.databind.node.TextNode.valueOf(e.getKey()),
+                    session.child(s, names, "/propertyNames"), depth + 1)) {
+                return false;
+            }
+            boolean byPattern = false;
+            JsonNode pp = s.get("patternProperties");
+            if (pp != null && pp.isObject()) {
+                for (Iterator<Map.Entry<String, JsonNode>> pi = pp.fields(); pi.hasNext(); ) {
+                    Map.Entry<String, JsonNode> pe = pi.next();
+                    if (session.strings().patternMatches(pe.getKey(), e.getKey(), s)) {
+                        byPattern = true;
+                        if (!matches(e.getValue(), session.child(s, pe.getValue(), "/patternProperties/"
+                                + SchemaResources.escape(pe.getKey())), depth + 1)) {
+                            return false;
+                        }
+                    }
+                }
+            }
             if (ps != null) {
                 if (!matches(e.getValue(), session.child(s, ps, "/properties/" + SchemaResources.escape(e.getKey())),
                         depth + 1)) {
                     return false;
                 }
+            } else if (byPattern) {
+                continue;
             } else if (addl != null) {
                 if (!matches(e.getValue(), session.child(s, addl, "/additionalProperties"), depth + 1)) {
                     return false;

@@ -15,7 +15,7 @@ class CompileErrorsTest {
     @Test
     void unsupportedKeywordNamesKeywordAndPointer() {
         SchemaException e = assertThrows(SchemaException.class,
-                () -> STRICT.compile("{\"properties\":{\"a\":{\"not\":{\"type\":\"string\"}}}}"));
+                () -> STRICT.compile("{\"properties\":{\"a\":{\"not\":{\"minimum\":3}}}}"));
         assertEquals("not", e.keyword());
         assertEquals("#/properties/a", e.pointer());
     }

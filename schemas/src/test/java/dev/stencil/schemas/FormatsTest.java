@@ -30,4 +30,76 @@ class FormatsTest {
         Instances.of(draft7("ipv4")).accepts("\"192.168.0.1\"").rejects("\"192.168.0\"", "\"1.2.3.256\"",
                 "\"1.2.3.4x\"");
     }
+
+    private static String q(String value) {
+        return Instances.JSON.valueToTree(value).toString();
+    }
+
+    private static String[] qs(String... values) {
+        String[] out = new String[values.length];
+        for (int i = 0; i < values.length; i++) {
+            out[i] = q(values[i]);
+        }
+        return out;
+    }
+
+    @Test
+    void emailFollowsRfc5321Mailbox() {
+        Instances.of(draft7("email"))
+                .accepts(qs("joe.bloggs@example.com", "te~st@example.com", "~test@example.com", "test~@example.com",
+                        "\"joe bloggs\"@example.com", "\"joe..bloggs\"@example.com", "joe.bloggs@[127.0.0.1]",
+                        "joe.bloggs@[IPv6:::1]", "a+b@example.com"))
+                .rejects(qs("2962", ".test@example.com", "test.@example.com", "te..st@example.com",
+                        "joe.bloggs@[127.0.0.300]", "joe.bloggs@[IPv6:::12345]", "joe.bloggs@invalid=domain.com",
+                        "a@-x.com", "a b@example.com", "@example.com"));
+    }
+
+    @Test
+    void hostnameLabelsAndLength() {
+        String label63 = "a".repeat(63);
+        // hostname is compiled only under a maxLength of 63 or less (see StringLexemes.formatDfa)
+        Instances.of("{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"type\":\"string\","
+                + "\"format\":\"hostname\",\"maxLength\":63}")
+                .accepts(qs("www.example.com", "xn--4gbwdl.xn--wgbh1c", "hostname", "1host", "a-b.c",
+                        label63))
+                .rejects(qs("-a-host-name-that-starts-with--", "not_a_valid_host_name", "a-.com", "",
+                        "a..b", "host name"));
+    }
+
+    @Test
+    void hostnameWithoutALengthBoundAndTimesAreCompileErrors() {
+        SchemaCompiler strict = new SchemaCompiler(SchemaOptions.defaults());
+        for (String f : new String[] {"hostname", "date-time", "time", "regex"}) {
+            SchemaException e = org.junit.jupiter.api.Assertions.assertThrows(SchemaException.class,
+                    () -> strict.compile("{\"type\":\"string\",\"format\":\"" + f + "\"}"));
+            org.junit.jupiter.api.Assertions.assertEquals("format", e.keyword());
+            org.junit.jupiter.api.Assertions.assertEquals("#", e.pointer());
+        }
+    }
+
+    @Test
+    void uriIsRfc3986AbsoluteUri() {
+        Instances.of(draft7("uri"))
+                .accepts(qs("http://foo.bar/?baz=qux#quux", "http://foo.com/blah_(wiki)#cite-1",
+                        "http://foo.bar/?q=Test%20URL-encoded%20stuff", "http://223.255.255.254", "ftp://ftp.is.co.za/rfc/rfc1808.txt",
+                        "mailto:John.Doe@example.com", "urn:oasis:names:specification:docbook:dtd:xml:4.1.2",
+                        "http://[2001:db8::7]/c=GB?objectClass?one", "tel:+1-816-555-1212"))
+                .rejects(qs("//foo.bar/?baz=qux#quux", "/abc", "\\\\WINDOWS\\fileshare", "abc", "http:// shouldfail.com",
+                        ":// should fail", "bar,baz:foo", "http://x/%zz"));
+    }
+
+    @Test
+    void uriReferenceAllowsRelativeReferences() {
+        Instances.of(draft7("uri-reference"))
+                .accepts(qs("http://foo.bar/?baz=qux#quux", "//foo.bar/?baz=qux#quux", "/abc", "abc", "#fragment",
+                        "", "../x?y"))
+                .rejects(qs("\\\\WINDOWS\\fileshare", "#frag\\ment", "a b"));
+    }
+
+    @Test
+    void jsonPointerEscapes() {
+        Instances.of(draft7("json-pointer"))
+                .accepts(qs("", "/foo/bar~0/baz~1/%a", "/foo//bar", "/~0~1", "/é"))
+                .rejects(qs("/foo/bar~", "#", "foo", "/~2"));
+    }
 }
