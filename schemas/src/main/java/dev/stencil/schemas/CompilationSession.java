@@ -518,13 +518,44 @@ final class CompilationSession {
                 }
             }
             kept.add(v);
-            alts.add(literalExpr(v, nodes.get(0)));
+            alts.add(literalExpr(v, nodes.get(0), integerSpellingsOnly(nodes)));
         }
         return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
     }
 
+    /**
+     * In draft 4 an integer written {@code 1.0} is a number, not an integer: where a node admits
+     * integers but not numbers, an integral enum value may only be spelled without a fraction.
+     */
+    private static boolean integerSpellingsOnly(List<SchemaNode> nodes) {
+        for (SchemaNode s : nodes) {
+            if (s.draft().integerAllowsZeroFraction()) {
+                continue;
+            }
+            JsonNode t = s.get("type");
+            if (t == null) {
+                continue;
+            }
+            boolean integer = false;
+            boolean number = false;
+            for (JsonNode one : t.isArray() ? t : List.of(t)) {
+                integer |= one.asText().equals("integer");
+                number |= one.asText().equals("number");
+            }
+            if (integer && !number) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Every spelling of exactly the JSON value {@code v} (numbers: plain decimal forms, any trailing zeros). */
     private Expr literalExpr(JsonNode v, SchemaNode at) {
+        return literalExpr(v, at, false);
+    }
+
+    /** As {@link #literalExpr(JsonNode, SchemaNode)}; {@code integerSpellings}: no fraction on integral numbers. */
+    private Expr literalExpr(JsonNode v, SchemaNode at, boolean integerSpellings) {
         if (v.isNull()) {
             return Expr.lit("null");
         }
@@ -535,7 +566,7 @@ final class CompilationSession {
             return Expr.lex(strings.literal(v.asText(), at));
         }
         if (v.isNumber()) {
-            return Expr.lex(numberLiteral(v.decimalValue(), at));
+            return Expr.lex(numberLiteral(v.decimalValue(), at, integerSpellings));
         }
         if (v.isArray()) {
             if (v.isEmpty()) {
@@ -558,8 +589,13 @@ final class CompilationSession {
         return objectRules().build(members, null, at);
     }
 
-    private Lexeme numberLiteral(BigDecimal value, SchemaNode at) {
+    private Lexeme numberLiteral(BigDecimal value, SchemaNode at, boolean integerSpellings) {
         BigDecimal d = value.stripTrailingZeros();
+        if (integerSpellings && d.scale() <= 0) {
+            String digits = d.toPlainString();
+            Regex r = d.signum() == 0 ? Regex.seq(Regex.optional(Regex.literal("-")), Regex.literal("0")) : Regex.literal(digits);
+            return Lexeme.of("INT=" + digits, r);
+        }
         if (Math.abs((long) d.scale()) > 10_000) {
             throw new SchemaException("enum", at.pointer(), "number " + value + " has too many digits to spell out");
         }

@@ -43,8 +43,10 @@ final class Keywords {
             Map.entry("prefixItems", Draft.DRAFT_2020_12), Map.entry("$dynamicRef", Draft.DRAFT_2020_12));
 
     /** Last draft that defines a keyword, where that is not 2020-12. */
+    // 'dependencies' is deliberately absent: 2019-09 split it in two, but validators still honour it
+    // in later drafts, so ignoring it there would silently admit what users expect to be rejected.
     private static final Map<String, Draft> UNTIL = Map.of(
-            "dependencies", Draft.DRAFT_7, "additionalItems", Draft.DRAFT_2019_09, "id", Draft.DRAFT_4,
+            "additionalItems", Draft.DRAFT_2019_09, "id", Draft.DRAFT_4,
             "$recursiveRef", Draft.DRAFT_2019_09);
 
     private Keywords() {
