@@ -48,6 +48,30 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--repetition-penalty", defaultValue = "1", description = "Penalty on generated tokens (1 = off).")
     double repetitionPenalty;
 
+    @Option(names = "--typical-p", defaultValue = "1", description = "Locally typical sampling mass (1 = off).")
+    double typicalP;
+
+    @Option(names = "--presence-penalty", defaultValue = "0", description = "Subtracted once from every generated token's logit, in [-2, 2] (0 = off).")
+    double presencePenalty;
+
+    @Option(names = "--frequency-penalty", defaultValue = "0", description = "Subtracted per occurrence of a generated token, in [-2, 2] (0 = off).")
+    double frequencyPenalty;
+
+    @Option(names = "--min-tokens", defaultValue = "0", description = "Fewest new tokens: the stop token is masked before (0 = off).")
+    int minTokens;
+
+    @Option(names = "--stop", description = "A stop sequence (repeatable): the output ends just before its first occurrence.")
+    java.util.List<String> stop = new java.util.ArrayList<>();
+
+    @Option(names = "--force-tokens", description = "Forced tokens (jump-forward): append what the grammar forces without sampling, canonically tokenized.")
+    boolean forceTokens;
+
+    @Option(names = "--num-beams", defaultValue = "1", description = "Beam search with this many beams (1 = off; greedy, under the grammar).")
+    int numBeams;
+
+    @Option(names = "--length-penalty", defaultValue = "1", description = "Beam search: rank finished beams by logprob / length^penalty. Default: ${DEFAULT-VALUE}.")
+    double lengthPenalty;
+
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -89,7 +113,10 @@ final class GenerateCommand implements Callable<Integer> {
                     : stencil.promptForKeys(keys != null ? Arrays.stream(keys).map(String::trim).toList() : topLevelKeys(schemaJson));
             Generator g = (unconstrained ? stencil.unconstrained() : schemaJson != null ? stencil.schema(schemaJson) : stencil.json())
                     .prompt(text).maxTokens(maxTokens).temperature(temperature).topK(topK).topP(topP).minP(minP)
-                    .repetitionPenalty(repetitionPenalty).seed(seed);
+                    .repetitionPenalty(repetitionPenalty).typicalP(typicalP).presencePenalty(presencePenalty)
+                    .frequencyPenalty(frequencyPenalty).minTokens(minTokens).seed(seed)
+                    .stop(stop.stream().map(x -> x.replace("\\n", "\n")).toList()).forceTokens(forceTokens)
+                    .numBeams(numBeams).lengthPenalty(lengthPenalty);
             if (draftModel != null) {
                 g.draft(draftModel).draftTokens(draftTokens);
             }
@@ -105,9 +132,11 @@ final class GenerateCommand implements Callable<Integer> {
             } else {
                 System.out.println(r.text().strip()); // the model's own formatting; valid JSON when r.valid()
             }
+            boolean cut = r.finishReason() == dev.stencil.decoder.FinishReason.STOP_SEQUENCE;
             System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
-                    + (!unconstrained && !r.valid() && !r.truncated() ? " (INVALID: " + r.validationErrors() + ")" : ""));
-            return r.valid() || unconstrained ? 0 : 1;
+                    + (cut ? " (cut before a stop sequence, as asked: not a complete output)" : "")
+                    + (!unconstrained && !r.valid() && !r.truncated() && !cut ? " (INVALID: " + r.validationErrors() + ")" : ""));
+            return r.valid() || unconstrained || cut ? 0 : 1;
         }
     }
 

@@ -30,11 +30,14 @@ public final class DecodeBenchmark {
      * @param maskMicrosMean mean mask time in the timed runs
      * @param ratios the per-run ratios
      * @param batchedTokS median constrained tokens/s with all prompts in one batch
+     * @param forced with forced tokens on: constrained tok/s, its ratio to the unconstrained replay
+     *     of the same tokens (one forward pass per token), forced tokens per run; null when off
      * @param speculative with a draft: median speculative tok/s, median speedup over constrained
      *     greedy, acceptance rate, outputs identical to greedy; null without a draft
      */
     public record Result(int prompts, int tokens, int truncated, int invalid, double unconstrainedTokS,
-            double constrainedTokS, double ratio, double maskMicrosMean, double[] ratios, double batchedTokS, Map<String, Object> speculative) {
+            double constrainedTokS, double ratio, double maskMicrosMean, double[] ratios, double batchedTokS, Map<String, Object> forced,
+            Map<String, Object> speculative) {
         public Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("prompts", prompts);
@@ -48,6 +51,9 @@ public final class DecodeBenchmark {
             f.put("runs", ratios.length);
             f.put("ratios", Arrays.stream(ratios).mapToObj(r -> Math.round(r * 1000) / 1000.0).toList());
             f.put("batched_constrained_tok_s", round(batchedTokS));
+            if (forced != null) {
+                f.putAll(forced);
+            }
             if (speculative != null) {
                 f.putAll(speculative);
             }
@@ -89,6 +95,15 @@ public final class DecodeBenchmark {
      * @param draft a draft model for a third, speculative run per prompt, or null
      */
     public static Result run(Stencil stencil, OnnxCausalLm draft, List<String> prompts, int runs, int maxTokens, Progress progress) {
+        return run(stencil, draft, prompts, runs, maxTokens, false, progress);
+    }
+
+    /**
+     * @param forceTokens also time constrained decoding with forced tokens (jump-forward) against
+     *     an unconstrained replay of its own tokens
+     */
+    public static Result run(Stencil stencil, OnnxCausalLm draft, List<String> prompts, int runs, int maxTokens,
+            boolean forceTokens, Progress progress) {
         if (runs < 1) {
             throw new DecoderException("runs must be >= 1, got " + runs);
         }
@@ -103,6 +118,10 @@ public final class DecodeBenchmark {
         double[] specTokS = new double[runs];
         double[] batchTokS = new double[runs];
         double[] speedups = new double[runs];
+        double[] forcedTokS = new double[runs];
+        double[] forcedRatios = new double[runs];
+        int forcedCount = 0;
+        int forcedInvalid = 0;
         long proposed = 0;
         long acceptedDraft = 0;
         int identical = 0;
@@ -116,6 +135,9 @@ public final class DecodeBenchmark {
             long conNanos = 0;
             long unconNanos = 0;
             long specNanos = 0;
+            long forcedNanos = 0;
+            long forcedUnconNanos = 0;
+            int forcedRunTokens = 0;
             int runTokens = 0;
             for (String p : prompts) {
                 GenerationResult c = stencil.json().prompt(p).maxTokens(maxTokens).generate();
@@ -130,6 +152,17 @@ public final class DecodeBenchmark {
                     acceptedDraft += s.speculation().accepted();
                     compared++;
                     identical += Arrays.equals(s.tokens(), c.tokens()) ? 1 : 0;
+                }
+                if (forceTokens) {
+                    GenerationResult fc = stencil.json().prompt(p).maxTokens(maxTokens).forceTokens(true).generate();
+                    GenerationResult fu = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(fc, stencil)).generate();
+                    forcedNanos += fc.timings().totalNanos();
+                    forcedUnconNanos += fu.timings().totalNanos();
+                    forcedRunTokens += fc.generatedTokens();
+                    if (run == 0) {
+                        forcedCount += fc.timings().forcedTokens();
+                        forcedInvalid += !fc.truncated() && !fc.valid() ? 1 : 0;
+                    }
                 }
                 conNanos += c.timings().totalNanos();
                 unconNanos += u.timings().totalNanos();
@@ -148,6 +181,10 @@ public final class DecodeBenchmark {
             conTokS[run] = runTokens * 1e9 / conNanos;
             unconTokS[run] = runTokens * 1e9 / unconNanos;
             ratios[run] = conTokS[run] / unconTokS[run];
+            if (forceTokens) {
+                forcedTokS[run] = forcedRunTokens * 1e9 / forcedNanos;
+                forcedRatios[run] = forcedTokS[run] / (forcedRunTokens * 1e9 / forcedUnconNanos);
+            }
             if (draft != null) {
                 specTokS[run] = runTokens * 1e9 / specNanos;
                 speedups[run] = specTokS[run] / conTokS[run];
@@ -164,8 +201,16 @@ public final class DecodeBenchmark {
             spec.put("draft_acceptance", Math.round(1000.0 * acceptedDraft / Math.max(1, proposed)) / 1000.0);
             spec.put("speculative_identical", identical + "/" + compared);
         }
+        Map<String, Object> forced = null;
+        if (forceTokens) {
+            forced = new LinkedHashMap<>();
+            forced.put("forced_constrained_tok_s", Math.round(median(forcedTokS) * 10) / 10.0);
+            forced.put("forced_ratio", Math.round(median(forcedRatios) * 1000) / 1000.0);
+            forced.put("forced_tokens", forcedCount);
+            forced.put("forced_invalid", forcedInvalid);
+        }
         return new Result(prompts.size(), tokens, truncated, invalid, median(unconTokS), median(conTokS), median(ratios),
-                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios, median(batchTokS), spec);
+                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios, median(batchTokS), forced, spec);
     }
 
     /** The constrained run's tokens, with the stop token where it stopped (so the replay stops there too). */

@@ -8,10 +8,15 @@ public enum FinishReason {
      * The token limit (or the model's position limit) was reached first: the output is truncated
      * and, for a constrained generation, not a complete sentence of the grammar.
      */
-    LENGTH;
+    LENGTH,
+    /**
+     * A stop sequence appeared in the text: the output ends just before it. For a constrained
+     * generation this is not a complete sentence of the grammar unless the text happens to be one.
+     */
+    STOP_SEQUENCE;
 
     /** The lower-case name used in reports ({@code stop}, {@code length}). */
     public String label() {
-        return name().toLowerCase(java.util.Locale.ROOT);
+        return this == STOP_SEQUENCE ? "stop_sequence" : name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -44,6 +44,9 @@ public record GenerationResult(String text, JsonNode json, int[] tokens, int pro
                 "%s: %d tokens (+%d prompt) in %.1f ms, %.1f tok/s, prefill %.1f ms, mask %.1f µs mean over %d",
                 finishReason.label(), tokens.length, promptTokens, timings.totalNanos() / 1e6, tokensPerSecond(),
                 timings.prefillNanos() / 1e6, timings.meanMaskMicros(), timings.masks());
+        if (timings.forcedTokens() > 0) {
+            s += ", " + timings.forcedTokens() + " forced tokens";
+        }
         if (speculation != null) {
             s += String.format(java.util.Locale.ROOT, ", draft accepted %d/%d (%.0f%%), %d target passes, k %d",
                     speculation.accepted(), speculation.proposed(), 100 * speculation.acceptanceRate(),

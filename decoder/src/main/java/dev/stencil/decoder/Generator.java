@@ -15,8 +15,9 @@ import java.util.function.IntConsumer;
 
 /**
  * One generation request, configured fluently and run by {@link #generate()}. Defaults: greedy
- * ({@code temperature 0}), 256 new tokens, no top-k/top-p/min-p, no penalty. With a temperature above 0 the
- * logits pass grammar mask → repetition penalty → temperature → top-k → top-p → min-p and the token is drawn with a
+ * ({@code temperature 0}), 256 new tokens, no top-k/top-p/typical-p/min-p, no penalty, no stop sequence, no
+ * forced tokens. The logits pass grammar mask → min new tokens → repetition penalty → presence/frequency
+ * penalties and, with a temperature above 0, → temperature → top-k → top-p → typical-p → min-p, and the token is drawn with a
  * generator seeded by {@link #seed} (same seed, same output).
  *
  * <p>Not thread-safe (a per-request object); the {@link Stencil} it comes from is. {@code
@@ -42,6 +43,14 @@ public final class Generator {
     private OnnxCausalLm draft;
     private int draftTokens = 4;
     private int[] replay;
+    private int minTokens;
+    private List<String> stopSequences = List.of();
+    private double typicalP = 1;
+    private double presencePenalty;
+    private double frequencyPenalty;
+    private boolean forceTokens;
+    private int numBeams = 1;
+    private double lengthPenalty = 1;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
         this(stencil, grammar, json, null);
@@ -136,6 +145,91 @@ public final class Generator {
         return this;
     }
 
+    /**
+     * Fewest new tokens: the stop token is masked until {@code n} tokens exist (unless the grammar
+     * allows nothing else, see {@link MinNewTokens}). 0 = off. Must not exceed {@link #maxTokens}.
+     */
+    public Generator minTokens(int n) {
+        if (n < 0) {
+            throw new DecoderException("min tokens must be >= 0, got " + n);
+        }
+        this.minTokens = n;
+        return this;
+    }
+
+    /**
+     * Stop sequences: generation ends as soon as the text contains one of them, and the text is cut
+     * just before it ({@link FinishReason#STOP_SEQUENCE}). Matched on the decoded bytes, across
+     * token boundaries; streamed text never includes (a part of) a stop sequence.
+     */
+    public Generator stop(List<String> sequences) {
+        for (String s : sequences) {
+            if (s == null || s.isEmpty()) {
+                throw new DecoderException("a stop sequence must not be empty");
+            }
+        }
+        this.stopSequences = List.copyOf(sequences);
+        return this;
+    }
+
+    /** Locally typical sampling mass in (0, 1]; 1 = off. Applies when sampling. */
+    public Generator typicalP(double p) {
+        if (!(p > 0 && p <= 1)) {
+            throw new DecoderException("typical-p must be in (0, 1], got " + p);
+        }
+        this.typicalP = p;
+        return this;
+    }
+
+    /** Additive penalty on every token already generated, in [-2, 2]; 0 = off. Greedy or not. */
+    public Generator presencePenalty(double p) {
+        PresenceFrequencyPenalty.check("presence", p);
+        this.presencePenalty = p;
+        return this;
+    }
+
+    /** Additive penalty per earlier occurrence of a token, in [-2, 2]; 0 = off. Greedy or not. */
+    public Generator frequencyPenalty(double p) {
+        PresenceFrequencyPenalty.check("frequency", p);
+        this.frequencyPenalty = p;
+        return this;
+    }
+
+    /**
+     * Forced tokens (jump-forward): where the grammar admits only one continuation, append its
+     * canonical tokenization without sampling, in one forward pass with the token before it (see
+     * {@link JumpForward}). Needs a grammar; not combined with a draft model.
+     */
+    public Generator forceTokens(boolean on) {
+        this.forceTokens = on;
+        return this;
+    }
+
+    /**
+     * Beam search with {@code n} beams (1 = off): each beam has its own forked grammar state and
+     * cache row (see {@link BeamSearch}). Greedy only, with a grammar, without penalties, stop
+     * sequences, forced tokens, drafts or streaming.
+     */
+    public Generator numBeams(int n) {
+        if (n < 1 || n > 64) {
+            throw new DecoderException("num beams must be in 1..64, got " + n);
+        }
+        this.numBeams = n;
+        return this;
+    }
+
+    /**
+     * Length penalty of beam search: finished hypotheses are ranked by {@code logprob /
+     * length^penalty}; above 0 favours longer outputs, below 0 shorter ones. Default 1.
+     */
+    public Generator lengthPenalty(double penalty) {
+        if (!Double.isFinite(penalty)) {
+            throw new DecoderException("length penalty must be finite, got " + penalty);
+        }
+        this.lengthPenalty = penalty;
+        return this;
+    }
+
     /** Seed of the sampling generator (ignored when greedy). */
     public Generator seed(long s) {
         this.seed = s;
@@ -177,32 +271,73 @@ public final class Generator {
         return this;
     }
 
+    /** The compiled grammar, or null when unconstrained (tests score sequences under it). */
+    CompiledGrammar grammar() {
+        return grammar;
+    }
+
     /** Runs the generation. */
     public GenerationResult generate() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
         }
+        if (minTokens > maxTokens) {
+            throw new DecoderException("min tokens (" + minTokens + ") exceeds max tokens (" + maxTokens + ")");
+        }
+        if (forceTokens && grammar == null) {
+            throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
+        }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
         List<LogitsProcessor> stages = stages();
+        StopSequences stop = stopSequences.isEmpty() ? null : new StopSequences(stopSequences);
         TokenSelector selector = selector(seed);
         IntConsumer onToken = null;
         if (onText != null) {
             Utf8Chunker chunker = new Utf8Chunker();
             Consumer<String> sink = onText;
-            onToken = id -> {
-                String piece = chunker.push(stencil.tokenizer().decode(new int[] {id}));
-                if (!piece.isEmpty()) {
-                    sink.accept(piece);
-                }
-            };
+            if (stop == null) {
+                onToken = id -> {
+                    String piece = chunker.push(stencil.tokenizer().decode(new int[] {id}));
+                    if (!piece.isEmpty()) {
+                        sink.accept(piece);
+                    }
+                };
+            } else {
+                // stream only what no stop sequence can still cut off
+                int[] streamed = {0};
+                onToken = id -> {
+                    int safe = stop.safeLength();
+                    if (safe > streamed[0]) {
+                        byte[] out = stop.output();
+                        String piece = chunker.push(java.util.Arrays.copyOfRange(out, streamed[0], safe));
+                        streamed[0] = safe;
+                        if (!piece.isEmpty()) {
+                            sink.accept(piece);
+                        }
+                    }
+                };
+            }
         }
         int[] tokens;
         FinishReason finish;
         Timings timings;
         Speculation speculation = null;
+        if (numBeams > 1) {
+            if (matcher == null || !stages.isEmpty() || temperature > 0 || draft != null || stop != null || forceTokens
+                    || replay != null || onText != null) {
+                throw new DecoderException("beam search works greedily under a grammar, without temperature, penalties, min tokens, "
+                        + "stop sequences, forced tokens, drafts, replay or streaming (for now)");
+            }
+            BeamSearch.Outcome o = new BeamSearch(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                    .search(promptIds, matcher, numBeams, lengthPenalty, maxTokens);
+            return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
+        }
         if (draft != null) {
             if (matcher == null || !stages.isEmpty() || replay != null) { // greedy without penalty has no stages
-                throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty or replay) for now");
+                throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty, min tokens or replay) for now");
+            }
+            if (stop != null || forceTokens) {
+                throw new DecoderException("speculative decoding does not support stop sequences or forced tokens yet");
             }
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
                     .decode(promptIds, matcher, maxTokens, draftTokens, onToken);
@@ -211,12 +346,17 @@ public final class Generator {
             timings = o.timings();
             speculation = o.speculation();
         } else {
-            SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken);
+            if (forceTokens && replay != null) {
+                throw new DecoderException("forced tokens cannot be combined with replay");
+            }
+            SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken,
+                    stop, id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
         }
-        return result(tokens, promptIds.length, finish, timings, speculation);
+        String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
+        return result(tokens, text, promptIds.length, finish, timings, speculation);
     }
 
     /**
@@ -230,8 +370,11 @@ public final class Generator {
         if (prompts.isEmpty()) {
             throw new DecoderException("generateAll needs at least one prompt");
         }
-        if (draft != null || onText != null || replay != null) {
-            throw new DecoderException("generateAll does not support drafts, streaming or replay yet");
+        if (draft != null || onText != null || replay != null || !stopSequences.isEmpty() || forceTokens) {
+            throw new DecoderException("generateAll does not support drafts, streaming, replay, stop sequences or forced tokens yet");
+        }
+        if (minTokens > maxTokens) {
+            throw new DecoderException("min tokens (" + minTokens + ") exceeds max tokens (" + maxTokens + ")");
         }
         int b = prompts.size();
         int[][] ids = new int[b][];
@@ -252,7 +395,7 @@ public final class Generator {
                 .decode(ids, matchers, stages, selectors, maxTokens);
         List<GenerationResult> results = new ArrayList<>(b);
         for (int i = 0; i < b; i++) {
-            results.add(result(o.tokens()[i], ids[i].length, o.finishReasons()[i], o.timings(), null));
+            results.add(result(o.tokens()[i], null, ids[i].length, o.finishReasons()[i], o.timings(), null));
         }
         return results;
     }
@@ -260,8 +403,14 @@ public final class Generator {
     /** The processor chain after the grammar mask, fresh per sequence (penalties keep state). */
     private List<LogitsProcessor> stages() {
         List<LogitsProcessor> stages = new ArrayList<>();
+        if (minTokens > 0) {
+            stages.add(new MinNewTokens(minTokens, stencil.eosTokenId()));
+        }
         if (repetitionPenalty > 1) {
             stages.add(new RepetitionPenalty(repetitionPenalty));
+        }
+        if (presencePenalty != 0 || frequencyPenalty != 0) {
+            stages.add(new PresenceFrequencyPenalty(presencePenalty, frequencyPenalty));
         }
         if (temperature > 0) {
             // greedy needs none of these: top-k/p and min-p never remove the argmax
@@ -271,6 +420,9 @@ public final class Generator {
             }
             if (topP < 1) {
                 stages.add(new TopP(topP));
+            }
+            if (typicalP < 1) {
+                stages.add(new TypicalP(typicalP));
             }
             if (minP > 0) {
                 stages.add(new MinP(minP));
@@ -283,8 +435,10 @@ public final class Generator {
         return temperature == 0 ? TokenSelector.greedy() : TokenSelector.sampling(s);
     }
 
-    private GenerationResult result(int[] tokens, int promptTokens, FinishReason finish, Timings timings, Speculation speculation) {
-        String text = new String(stencil.tokenizer().decode(tokens), StandardCharsets.UTF_8);
+    /** @param stopText the text cut before a stop sequence, or null to decode the tokens */
+    private GenerationResult result(int[] tokens, String stopText, int promptTokens, FinishReason finish, Timings timings,
+            Speculation speculation) {
+        String text = stopText != null ? stopText : new String(stencil.tokenizer().decode(tokens), StandardCharsets.UTF_8);
         JsonNode value = null;
         List<String> errors = List.of();
         if (json && finish == FinishReason.STOP) {

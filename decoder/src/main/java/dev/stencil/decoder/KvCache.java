@@ -233,6 +233,61 @@ public final class KvCache implements AutoCloseable {
         logitsLength = 0;
     }
 
+    /**
+     * Reorders the rows for beam search: afterwards row {@code b} holds what row {@code
+     * sources[b]} held (a row may be copied to several). Copies through the heap, once per step
+     * where the beams change parents. The logits of the last pass are dropped.
+     */
+    public void reorder(int[] sources) {
+        checkOwner(model);
+        if (sources.length != batch) {
+            throw new DecoderException("reorder needs " + batch + " source rows, got " + sources.length);
+        }
+        boolean identity = true;
+        for (int b = 0; b < batch; b++) {
+            if (sources[b] < 0 || sources[b] >= batch) {
+                throw new DecoderException("reorder: source row " + sources[b] + " outside 0.." + (batch - 1));
+            }
+            identity &= sources[b] == b;
+        }
+        if (identity || past == null) {
+            return;
+        }
+        if (model.shape().float16Cache()) {
+            throw new DecoderException("reordering a float16 cache is not supported yet");
+        }
+        ModelShape s = model.shape();
+        int rowFloats = s.heads() * columns * s.headDim(); // one batch row of one layer's key or value
+        List<OnnxTensor> fresh = new ArrayList<>(past.length);
+        try {
+            for (OnnxTensor t : past) {
+                FloatBuffer src = t.getFloatBuffer();
+                float[] dst = new float[batch * rowFloats];
+                for (int b = 0; b < batch; b++) {
+                    src.get(sources[b] * rowFloats, dst, b * rowFloats, rowFloats);
+                }
+                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
+                        new long[] {batch, s.heads(), columns, s.headDim()}));
+            }
+        } catch (OrtException e) {
+            fresh.forEach(OnnxCausalLm::closeQuietly);
+            throw new DecoderException("cannot reorder the cache: " + e.getMessage(), e);
+        }
+        OnnxCausalLm.closeQuietly(pastOwner);
+        past = fresh.toArray(new OnnxTensor[0]);
+        pastOwner = () -> fresh.forEach(OnnxCausalLm::closeQuietly);
+        long[][] masks = new long[batch][];
+        int[] positions = new int[batch];
+        for (int b = 0; b < batch; b++) {
+            masks[b] = rowMask[sources[b]].clone();
+            positions[b] = nextPosition[sources[b]];
+        }
+        rowMask = masks;
+        System.arraycopy(positions, 0, nextPosition, 0, batch);
+        logits = null;
+        logitsLength = 0;
+    }
+
     @Override
     public void close() {
         if (!closed) {

@@ -4,6 +4,7 @@ import dev.stencil.automata.Matcher;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.IntConsumer;
+import java.util.function.IntFunction;
 
 /**
  * The decoding loop of one sequence: prefill the prompt, then repeat mask → processors → choose →
@@ -35,6 +36,23 @@ final class SequenceDecoder {
      */
     Outcome decode(int[] prompt, Matcher matcher, List<LogitsProcessor> processors, TokenSelector selector,
             int maxTokens, int[] replay, IntConsumer onToken) {
+        return decode(prompt, matcher, processors, selector, maxTokens, replay, onToken, null, null, null);
+    }
+
+    /**
+     * @param stop stop sequences, or null; needs {@code tokenBytes}
+     * @param tokenBytes the bytes of a token (for stop sequences), or null
+     * @param jump forced-token insertion (with a matcher, without replay), or null
+     */
+    Outcome decode(int[] prompt, Matcher matcher, List<LogitsProcessor> processors, TokenSelector selector,
+            int maxTokens, int[] replay, IntConsumer onToken, StopSequences stop, IntFunction<byte[]> tokenBytes,
+            JumpForward jump) {
+        if (stop != null && tokenBytes == null) {
+            throw new IllegalArgumentException("stop sequences need the tokens' bytes");
+        }
+        if (jump != null && (matcher == null || replay != null)) {
+            throw new DecoderException("forced tokens need a grammar and cannot be combined with replay");
+        }
         if (prompt.length == 0) {
             throw new DecoderException("the prompt is empty: the model needs at least one token to condition on");
         }
@@ -85,27 +103,62 @@ final class SequenceDecoder {
                     finish = FinishReason.STOP;
                     break;
                 }
-                if (n == out.length) {
-                    out = Arrays.copyOf(out, Math.min(limit, out.length * 2));
-                }
-                out[n++] = token;
-                for (LogitsProcessor p : stages) {
-                    p.accept(token);
-                }
-                if (onToken != null) {
-                    onToken.accept(token);
+                // forced tokens (jump-forward) may re-segment the chosen token together with what the grammar forces next
+                int[] fed = jump == null ? null : jump.next(matcher, out, n, token, limit - n);
+                if (fed == null || fed.length == 1) {
+                    if (n == out.length) {
+                        out = Arrays.copyOf(out, Math.min(limit, out.length * 2));
+                    }
+                    out[n++] = token;
+                    if (emit(token, stages, onToken, stop, tokenBytes)) {
+                        finish = FinishReason.STOP_SEQUENCE;
+                        break;
+                    }
+                } else {
+                    if (n + fed.length > out.length) {
+                        out = Arrays.copyOf(out, Math.min(limit, Math.max(out.length * 2, n + fed.length)));
+                    }
+                    boolean stopped = false;
+                    for (int f : fed) {
+                        out[n++] = f;
+                        if (emit(f, stages, onToken, stop, tokenBytes)) {
+                            stopped = true;
+                            break;
+                        }
+                    }
+                    if (stopped) {
+                        finish = FinishReason.STOP_SEQUENCE;
+                        break;
+                    }
                 }
                 if (n == limit) {
                     break; // no pass for a token whose successor would not be generated anyway
                 }
+                int[][] rows = stepRows;
                 step[0] = token;
-                model.forward(cache, stepRows);
+                if (fed != null && fed.length > 1) {
+                    rows = new int[][] {fed}; // all of them in one forward pass
+                }
+                model.forward(cache, rows);
                 passes++;
             }
             long t2 = System.nanoTime();
             Timings timings = new Timings(t1 - t0, t2 - t1, mask == null ? 0 : mask.maskNanos(),
-                    mask == null ? 0 : mask.maskCount(), passes);
+                    mask == null ? 0 : mask.maskCount(), passes, jump == null ? 0 : jump.forcedCount());
             return new Outcome(Arrays.copyOf(out, n), finish, timings);
         }
+    }
+
+    /** Lets the stages and listeners see a new token; true when a stop sequence has now appeared. */
+    private static boolean emit(int token, LogitsProcessor[] stages, IntConsumer onToken, StopSequences stop,
+            IntFunction<byte[]> tokenBytes) {
+        for (LogitsProcessor p : stages) {
+            p.accept(token);
+        }
+        boolean stopped = stop != null && stop.push(tokenBytes.apply(token));
+        if (onToken != null) {
+            onToken.accept(token); // after the stop check, so a stream can hold back what the stop cuts off
+        }
+        return stopped;
     }
 }

@@ -143,8 +143,36 @@ public final class Stencil implements AutoCloseable {
     /** {@link #schema(JsonNode)} with explicit compiler options. */
     public Generator schema(JsonNode schema, dev.stencil.schemas.SchemaOptions options) {
         dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(options).compile(schema);
-        dev.stencil.schemas.InstanceValidator validator = dev.stencil.schemas.InstanceValidator.of(schema);
+        dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
         return new Generator(this, compile(compiled.grammar()), true, validator::validate);
+    }
+
+    /**
+     * Like {@link #schema(JsonNode)} but the compiled grammar is not kept in this instance's cache:
+     * for one-off schemas (benchmarks over thousands of them), where the cache would only grow.
+     */
+    Generator schemaUncached(JsonNode schema) {
+        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(dev.stencil.schemas.SchemaOptions.defaults()).compile(schema);
+        dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
+        CompiledGrammar c = CompiledGrammar.compile(compiled.grammar(), vocabularyIndex());
+        c.precompute(PRECOMPUTE_LEXER_STATES);
+        return new Generator(this, c, true, validator::validate);
+    }
+
+    /**
+     * The independent validator for {@code schema}. It can reject a schema the compiler accepted
+     * (networknt is stricter about e.g. {@code $id} values); that is an input error, reported in one
+     * line rather than as the validator library's stack trace.
+     */
+    private static dev.stencil.schemas.InstanceValidator validatorFor(JsonNode schema) {
+        try {
+            return dev.stencil.schemas.InstanceValidator.of(schema);
+        } catch (dev.stencil.automata.StencilException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new DecoderException("the schema validator cannot load this schema (" + e.getClass().getSimpleName() + "): "
+                    + e.getMessage(), e);
+        }
     }
 
     /** A generator without a grammar: the model's own distribution. */

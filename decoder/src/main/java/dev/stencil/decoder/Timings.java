@@ -9,8 +9,15 @@ package dev.stencil.decoder;
  *     first mask after the prefill)
  * @param masks number of masks computed
  * @param forwardPasses number of model forward passes, the prefill included
+ * @param forcedTokens tokens appended without sampling because the grammar forced their bytes
+ *     (jump-forward); they share forward passes with the token before them
  */
-public record Timings(long prefillNanos, long decodeNanos, long maskNanos, int masks, int forwardPasses) {
+public record Timings(long prefillNanos, long decodeNanos, long maskNanos, int masks, int forwardPasses, int forcedTokens) {
+    /** Timings of a run without forced tokens. */
+    public Timings(long prefillNanos, long decodeNanos, long maskNanos, int masks, int forwardPasses) {
+        this(prefillNanos, decodeNanos, maskNanos, masks, forwardPasses, 0);
+    }
+
     public long totalNanos() {
         return prefillNanos + decodeNanos;
     }

@@ -57,4 +57,14 @@ class SchemaGenerationTest {
         SchemaException e = assertThrows(SchemaException.class, () -> TestModels.stencil().schema(schema));
         assertTrue(e.getMessage().contains("uniqueItems") && e.getMessage().contains("/properties/a"), e.getMessage());
     }
+
+    @Test
+    void aSchemaTheValidatorCannotLoadIsAOneLineError() throws Exception {
+        // no $schema: networknt rejects "$id": "moreThanOneInteger" (Github_easy/o2232 in JSONSchemaBench)
+        JsonNode schema = schema("{\"type\": \"object\","
+                + " \"properties\": {\"a\": {\"$ref\": \"#/definitions/moreThanOneInteger\"}},"
+                + " \"definitions\": {\"moreThanOneInteger\": {\"$id\": \"moreThanOneInteger\", \"type\": \"integer\"}}}");
+        DecoderException e = assertThrows(DecoderException.class, () -> TestModels.stencil().schema(schema));
+        assertTrue(e.getMessage().contains("$id"), e.getMessage());
+    }
 }
