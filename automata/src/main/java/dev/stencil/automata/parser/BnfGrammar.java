@@ -221,6 +221,7 @@ public final class BnfGrammar {
         }
         computeNullable();
         checkProductive();
+        predictionsByNt = new java.util.concurrent.atomic.AtomicReferenceArray<>(nts);
 
         int n = lexemes.size();
         dfas = new ByteDfa[n];
@@ -307,6 +308,61 @@ public final class BnfGrammar {
 
     public String name() {
         return grammarName;
+    }
+
+    /**
+     * The cores an Earley set gets when it predicts {@code nt}: its productions at dot 0, closed
+     * under prediction and under stepping over nullable nonterminals (all with the set itself as
+     * origin). The set is the same wherever {@code nt} is predicted, so it is computed once; the
+     * parser adds it in one go instead of rediscovering it item by item.
+     */
+    int[] prediction(int nt) {
+        int[] p = predictionTable().get(nt);
+        if (p == null) {
+            p = computePrediction(nt);
+            predictionTable().compareAndSet(nt, null, p);
+        }
+        return p;
+    }
+
+    private java.util.concurrent.atomic.AtomicReferenceArray<int[]> predictionTable() {
+        return predictionsByNt;
+    }
+
+    private java.util.concurrent.atomic.AtomicReferenceArray<int[]> predictionsByNt;
+
+    private int[] computePrediction(int nt) {
+        java.util.BitSet seen = new java.util.BitSet(coreNext.length);
+        int[] out = new int[16];
+        int n = 0;
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        for (int p : prodsOf[nt]) {
+            if (!seen.get(firstCore[p])) {
+                seen.set(firstCore[p]);
+                work.add(firstCore[p]);
+            }
+        }
+        while (!work.isEmpty()) {
+            int c = work.poll();
+            if (n == out.length) {
+                out = Arrays.copyOf(out, n * 2);
+            }
+            out[n++] = c;
+            int sym = coreNext[c];
+            if (sym >= 0) {
+                for (int p : prodsOf[sym]) {
+                    if (!seen.get(firstCore[p])) {
+                        seen.set(firstCore[p]);
+                        work.add(firstCore[p]);
+                    }
+                }
+                if (nullable[sym] && !seen.get(c + 1)) {
+                    seen.set(c + 1);
+                    work.add(c + 1);
+                }
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     public int lexemeCount() {

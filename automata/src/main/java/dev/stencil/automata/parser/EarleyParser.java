@@ -213,11 +213,16 @@ public final class EarleyParser {
     private final class Builder {
         int[] cores = new int[16];
         ParseNode[] origins = new ParseNode[16]; // null = this new node
+        boolean[] closed = new boolean[16];      // added with its whole prediction: nothing left to do
         int size;
         long[] seen = new long[64];
         int seenCount;
 
         void add(int core, ParseNode origin) {
+            add(core, origin, false);
+        }
+
+        void add(int core, ParseNode origin, boolean alreadyClosed) {
             long key = ((long) core << 32) | ((origin == null ? 0 : origin.id + 1) & 0xffffffffL);
             if (!insertSeen(key)) {
                 return;
@@ -225,9 +230,11 @@ public final class EarleyParser {
             if (size == cores.length) {
                 cores = Arrays.copyOf(cores, size * 2);
                 origins = Arrays.copyOf(origins, size * 2);
+                closed = Arrays.copyOf(closed, size * 2);
             }
             cores[size] = core;
             origins[size] = origin;
+            closed[size] = alreadyClosed;
             size++;
         }
 
@@ -263,6 +270,9 @@ public final class EarleyParser {
         /** Closes the item set, then returns the interned node ({@code previous} is the node scanned from). */
         ParseNode close(ParseNode previous, boolean afterIgnorable) {
             for (int i = 0; i < size; i++) {
+                if (closed[i]) {
+                    continue; // part of a precomputed prediction, already closed
+                }
                 int core = cores[i];
                 ParseNode origin = origins[i];
                 int sym = g.coreNext[core];
@@ -275,8 +285,11 @@ public final class EarleyParser {
                         add(origin.cores[j] + 1, origin.origins[j]);
                     }
                 } else if (sym >= 0) {
-                    for (int p : g.prodsOf[sym]) {
-                        add(g.firstCore[p], null);
+                    // self-origin items of a prediction need no processing: completing them is
+                    // the nullable case handled by stepping over nullable symbols, and their own
+                    // predictions are in the precomputed set
+                    for (int c : g.prediction(sym)) {
+                        add(c, null, true);
                     }
                     if (g.nullable[sym]) {
                         add(core + 1, origin);
