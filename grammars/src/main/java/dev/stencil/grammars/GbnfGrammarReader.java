@@ -32,6 +32,10 @@ import java.util.Set;
  * that literal is split into single characters. With a prefix-free lexeme set every string has at
  * most one split into lexemes and maximal munch finds it. Compile the result with
  * {@code lexAllLexemes = false}: terminals are parser-level, as GBNF means them.
+ *
+ * <p>That plain translation puts a lexeme boundary at almost every byte, which makes masks slow.
+ * By default {@link #read(String, String)} therefore merges regular sub-expressions into single
+ * lexemes wherever maximal munch provably keeps the language ({@link GbnfLexemeMerger}).
  */
 public final class GbnfGrammarReader {
     /** GBNF's fixed start rule. */
@@ -42,25 +46,25 @@ public final class GbnfGrammarReader {
     private int pos;
 
     // --- a small syntax tree, so that literal splitting can look at the whole grammar first ---
-    private sealed interface Node permits Lit, Cls, RuleRef, SeqN, AltN, RepN {
+    sealed interface Node permits Lit, Cls, RuleRef, SeqN, AltN, RepN {
     }
 
-    private record Lit(String text) implements Node {
+    record Lit(String text) implements Node {
     }
 
-    private record Cls(CodePointSet set) implements Node {
+    record Cls(CodePointSet set) implements Node {
     }
 
-    private record RuleRef(String name, int at) implements Node {
+    record RuleRef(String name, int at) implements Node {
     }
 
-    private record SeqN(List<Node> parts) implements Node {
+    record SeqN(List<Node> parts) implements Node {
     }
 
-    private record AltN(List<Node> alternatives) implements Node {
+    record AltN(List<Node> alternatives) implements Node {
     }
 
-    private record RepN(Node body, int min, int max) implements Node {
+    record RepN(Node body, int min, int max) implements Node {
     }
 
     private GbnfGrammarReader(String src, String file) {
@@ -85,10 +89,21 @@ public final class GbnfGrammarReader {
      *     rules, a rule defined twice or a missing {@code root}
      */
     public static Grammar read(String text, String fileName) {
-        return new GbnfGrammarReader(text, fileName).parseGrammar();
+        return read(text, fileName, true);
     }
 
-    private Grammar parseGrammar() {
+    /**
+     * Reads GBNF text, optionally without merging regular sub-expressions into larger lexemes
+     * (see {@link GbnfLexemeMerger}); both forms accept exactly the same strings, the merged one
+     * just has far fewer lexeme boundaries, which is what makes masks fast.
+     *
+     * @param mergeLexemes false for the plain translation: one lexeme per class and per literal
+     */
+    public static Grammar read(String text, String fileName, boolean mergeLexemes) {
+        return new GbnfGrammarReader(text, fileName).parseGrammar(mergeLexemes);
+    }
+
+    private Grammar parseGrammar(boolean mergeLexemes) {
         Map<String, Node> rules = new LinkedHashMap<>();
         List<RuleRef> refs = new ArrayList<>();
         skipSpace(true);
@@ -118,6 +133,9 @@ public final class GbnfGrammarReader {
         }
         if (!rules.containsKey(START)) {
             throw new GrammarSyntaxException(file, 0, 0, "GBNF grammar has no '" + START + "' rule (the start rule)");
+        }
+        if (mergeLexemes) {
+            return GbnfLexemeMerger.translate(file, rules);
         }
         Set<String> whole = wholeLiterals(rules.values());
         Grammar.Builder b = Grammar.builder(file);
@@ -378,7 +396,7 @@ public final class GbnfGrammarReader {
      * Splitting a literal adds its characters as lexemes, which can make further literals
      * conflict, so this runs to a fixed point.
      */
-    private static Set<String> wholeLiterals(Iterable<Node> bodies) {
+    static Set<String> wholeLiterals(Iterable<Node> bodies) {
         Set<String> literals = new HashSet<>();
         CodePointSet.Builder singles = new CodePointSet.Builder();
         for (Node n : bodies) {
@@ -451,7 +469,7 @@ public final class GbnfGrammarReader {
         return Expr.repeat(toExpr(r.body(), whole), r.min(), r.max());
     }
 
-    private static Expr literal(String text, Set<String> whole) {
+    static Expr literal(String text, Set<String> whole) {
         if (text.isEmpty()) {
             return Expr.empty();
         }
