@@ -246,6 +246,49 @@ public final class BnfGrammar {
             ignorable[t] = true;
             ignorableRepeatable[t] = ig.repeatable();
         }
+        pruneImpossibleLexemes();
+    }
+
+    /**
+     * Drops the productions that can never match because they need a lexeme whose language is
+     * empty (front ends produce such lexemes, e.g. a JSON Schema enum of strings under
+     * {@code type: array}). Keeping them would let the parser predict a path that no bytes can
+     * finish: a dead end the masks would walk into.
+     */
+    private void pruneImpossibleLexemes() {
+        boolean any = false;
+        for (ByteDfa d : dfas) {
+            any |= d.isEmptyLanguage();
+        }
+        if (!any) {
+            return;
+        }
+        boolean[] productive = new boolean[ntNames.size()];
+        boolean changed = true;
+        while (changed) {
+            changed = false;
+            for (int p = 0; p < prodLhs.length; p++) {
+                if (!productive[prodLhs[p]] && canMatch(p, productive)) {
+                    productive[prodLhs[p]] = true;
+                    changed = true;
+                }
+            }
+        }
+        // If even the start symbol is left without productions the grammar matches nothing (a JSON
+        // Schema 'false'): every mask is then empty, the stop token included.
+        for (int nt = 0; nt < prodsOf.length; nt++) {
+            prodsOf[nt] = Arrays.stream(prodsOf[nt]).filter(p -> canMatch(p, productive)).toArray();
+        }
+        computeNullable(); // nullability through live productions only (no change in practice)
+    }
+
+    private boolean canMatch(int p, boolean[] productive) {
+        for (int sym : prodRhs[p]) {
+            if (sym >= 0 ? !productive[sym] : dfas[-sym - 1].isEmptyLanguage()) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void computeNullable() {
