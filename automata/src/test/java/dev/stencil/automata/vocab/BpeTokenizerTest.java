@@ -105,19 +105,7 @@ class BpeTokenizerTest {
             "true", "null", "name", "Id", "'s", "'LL", "é", "中", "😀", "\u00a0", "<|endoftext|>"};
         Random random = new Random(7);
         for (int i = 0; i < 1000; i++) {
-            StringBuilder b = new StringBuilder();
-            for (int k = random.nextInt(40); k > 0; k--) {
-                if (random.nextInt(5) == 0) {
-                    int cp;
-                    do {
-                        cp = random.nextInt(0x110000);
-                    } while (cp >= 0xD800 && cp <= 0xDFFF);
-                    b.appendCodePoint(cp);
-                } else {
-                    b.append(parts[random.nextInt(parts.length)]);
-                }
-            }
-            String text = b.toString();
+            String text = TestTokenizers.randomText(random, parts, 40);
             assertArrayEquals(text.getBytes(StandardCharsets.UTF_8), gpt2.decode(gpt2.encode(text)), text);
         }
     }

@@ -188,19 +188,7 @@ class SharedTokenizersTest {
             "key", "'s", "'LL", "é", "e\u0301", "中文", "😀", "🦙", "\u00a0", "\u0000", "<s>", "<|endoftext|>", "<think>"};
         Random random = new Random(42);
         for (int i = 0; i < 300; i++) {
-            StringBuilder b = new StringBuilder();
-            for (int k = random.nextInt(30); k > 0; k--) {
-                if (random.nextInt(5) == 0) {
-                    int cp;
-                    do {
-                        cp = random.nextInt(0x110000);
-                    } while (cp >= 0xD800 && cp <= 0xDFFF);
-                    b.appendCodePoint(cp);
-                } else {
-                    b.append(parts[random.nextInt(parts.length)]);
-                }
-            }
-            String text = b.toString();
+            String text = TestTokenizers.randomText(random, parts, 30);
             String expected = name.equals("qwen3") ? Normalizer.normalize(text, Normalizer.Form.NFC) : text;
             if (name.equals("llama2")) {
                 expected = withSentencePiecePrefixes(text);

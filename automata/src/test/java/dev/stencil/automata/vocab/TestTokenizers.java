@@ -44,4 +44,24 @@ final class TestTokenizers {
         assumeTrue(false, "no shared/tokenizers folder above " + Path.of("").toAbsolutePath());
         return null;
     }
+
+    /**
+     * Up to {@code maxPieces} pieces: mostly from {@code parts}, one in five a random Unicode
+     * scalar value (surrogates excluded). Seeded, so a failure reproduces as is.
+     */
+    static String randomText(java.util.Random random, String[] parts, int maxPieces) {
+        StringBuilder b = new StringBuilder();
+        for (int k = random.nextInt(maxPieces); k > 0; k--) {
+            if (random.nextInt(5) == 0) {
+                int cp;
+                do {
+                    cp = random.nextInt(0x110000);
+                } while (cp >= 0xD800 && cp <= 0xDFFF);
+                b.appendCodePoint(cp);
+            } else {
+                b.append(parts[random.nextInt(parts.length)]);
+            }
+        }
+        return b.toString();
+    }
 }
