@@ -1,5 +1,8 @@
 package dev.stencil.decoder;
 
+import static dev.stencil.decoder.SyntheticLogits.NEG;
+import static dev.stencil.decoder.SyntheticLogits.allowed;
+import static dev.stencil.decoder.SyntheticLogits.logitsOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -12,20 +15,6 @@ import org.junit.jupiter.api.Test;
 
 /** Typical-p, presence/frequency penalties, min new tokens and stop sequences. */
 class DecodingOptionsTest {
-    private static final float NEG = Float.NEGATIVE_INFINITY;
-
-    private static float[] logitsOf(double... probs) {
-        float[] l = new float[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            l[i] = probs[i] == 0 ? NEG : (float) Math.log(probs[i]);
-        }
-        return l;
-    }
-
-    private static int[] allowed(float[] logits) {
-        return java.util.stream.IntStream.range(0, logits.length).filter(i -> logits[i] != NEG).toArray();
-    }
-
     @Test
     void typicalPKeepsTokensNearTheEntropyNotTheMostLikely() {
         // entropy 1.142 nats; -log p = 0.69, 1.20, 1.90, 3.00: token 1 is the most typical, then token 0

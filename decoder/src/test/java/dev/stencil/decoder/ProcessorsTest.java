@@ -1,5 +1,8 @@
 package dev.stencil.decoder;
 
+import static dev.stencil.decoder.SyntheticLogits.NEG;
+import static dev.stencil.decoder.SyntheticLogits.allowed;
+import static dev.stencil.decoder.SyntheticLogits.logitsOf;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -9,21 +12,6 @@ import org.junit.jupiter.api.Test;
 
 /** Logits processors and token selection on synthetic logits. */
 class ProcessorsTest {
-    private static final float NEG = Float.NEGATIVE_INFINITY;
-
-    /** Logits whose softmax is exactly {@code probs}. */
-    private static float[] logitsOf(double... probs) {
-        float[] l = new float[probs.length];
-        for (int i = 0; i < probs.length; i++) {
-            l[i] = probs[i] == 0 ? NEG : (float) Math.log(probs[i]);
-        }
-        return l;
-    }
-
-    private static int[] allowed(float[] logits) {
-        return java.util.stream.IntStream.range(0, logits.length).filter(i -> logits[i] != NEG).toArray();
-    }
-
     private static int[] histogram(float[] logits, long seed, int draws) {
         TokenSelector s = TokenSelector.sampling(seed);
         int[] h = new int[logits.length];
