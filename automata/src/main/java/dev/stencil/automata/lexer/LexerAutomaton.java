@@ -32,6 +32,7 @@ public final class LexerAutomaton {
 
     private final BnfGrammar grammar;
     private final ByteDfa[] dfas;
+    private final boolean tracksWinners;
 
     private volatile int[] trans = filled(256 * 64);
     private volatile int[] emit = filled(64);
@@ -46,7 +47,17 @@ public final class LexerAutomaton {
     private final List<int[]> descriptors = new ArrayList<>();
 
     public LexerAutomaton(BnfGrammar grammar) {
+        this(grammar, true);
+    }
+
+    /**
+     * @param tracksWinners whether to maintain {@link #reachableWinners()}, which only ANTLR-style
+     *     lexing reads; it is a fixpoint over every new state, so parser-driven grammars (all JSON
+     *     Schema grammars) skip it
+     */
+    public LexerAutomaton(BnfGrammar grammar, boolean tracksWinners) {
         this.grammar = grammar;
+        this.tracksWinners = tracksWinners;
         this.dfas = new ByteDfa[grammar.lexemeCount()];
         for (int t = 0; t < dfas.length; t++) {
             dfas[t] = grammar.dfa(t);
@@ -151,9 +162,10 @@ public final class LexerAutomaton {
         if (stateCount > localComplete.length) {
             localComplete = Arrays.copyOf(localComplete, stateCount);
         }
-        int[] localReach = computeReachableWinners(built, localTrans, localEmit);
+        if (tracksWinners) {
+            reachableWinners = computeReachableWinners(built, localTrans, localEmit);
+        }
         // Publish tables before the id escapes (the id is returned to callers that publish it).
-        reachableWinners = localReach;
         complete = localComplete;
         emit = localEmit;
         trans = localTrans;
@@ -165,7 +177,8 @@ public final class LexerAutomaton {
      * Per state: id of the set of lexemes that can still <em>win</em> (end a lexeme after
      * priority) from this state, see {@link #winnerSetBits(int)}. With ANTLR-style lexing every
      * lexeme competes but the parser takes only some: a state whose reachable winners miss the
-     * parser's lexemes is a dead end even though the lexer would happily go on.
+     * parser's lexemes is a dead end even though the lexer would happily go on. Empty unless the
+     * automaton was built to track winners.
      */
     public int[] reachableWinners() {
         return reachableWinners;
