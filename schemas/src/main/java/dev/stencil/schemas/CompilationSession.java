@@ -668,7 +668,14 @@ final class CompilationSession {
         for (SchemaNode s : nodes) {
             zeroFraction &= s.draft().integerAllowsZeroFraction();
         }
-        List<Regex> multiples = MultipleOf.constraint(nodes, integerOnly, this);
+        List<ByteDfa> multiples = MultipleOf.constraint(nodes, this);
+        StringBuilder divisors = new StringBuilder();
+        for (SchemaNode s : nodes) {
+            JsonNode m = s.get("multipleOf");
+            if (m != null && m.isNumber()) {
+                divisors.append('%').append(m.decimalValue().stripTrailingZeros().toPlainString());
+            }
+        }
         if (!integerOnly) {
             if (b.isUnbounded() && multiples.isEmpty()) {
                 return JsonGrammar.numberLexeme();
@@ -677,7 +684,7 @@ final class CompilationSession {
                 ByteDfa d = b.isUnbounded() ? ByteDfa.compile(JsonGrammar.numberLexeme().regex())
                         : DecimalBounds.automaton(b);
                 d = withMultiples(d, multiples);
-                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b + multiples.hashCode(), d);
+                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b + divisors, d);
             } catch (dev.stencil.automata.GrammarException e) {
                 SchemaNode at = nodes.stream().filter(s -> !NumberBounds.of(s).isUnbounded()).findFirst()
                         .orElse(nodes.get(0));
@@ -697,21 +704,17 @@ final class CompilationSession {
             return Lexeme.of(name, r);
         }
         try {
-            List<Regex> onDigits = new ArrayList<>();
-            for (Regex m : multiples) {
-                // divisibility is about the integer digits; a zero fraction may follow
-                onDigits.add(zeroFraction ? Regex.seq(m, zeroFraction()) : m);
-            }
-            ByteDfa d = withMultiples(ByteDfa.compile(r), onDigits);
-            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(name + "%" + multiples.hashCode(), d);
+            // the remainder automata read the integer digits and accept a zero fraction after them
+            ByteDfa d = withMultiples(ByteDfa.compile(r), multiples);
+            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(name + divisors, d);
         } catch (dev.stencil.automata.GrammarException e) {
             throw new SchemaException("multipleOf", nodes.get(0).pointer(), "automaton too large: " + e.getMessage(), e);
         }
     }
 
-    private static ByteDfa withMultiples(ByteDfa d, List<Regex> multiples) {
-        for (Regex m : multiples) {
-            d = d.intersect(ByteDfa.compile(m));
+    private static ByteDfa withMultiples(ByteDfa d, List<ByteDfa> multiples) {
+        for (ByteDfa m : multiples) {
+            d = d.intersect(m);
         }
         return d;
     }
