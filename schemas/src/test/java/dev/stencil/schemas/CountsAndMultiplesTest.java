@@ -38,10 +38,15 @@ class CountsAndMultiplesTest {
     }
 
     @Test
-    void countsInAnyOrderWithAdditionalPropertiesAreAnError() {
-        SchemaException e = assertThrows(SchemaException.class, () -> new SchemaCompiler(SchemaOptions.defaults()
-                .withPropertyOrder(PropertyOrder.ANY)).compile("{\"properties\":{\"a\":{}},\"maxProperties\":1}"));
-        assertTrue(e.getMessage().contains("'maxProperties' at #"), e.getMessage());
+    void countsInAnyOrderWithAdditionalProperties() {
+        SchemaOptions any = SchemaOptions.defaults().withWhitespace(dev.stencil.automata.json.Whitespace.compact())
+                .withPropertyOrder(PropertyOrder.ANY);
+        Instances.of("{\"properties\":{\"a\":{\"type\":\"integer\"}},\"required\":[\"a\"],\"minProperties\":2,"
+                + "\"maxProperties\":3}", any)
+                .accepts("{\"a\":1,\"b\":2}", "{\"x\":0,\"a\":1,\"b\":2}")
+                .rejects("{\"a\":1}", "{\"b\":1,\"c\":2}", "{\"a\":1,\"b\":2,\"c\":3,\"d\":4}", "{\"a\":\"s\",\"b\":2}");
+        Instances.of("{\"properties\":{\"a\":{}},\"minProperties\":2}", any).accepts("{\"b\":1,\"c\":2}", "{\"b\":1,\"a\":2}")
+                .rejects("{\"a\":1}", "{}");
     }
 
     @Test
