@@ -93,6 +93,10 @@ final class SequenceDecoder {
                 }
                 int chosen = selector.select(logits);
                 int token = replay != null ? replay[n] : chosen;
+                if (token < 0 && keywordsBlockStop(stages)) {
+                    finish = FinishReason.MISSING_KEYWORDS;
+                    break;
+                }
                 if (token < 0) {
                     throw new DecoderException("no token is allowed after " + n + " generated tokens: the grammar has no continuation the model's vocabulary can express");
                 }
@@ -147,6 +151,16 @@ final class SequenceDecoder {
                     mask == null ? 0 : mask.maskCount(), passes, jump == null ? 0 : jump.forcedCount());
             return new Outcome(Arrays.copyOf(out, n), finish, timings);
         }
+    }
+
+    /** Whether a must-include stage is what left no token: the stop token waits for keywords that never came. */
+    static boolean keywordsBlockStop(LogitsProcessor[] stages) {
+        for (LogitsProcessor p : stages) {
+            if (p instanceof KeywordConstraint k && !k.complete()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets the stages and listeners see a new token; true when a stop sequence has now appeared. */
