@@ -90,6 +90,9 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--penalty-alpha", defaultValue = "0.6", description = "Contrastive search: degeneration penalty alpha in [0, 1]. Default: ${DEFAULT-VALUE}.")
     double penaltyAlpha;
 
+    @Option(names = "--token-healing", description = "Back up over the prompt's last token and let the model re-spell it (for prompts that end mid-token, e.g. with a trailing space).")
+    boolean tokenHealing;
+
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -135,7 +138,7 @@ final class GenerateCommand implements Callable<Integer> {
                     .frequencyPenalty(frequencyPenalty).minTokens(minTokens).seed(seed)
                     .stop(stop.stream().map(x -> x.replace("\\n", "\n")).toList()).forceTokens(forceTokens)
                     .numBeams(numBeams).lengthPenalty(lengthPenalty).beamGroups(beamGroups).diversityPenalty(diversityPenalty)
-                    .mustExclude(exclude).mustInclude(include);
+                    .mustExclude(exclude).mustInclude(include).tokenHealing(tokenHealing);
             if (contrastiveK > 0) {
                 g.contrastive(contrastiveK, penaltyAlpha);
             }

@@ -51,6 +51,7 @@ public final class Generator {
     private boolean forceTokens;
     private int numBeams = 1;
     private double lengthPenalty = 1;
+    private boolean tokenHealing;
     private int beamGroups = 1;
     private double diversityPenalty;
     private int contrastiveK;
@@ -263,6 +264,18 @@ public final class Generator {
     }
 
     /**
+     * Token healing (see {@link TokenHealing}): the prompt's last token is taken off and the first
+     * generated tokens must spell it again, so a prompt that ends mid-token (a trailing space, half
+     * a word) does not push the model off its natural tokenization. The result's {@code text}
+     * excludes the re-spelled bytes; its {@code tokens} include the token that re-spelled them.
+     * Greedy or sampling only. Default off: the embedded model's prompts end cleanly at {@code A:}.
+     */
+    public Generator tokenHealing(boolean on) {
+        this.tokenHealing = on;
+        return this;
+    }
+
+    /**
      * Diverse beam search: split the {@link #numBeams} beams into {@code g} groups (1 = off) that
      * are kept apart by {@link #diversityPenalty}; {@link #generateGroups()} returns each group's output.
      */
@@ -369,8 +382,15 @@ public final class Generator {
             throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet "
                     + "(forced text bypasses the keyword mask)");
         }
+        TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
+        if (heal != null && (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || draft != null || forceTokens || replay != null
+                || !stopSequences.isEmpty())) {
+            throw new DecoderException("token healing works with greedy decoding or sampling only (not with beams, contrastive search, "
+                    + "drafts, forced tokens, replay or stop sequences)");
+        }
+        int[] modelPrompt = heal == null ? promptIds : TokenHealing.shortened(promptIds);
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
-        List<LogitsProcessor> stages = stages(promptIds);
+        List<LogitsProcessor> stages = stages(modelPrompt);
         StopSequences stop = stopSequences.isEmpty() ? null : new StopSequences(stopSequences);
         TokenSelector selector = selector(seed);
         IntConsumer onToken = null;
@@ -378,8 +398,15 @@ public final class Generator {
             Utf8Chunker chunker = new Utf8Chunker();
             Consumer<String> sink = onText;
             if (stop == null) {
+                int[] unstreamedPrefix = {heal == null ? 0 : heal.prefix().length}; // the healed prompt bytes are not output
                 onToken = id -> {
-                    String piece = chunker.push(stencil.tokenizer().decode(new int[] {id}));
+                    byte[] bytes = stencil.tokenizer().decode(new int[] {id});
+                    if (unstreamedPrefix[0] > 0) {
+                        int cut = Math.min(unstreamedPrefix[0], bytes.length);
+                        unstreamedPrefix[0] -= cut;
+                        bytes = java.util.Arrays.copyOfRange(bytes, cut, bytes.length);
+                    }
+                    String piece = chunker.push(bytes);
                     if (!piece.isEmpty()) {
                         sink.accept(piece);
                     }
@@ -434,14 +461,19 @@ public final class Generator {
             if (forceTokens && replay != null) {
                 throw new DecoderException("forced tokens cannot be combined with replay");
             }
-            SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken,
-                    stop, id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
+            SequenceDecoder.Outcome o = stencil.decoder().decode(modelPrompt, matcher, stages, selector, maxTokens, replay, onToken,
+                    stop, id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null, heal);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
         }
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
-        return result(tokens, text, promptIds.length, finish, timings, speculation);
+        if (heal != null) {
+            byte[] all = stencil.tokenizer().decode(tokens);
+            int cut = Math.min(all.length, heal.prefix().length); // the re-spelled prompt token is not part of the answer
+            text = new String(all, cut, all.length - cut, StandardCharsets.UTF_8);
+        }
+        return result(tokens, text, modelPrompt.length, finish, timings, speculation);
     }
 
     /**
