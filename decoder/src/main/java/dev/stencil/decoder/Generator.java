@@ -27,6 +27,10 @@ public final class Generator {
     private static final ObjectReader STRICT_JSON = new ObjectMapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
 
+    /** Binds outputs to classes by their fields as well as by their accessors (records, plain classes). */
+    private static final ObjectMapper OBJECTS = new ObjectMapper()
+            .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY);
+
     private final Stencil stencil;
     private final CompiledGrammar grammar;
     private final boolean json;
@@ -474,6 +478,24 @@ public final class Generator {
             text = new String(all, cut, all.length - cut, StandardCharsets.UTF_8);
         }
         return result(tokens, text, modelPrompt.length, finish, timings, speculation);
+    }
+
+    /**
+     * Generates and reads the output as a {@code type} (a record or class, e.g. with a generator from
+     * {@link Stencil#schema(Class)}), with Jackson. An output that is not complete and valid is a
+     * {@link DecoderException} naming the finish reason and what was wrong, never a half-filled object.
+     */
+    public <T> T generate(Class<T> type) {
+        GenerationResult r = generate();
+        if (!r.valid()) {
+            throw new DecoderException("no valid " + type.getSimpleName() + " was generated (" + r.finishReason().label()
+                    + (r.validationErrors().isEmpty() ? "" : ", " + r.validationErrors()) + "): " + r.text());
+        }
+        try {
+            return OBJECTS.treeToValue(r.json(), type);
+        } catch (IOException e) {
+            throw new DecoderException("the output does not bind to " + type.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
