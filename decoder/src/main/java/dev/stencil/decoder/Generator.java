@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
 /**
  * One generation request, configured fluently and run by {@link #generate()}. Defaults: greedy
  * ({@code temperature 0}), 256 new tokens, no top-k/top-p/typical-p/min-p, no penalty, no stop sequence, no
- * forced tokens. The logits pass grammar mask → min new tokens → repetition penalty → presence/frequency
+ * forced tokens. The logits pass grammar mask → keywords (must-exclude/must-include) → min new tokens → repetition penalty → presence/frequency
  * penalties and, with a temperature above 0, → temperature → top-k → top-p → typical-p → min-p, and the token is drawn with a
  * generator seeded by {@link #seed} (same seed, same output).
  *
