@@ -51,6 +51,8 @@ public final class OnnxCausalLm implements AutoCloseable {
     final String[] presentNames;
     final Set<String> presentOutputs;
     final Set<String> presentAndLogits;
+    /** The outputs of a pass that also keeps the hidden states (contrastive search). */
+    final Set<String> presentLogitsAndHidden;
 
     private OnnxCausalLm(OrtEnvironment env, OrtSession session, String name) {
         this.env = env;
@@ -123,6 +125,9 @@ public final class OnnxCausalLm implements AutoCloseable {
         LinkedHashSet<String> withLogits = new LinkedHashSet<>(presentOutputs);
         withLogits.add(LOGITS);
         presentAndLogits = Collections.unmodifiableSet(withLogits);
+        LinkedHashSet<String> withHidden = new LinkedHashSet<>(withLogits);
+        withHidden.add(HIDDEN_STATES);
+        presentLogitsAndHidden = Collections.unmodifiableSet(withHidden);
     }
 
     private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
@@ -244,18 +249,22 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
             }
             OrtSession.Result result;
-            OnnxTensor pinned = cache.pinnedLogits(len);
+            boolean hidden = cache.capturesHiddenStates();
+            OnnxTensor pinned = hidden ? null : cache.pinnedLogits(len);
             if (pinned != null) {
                 // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
                 result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
             } else {
-                result = session.run(inputs, presentAndLogits);
+                result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
             }
             try {
                 OnnxTensor[] present = new OnnxTensor[presentNames.length];
                 for (int i = 0; i < presentNames.length; i++) {
                     OnnxValue v = result.get(presentNames[i]).orElseThrow();
                     present[i] = (OnnxTensor) v;
+                }
+                if (hidden) {
+                    cache.storeHiddenStates(((OnnxTensor) result.get(HIDDEN_STATES).orElseThrow()).getFloatBuffer(), len);
                 }
                 if (pinned == null) {
                     cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
