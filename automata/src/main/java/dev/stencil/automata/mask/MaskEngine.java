@@ -85,14 +85,14 @@ public final class MaskEngine {
     /** Whether the input may end at this position. */
     public boolean canEnd(ParseNode node, int lexState) {
         if (lexState == AT_START) {
-            return node.isAccepting();
+            return parser.acceptsAtEnd(node);
         }
-        int e = lexer.emits()[lexState];
+        int e = lexer.emitsAtEnd()[lexState];
         if (e < 0) {
             return false;
         }
         ParseNode after = parser.scan(node, e);
-        return after != null && after.isAccepting();
+        return after != null && parser.acceptsAtEnd(after);
     }
 
     private MaskEntry entry(ParseNode node, int lexState) {
