@@ -1,8 +1,11 @@
 package dev.stencil.cli;
 
+import dev.stencil.automata.json.Whitespace;
 import dev.stencil.decoder.JsonSchemaBenchEval;
+import dev.stencil.decoder.OnnxCausalLm;
 import dev.stencil.decoder.RuntimeOptions;
 import dev.stencil.decoder.Stencil;
+import dev.stencil.schemas.SchemaOptions;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +49,15 @@ final class EvalCommand implements Runnable {
         @Option(names = "--force-tokens", description = "Generate with forced tokens (jump-forward) on.")
         boolean forceTokens;
 
+        @Option(names = "--whitespace", defaultValue = "spaced", description = "Output layout: spaced (json.dumps: ', ' and ': ', the generation default), compact, flexible, flexible:N, any. Default: ${DEFAULT-VALUE}.")
+        String whitespace;
+
+        @Option(names = "--extra-properties", description = "Let objects have properties the schema does not name (the JSON Schema default; off for generation by default).")
+        boolean extraProperties;
+
+        @Option(names = "--draft", description = "Also generate each schema with this draft model (speculative; .onnx, or 'embedded'): outputs must be identical; reports acceptance, final k and tokens/s with and without.")
+        String draft;
+
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
 
@@ -55,14 +67,20 @@ final class EvalCommand implements Runnable {
                 throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
             }
             RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads);
-            try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options)) {
+            try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
+                    OnnxCausalLm draftModel = draft == null ? null
+                            : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
                 JsonSchemaBenchEval.Result r = JsonSchemaBenchEval.run(stencil, corpus,
                         Arrays.stream(subsets).map(String::trim).toList(), limit, maxTokens, forceTokens,
+                        SchemaOptions.forGeneration().withWhitespace(Whitespace.parse(whitespace))
+                                .withForbidAdditionalProperties(!extraProperties), draftModel,
                         (done, total, id) -> System.err.printf("\reval jsonschemabench: %d/%d %-60s", done, total, id));
                 System.err.println();
                 Map<String, Object> f = new LinkedHashMap<>(r.figures());
                 f.put("model", stencil.name());
                 f.put("max_tokens", maxTokens);
+                f.put("whitespace", whitespace);
+                f.put("extra_properties", extraProperties);
                 if (!json) {
                     f.forEach((k, v) -> System.out.printf("%-24s %s%n", k, v));
                 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.stencil.automata.StencilException;
 import dev.stencil.schemas.InstanceValidator;
 import dev.stencil.schemas.SchemaException;
+import dev.stencil.schemas.SchemaOptions;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -48,10 +49,14 @@ public final class JsonSchemaBenchEval {
      * @param seconds wall time of the whole run
      * @param generatedTokens tokens generated over all schemas
      * @param forcedTokens of those, tokens forced without sampling (with forced tokens on)
+     * @param truncatedIds ids of the {@code truncated} outputs with the output's last characters,
+     *     so a reader can see why they ran long
+     * @param speculative with a draft model: outputs identical to the run without it, acceptance,
+     *     final k, tokens/s with and without the draft; null without a draft
      */
     public record Result(int schemas, Map<String, Integer> compileFailures, int generated, int valid, int truncated,
             int invalid, int invalidReturned, Map<String, String> errors, Map<String, String> invalidIds, double seconds,
-            long generatedTokens, long forcedTokens) {
+            long generatedTokens, long forcedTokens, Map<String, String> truncatedIds, Map<String, Object> speculative) {
         /** The JSON summary: the bar's keys first, then the details. */
         public Map<String, Object> figures() {
             Map<String, Object> f = new LinkedHashMap<>();
@@ -76,6 +81,12 @@ public final class JsonSchemaBenchEval {
             if (!invalidIds.isEmpty()) {
                 f.put("invalid_ids", invalidIds);
             }
+            if (speculative != null) {
+                f.putAll(speculative);
+            }
+            if (!truncatedIds.isEmpty()) {
+                f.put("truncated_ids", truncatedIds);
+            }
             return f;
         }
     }
@@ -98,6 +109,23 @@ public final class JsonSchemaBenchEval {
     /** @param forceTokens generate with forced tokens (jump-forward) on */
     public static Result run(Stencil stencil, Path corpus, List<String> subsets, int limit, int maxTokens, boolean forceTokens,
             Progress progress) {
+        return run(stencil, corpus, subsets, limit, maxTokens, forceTokens, SchemaOptions.forGeneration(), progress);
+    }
+
+    /** @param options how each schema is compiled (default {@link SchemaOptions#forGeneration()}) */
+    public static Result run(Stencil stencil, Path corpus, List<String> subsets, int limit, int maxTokens, boolean forceTokens,
+            SchemaOptions options, Progress progress) {
+        return run(stencil, corpus, subsets, limit, maxTokens, forceTokens, options, null, progress);
+    }
+
+    /**
+     * @param draft when not null, every schema is also generated with this draft model
+     *     (speculative decoding, same settings otherwise): its output must be identical, and the
+     *     time of both is compared. The run without the draft is then repeated after the one with
+     *     it, and that repetition is what is timed, so both timed runs find the mask caches warm.
+     */
+    public static Result run(Stencil stencil, Path corpus, List<String> subsets, int limit, int maxTokens, boolean forceTokens,
+            SchemaOptions options, OnnxCausalLm draft, Progress progress) {
         if (limit < 1) {
             throw new DecoderException("--limit must be >= 1, got " + limit);
         }
@@ -120,6 +148,7 @@ public final class JsonSchemaBenchEval {
         Map<String, Integer> compileFailures = new TreeMap<>();
         Map<String, String> errors = new LinkedHashMap<>();
         Map<String, String> invalidIds = new LinkedHashMap<>();
+        Map<String, String> truncatedIds = new LinkedHashMap<>();
         int generated = 0;
         int valid = 0;
         int truncated = 0;
@@ -128,6 +157,16 @@ public final class JsonSchemaBenchEval {
         long tokens = 0;
         long forced = 0;
         int done = 0;
+        int identical = 0;
+        int compared = 0;
+        long plainNanos = 0;
+        long draftNanos = 0;
+        long plainTokens = 0;
+        long draftTokens = 0;
+        long proposed = 0;
+        long accepted = 0;
+        int finalK = -1;
+        Map<String, String> differing = new LinkedHashMap<>();
         for (Path file : files) {
             String id = file.getParent().getFileName() + "/" + file.getFileName().toString().replaceFirst("\\.json$", "");
             if (progress != null) {
@@ -145,7 +184,7 @@ public final class JsonSchemaBenchEval {
             }
             Generator g;
             try {
-                g = stencil.schemaUncached(schema);
+                g = stencil.schemaUncached(schema, options);
             } catch (SchemaException e) {
                 compileFailures.merge("unsupported " + e.keyword(), 1, Integer::sum);
                 continue;
@@ -167,10 +206,34 @@ public final class JsonSchemaBenchEval {
                 errors.put(id, e.getMessage());
                 continue;
             }
+            if (draft != null) {
+                try {
+                    String prompt = stencil.promptForKeys(keys);
+                    GenerationResult d = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(draft).generate();
+                    GenerationResult again = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(null).generate();
+                    compared++;
+                    if (java.util.Arrays.equals(d.tokens(), r.tokens())) {
+                        identical++;
+                    } else {
+                        differing.put(id, d.text());
+                    }
+                    draftNanos += d.timings().totalNanos();
+                    draftTokens += d.generatedTokens();
+                    plainNanos += again.timings().totalNanos();
+                    plainTokens += again.generatedTokens();
+                    proposed += d.speculation().proposed();
+                    accepted += d.speculation().accepted();
+                    finalK = d.speculation().finalK();
+                } catch (StencilException e) {
+                    errors.put(id + " (with draft)", e.getMessage());
+                }
+            }
             tokens += r.generatedTokens();
             forced += r.timings().forcedTokens();
             if (r.truncated()) {
                 truncated++;
+                String text = r.text();
+                truncatedIds.put(id, "..." + text.substring(Math.max(0, text.length() - 120)));
             } else if (r.valid()) {
                 valid++;
                 // re-check what is handed out with a validator built afresh, independent of the generator's
@@ -186,6 +249,26 @@ public final class JsonSchemaBenchEval {
             progress.update(done, files.size(), "");
         }
         return new Result(files.size(), compileFailures, generated, valid, truncated, invalid, invalidReturned, errors,
-                invalidIds, (System.nanoTime() - t0) / 1e9, tokens, forced);
+                invalidIds, (System.nanoTime() - t0) / 1e9, tokens, forced, truncatedIds,
+                draft == null ? null : speculativeFigures(identical, compared, differing, plainTokens, plainNanos, draftTokens,
+                        draftNanos, proposed, accepted, finalK));
+    }
+
+    private static Map<String, Object> speculativeFigures(int identical, int compared, Map<String, String> differing,
+            long plainTokens, long plainNanos, long draftTokens, long draftNanos, long proposed, long accepted, int finalK) {
+        Map<String, Object> f = new LinkedHashMap<>();
+        double plain = plainNanos == 0 ? 0 : plainTokens * 1e9 / plainNanos;
+        double drafted = draftNanos == 0 ? 0 : draftTokens * 1e9 / draftNanos;
+        f.put("draft_identical", identical + "/" + compared);
+        f.put("without_draft_tok_s", Math.round(plain * 10) / 10.0);
+        f.put("with_draft_tok_s", Math.round(drafted * 10) / 10.0);
+        f.put("draft_speedup", plain == 0 ? 0 : Math.round(1000 * drafted / plain) / 1000.0);
+        f.put("draft_acceptance", proposed == 0 ? 0 : Math.round(1000.0 * accepted / proposed) / 1000.0);
+        f.put("draft_proposed", proposed);
+        f.put("draft_final_k", finalK);
+        if (!differing.isEmpty()) {
+            f.put("draft_differing_ids", differing);
+        }
+        return f;
     }
 }

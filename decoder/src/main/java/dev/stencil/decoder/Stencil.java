@@ -44,6 +44,8 @@ public final class Stencil implements AutoCloseable {
     private final Grammar jsonGrammar = JsonGrammar.grammar(Whitespace.flexible());
     private final Map<Grammar, CompiledGrammar> compiled = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile VocabularyIndex index;
+    /** One learned speculation schedule per draft model used with this target. */
+    private final Map<OnnxCausalLm, DraftSchedule> draftSchedules = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private Stencil(ModelSource source, RuntimeOptions options) {
         this.name = source.name();
@@ -132,12 +134,16 @@ public final class Stencil implements AutoCloseable {
 
     /**
      * A generator whose output follows the JSON Schema {@code schema} (compiled exactly, or a
-     * {@code SchemaException} naming the keyword and JSON pointer that cannot be), with flexible
-     * whitespace so the model keeps its natural leading space. Every complete output is also
-     * validated by an independent validator before it is returned as valid.
+     * {@code SchemaException} naming the keyword and JSON pointer that cannot be), compiled with
+     * {@link dev.stencil.schemas.SchemaOptions#forGeneration()}: the {@code json.dumps} layout
+     * ({@code ", "}, {@code ": "}, one optional leading space, so the model keeps its natural
+     * first token {@code " {"}), property names in their canonical spelling, no properties the
+     * schema does not name. A model then cannot drift into whitespace runs or invented keys, and
+     * separators and names are forced bytes for {@link Generator#forceTokens jump-forward}. Every complete
+     * output is also validated by an independent validator before it is returned as valid.
      */
     public Generator schema(JsonNode schema) {
-        return schema(schema, dev.stencil.schemas.SchemaOptions.defaults());
+        return schema(schema, dev.stencil.schemas.SchemaOptions.forGeneration());
     }
 
     /** {@link #schema(JsonNode)} with explicit compiler options. */
@@ -152,7 +158,11 @@ public final class Stencil implements AutoCloseable {
      * for one-off schemas (benchmarks over thousands of them), where the cache would only grow.
      */
     Generator schemaUncached(JsonNode schema) {
-        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(dev.stencil.schemas.SchemaOptions.defaults()).compile(schema);
+        return schemaUncached(schema, dev.stencil.schemas.SchemaOptions.forGeneration());
+    }
+
+    Generator schemaUncached(JsonNode schema, dev.stencil.schemas.SchemaOptions options) {
+        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(options).compile(schema);
         dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
         CompiledGrammar c = CompiledGrammar.compile(compiled.grammar(), vocabularyIndex());
         c.precompute(PRECOMPUTE_LEXER_STATES);
@@ -266,6 +276,14 @@ public final class Stencil implements AutoCloseable {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * The speculation schedule shared by every generation with {@code draft}, so a draft that does
+     * not pay for itself stays switched off across requests (see {@link DraftSchedule}).
+     */
+    DraftSchedule draftSchedule(OnnxCausalLm draft, int initialK) {
+        return draftSchedules.computeIfAbsent(draft, d -> new DraftSchedule(initialK));
     }
 
     SequenceDecoder decoder() {

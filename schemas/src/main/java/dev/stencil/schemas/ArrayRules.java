@@ -17,8 +17,9 @@ final class ArrayRules {
      * @param prefix item grammars of positions 0..prefix.size()-1
      * @param rest item grammar of later positions, or null when there may be none
      * @param max -1 for unbounded
+     * @param comma the separator between elements (per the whitespace policy)
      */
-    static Expr build(Grammar.Builder grammar, List<Expr> prefix, Expr rest, int min, int max, IntSupplier ids) {
+    static Expr build(Grammar.Builder grammar, List<Expr> prefix, Expr rest, int min, int max, IntSupplier ids, String comma) {
         int k = prefix.size();
         int cap = rest == null ? k : -1;
         if (max >= 0) {
@@ -35,7 +36,7 @@ final class ArrayRules {
         } else {
             int lo = Math.max(0, min - Math.max(k, 1));
             int hi = cap < 0 ? -1 : cap - Math.max(k, 1);
-            tail = hi == 0 ? Expr.empty() : Expr.repeat(Expr.seq(Expr.lit(","), rest), lo, hi);
+            tail = hi == 0 ? Expr.empty() : Expr.repeat(Expr.seq(Expr.lit(comma), rest), lo, hi);
         }
         if (k == 0) {
             if (rest == null || (cap == 0)) {
@@ -46,7 +47,7 @@ final class ArrayRules {
         }
         grammar.rule(base + "_" + k, tail);
         for (int i = k - 1; i >= 1; i--) {
-            Expr more = Expr.seq(Expr.lit(","), prefix.get(i), Expr.ref(base + "_" + (i + 1)));
+            Expr more = Expr.seq(Expr.lit(comma), prefix.get(i), Expr.ref(base + "_" + (i + 1)));
             boolean canStop = i >= min;
             boolean canGo = cap < 0 || i < cap;
             Expr body = canStop && canGo ? Expr.alt(Expr.empty(), more) : canGo ? more : Expr.empty();

@@ -94,6 +94,9 @@ final class CompilationSession {
             nothingUsed = true;
             start = Expr.lex(NOTHING);
         }
+        if (options.whitespace().kind() == dev.stencil.automata.json.Whitespace.Kind.SPACED) {
+            start = JsonGrammar.withLeadingSpace(start);
+        }
         grammar.rule("root", start);
         Lexeme ws = JsonGrammar.whitespaceLexeme(options.whitespace());
         if (ws != null) {
@@ -564,7 +567,7 @@ final class CompilationSession {
             parts.add(Expr.lit("["));
             for (int i = 0; i < v.size(); i++) {
                 if (i > 0) {
-                    parts.add(Expr.lit(","));
+                    parts.add(Expr.lit(options.whitespace().comma()));
                 }
                 parts.add(literalExpr(v.get(i), at));
             }
@@ -879,7 +882,7 @@ final class CompilationSession {
             }
             Lexeme keys = strings.keyRegion(in, out, new ArrayList<>(named.keySet()), keyRules, at);
             if (keys != null) {
-                extras.add(Expr.seq(Expr.lex(keys), Expr.lit(":"), value));
+                extras.add(Expr.seq(Expr.lex(keys), Expr.lit(options.whitespace().colon()), value));
             }
         }
         Expr extra = extras.isEmpty() ? null : extras.size() == 1 ? extras.get(0)
@@ -1036,7 +1039,7 @@ final class CompilationSession {
             min = Math.min(min, 10_000);
             max = max > 10_000 ? -1 : max;
         }
-        return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules);
+        return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules, options.whitespace().comma());
     }
 
     /** Marks "no contains among the conjuncts" (null already means "no array qualifies"). */

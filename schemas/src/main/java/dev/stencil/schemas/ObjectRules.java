@@ -86,7 +86,7 @@ final class ObjectRules {
         if (extra != null) {
             // zero or more ", extra", left-recursive to keep parser states shared
             extras = base + "_x";
-            grammar.rule(extras, Expr.alt(Expr.empty(), Expr.seq(Expr.ref(extras), Expr.lit(","), extra)));
+            grammar.rule(extras, Expr.alt(Expr.empty(), Expr.seq(Expr.ref(extras), Expr.lit(options.whitespace().comma()), extra)));
         }
         Expr body = options.propertyOrder() == PropertyOrder.SCHEMA
                 ? schemaOrder(base, members, extra, extras)
@@ -102,9 +102,9 @@ final class ObjectRules {
                 : Expr.alt(Expr.empty(), Expr.seq(extra, Expr.ref(extras))));
         for (int i = n - 1; i >= 0; i--) {
             Member m = members.get(i);
-            Expr member = Expr.seq(m.key(), Expr.lit(":"), m.value());
+            Expr member = Expr.seq(m.key(), Expr.lit(options.whitespace().colon()), m.value());
             Expr restR = Expr.ref(base + "_r" + (i + 1));
-            Expr writeAfter = Expr.seq(Expr.lit(","), member, restR);
+            Expr writeAfter = Expr.seq(Expr.lit(options.whitespace().comma()), member, restR);
             Expr writeFirst = Expr.seq(member, restR);
             grammar.rule(base + "_r" + i, m.required() ? writeAfter : Expr.alt(writeAfter, restR));
             grammar.rule(base + "_f" + i, m.required() ? writeFirst
@@ -135,7 +135,7 @@ final class ObjectRules {
             for (int i = 0; i < n; i++) {
                 if ((mask & (1 << i)) == 0) {
                     Member m = members.get(i);
-                    alts.add(Expr.seq(Expr.lit(","), m.key(), Expr.lit(":"), m.value(),
+                    alts.add(Expr.seq(Expr.lit(options.whitespace().comma()), m.key(), Expr.lit(options.whitespace().colon()), m.value(),
                             Expr.ref(base + "_r" + (mask | (1 << i)))));
                 }
             }
@@ -151,7 +151,7 @@ final class ObjectRules {
         }
         for (int i = 0; i < n; i++) {
             Member m = members.get(i);
-            first.add(Expr.seq(m.key(), Expr.lit(":"), m.value(), Expr.ref(base + "_r" + (1 << i))));
+            first.add(Expr.seq(m.key(), Expr.lit(options.whitespace().colon()), m.value(), Expr.ref(base + "_r" + (1 << i))));
         }
         if (extra != null) {
             first.add(Expr.seq(extra, Expr.ref(base + "_r0")));
@@ -175,9 +175,9 @@ final class ObjectRules {
             if (extra == null || hi == 0) {
                 body = lo == 0 ? Expr.empty() : null;
             } else if (c > 0) {
-                body = Expr.repeat(Expr.seq(Expr.lit(","), extra), lo, hi);
+                body = Expr.repeat(Expr.seq(Expr.lit(options.whitespace().comma()), extra), lo, hi);
             } else {
-                Expr more = Expr.seq(extra, Expr.repeat(Expr.seq(Expr.lit(","), extra), Math.max(0, lo - 1),
+                Expr more = Expr.seq(extra, Expr.repeat(Expr.seq(Expr.lit(options.whitespace().comma()), extra), Math.max(0, lo - 1),
                         hi < 0 ? -1 : hi - 1));
                 body = lo == 0 ? Expr.alt(Expr.empty(), more) : more;
             }
@@ -192,8 +192,8 @@ final class ObjectRules {
                 List<Expr> alts = new ArrayList<>();
                 int next = max >= 0 ? c + 1 : Math.min(c + 1, cMax);
                 if ((max < 0 || c + 1 <= max) && ok[i + 1][next]) {
-                    Expr member = Expr.seq(m.key(), Expr.lit(":"), m.value(), Expr.ref(base + "_q" + (i + 1) + "_" + next));
-                    alts.add(c > 0 ? Expr.seq(Expr.lit(","), member) : member);
+                    Expr member = Expr.seq(m.key(), Expr.lit(options.whitespace().colon()), m.value(), Expr.ref(base + "_q" + (i + 1) + "_" + next));
+                    alts.add(c > 0 ? Expr.seq(Expr.lit(options.whitespace().comma()), member) : member);
                 }
                 if (!m.required() && ok[i + 1][c]) {
                     alts.add(Expr.ref(base + "_q" + (i + 1) + "_" + c));
@@ -233,8 +233,8 @@ final class ObjectRules {
                 int next = mask | (1 << i);
                 if ((mask & (1 << i)) == 0 && ok[next]) {
                     Member m = members.get(i);
-                    Expr member = Expr.seq(m.key(), Expr.lit(":"), m.value(), Expr.ref(base + "_c" + next));
-                    alts.add(mask == 0 ? member : Expr.seq(Expr.lit(","), member));
+                    Expr member = Expr.seq(m.key(), Expr.lit(options.whitespace().colon()), m.value(), Expr.ref(base + "_c" + next));
+                    alts.add(mask == 0 ? member : Expr.seq(Expr.lit(options.whitespace().comma()), member));
                 }
             }
             if (!alts.isEmpty()) {

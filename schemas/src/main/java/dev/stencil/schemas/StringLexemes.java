@@ -270,13 +270,27 @@ final class StringLexemes {
         }
         Regex r;
         try {
-            r = JsonStringEncoding.quoted(Regex.literal(value));
+            // canonical: the one spelling JSON serialisers write (raw characters, short escapes);
+            // otherwise every spelling, escapes included, that decodes to the value
+            r = session.options().canonicalLiterals() ? canonicalQuoted(value) : JsonStringEncoding.quoted(Regex.literal(value));
         } catch (IllegalArgumentException e) {
             throw new SchemaException("enum", at.pointer(), "string with a lone surrogate cannot be produced as UTF-8");
         }
         Lexeme lex = Lexeme.ofDfa("LIT" + cache.size(), compile(r, at, "enum"));
         cache.put(key, lex);
         return lex;
+    }
+
+    /** {@code value} as the one JSON string literal a serialiser writes (Jackson's escaping). */
+    private static Regex canonicalQuoted(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
+                    && Character.isLowSurrogate(value.charAt(++i)))) {
+                throw new IllegalArgumentException("lone surrogate");
+            }
+        }
+        return Regex.literal(JsonValues.quote(value));
     }
 
     /** String literals whose decoded value is none of {@code names}: keys of additional properties. */

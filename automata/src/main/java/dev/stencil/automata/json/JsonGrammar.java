@@ -27,10 +27,10 @@ public final class JsonGrammar {
         return Lexeme.regex("NUMBER", NUMBER_PATTERN);
     }
 
-    /** The whitespace lexeme of a policy, or null for compact. */
+    /** The whitespace lexeme of a policy, or null for compact and spaced (no free whitespace). */
     public static Lexeme whitespaceLexeme(Whitespace ws) {
         return switch (ws.kind()) {
-            case COMPACT -> null;
+            case COMPACT, SPACED -> null;
             case ANY -> Lexeme.regex("WS", "[ \\t\\n\\r]+");
             case FLEXIBLE -> Lexeme.regex("WS", "[ \\t\\n\\r]{1," + ws.maxRun() + "}");
         };
@@ -66,19 +66,32 @@ public final class JsonGrammar {
         // is then the same as after every later one, which keeps the mask cache small.
         b.rule("members", Expr.alt(
                 Expr.ref("member"),
-                Expr.seq(Expr.ref("members"), Expr.lit(","), Expr.ref("member"))));
-        b.rule("member", Expr.seq(Expr.lex(stringLexeme()), Expr.lit(":"), value));
+                Expr.seq(Expr.ref("members"), Expr.lit(ws.comma()), Expr.ref("member"))));
+        b.rule("member", Expr.seq(Expr.lex(stringLexeme()), Expr.lit(ws.colon()), value));
         b.rule("array", Expr.alt(
                 Expr.seq(Expr.lit("["), Expr.lit("]")),
                 Expr.seq(Expr.lit("["), Expr.ref("elements"), Expr.lit("]"))));
         b.rule("elements", Expr.alt(
                 value,
-                Expr.seq(Expr.ref("elements"), Expr.lit(","), value)));
+                Expr.seq(Expr.ref("elements"), Expr.lit(ws.comma()), value)));
         Lexeme wsLexeme = whitespaceLexeme(ws);
         if (wsLexeme != null) {
             // A flexible run may not be followed by another run: that would lift the bound.
             b.ignorable(wsLexeme, ws.kind() == Whitespace.Kind.ANY);
         }
-        return b.start(containerRoot ? "root" : "value").build();
+        String start = containerRoot ? "root" : "value";
+        if (ws.kind() == Whitespace.Kind.SPACED) {
+            b.rule("spaced_root", withLeadingSpace(Expr.ref(start)));
+            start = "spaced_root";
+        }
+        return b.start(start).build();
+    }
+
+    /**
+     * {@code " "? value}: the one space a spaced layout allows before the whole value, so a model
+     * that answers {@code "A:"} with the token {@code " {"} keeps its natural first token.
+     */
+    public static Expr withLeadingSpace(Expr value) {
+        return Expr.alt(value, Expr.seq(Expr.lit(" "), value));
     }
 }
