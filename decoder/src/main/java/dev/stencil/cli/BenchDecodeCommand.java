@@ -37,7 +37,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
     @Option(names = "--draft", description = "Also time speculative decoding with this draft (.onnx, or 'embedded' for the embedded draft).")
     String draft;
 
-    @Option(names = "--force-tokens", description = "Also time constrained decoding with forced tokens (jump-forward), against an unconstrained replay of its tokens.")
+    @Option(names = "--force-tokens", description = "Also time schema-constrained decoding (each prompt's keys as a schema, generation layout) without and with forced tokens (jump-forward), each against an unconstrained replay of its own tokens; with --draft also draft + forced tokens together.")
     boolean forceTokens;
 
     @Option(names = "--json", description = "Print only the JSON summary on stdout.")
@@ -49,7 +49,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
                         : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
-            DecodeBenchmark.Result r = DecodeBenchmark.run(stencil, draftModel, DecodeBenchmark.defaultPrompts(stencil), runs, maxTokens, forceTokens,
+            DecodeBenchmark.Result r = DecodeBenchmark.runKeyLists(stencil, draftModel, DecodeBenchmark.defaultKeyLists(), runs, maxTokens, forceTokens,
                     (done, total) -> System.err.printf("\rbench decode: run %d/%d", done, total));
             System.err.println();
             Map<String, Object> f = new LinkedHashMap<>(r.figures());

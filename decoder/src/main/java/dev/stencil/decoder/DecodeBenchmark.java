@@ -68,8 +68,8 @@ public final class DecodeBenchmark {
     private DecodeBenchmark() {
     }
 
-    /** Twelve prompts in the embedded model's training format, 2 to 7 keys. */
-    public static List<String> defaultPrompts(Stencil stencil) {
+    /** Twelve key lists, 2 to 7 keys, names the embedded models were trained on. */
+    public static List<List<String>> defaultKeyLists() {
         String[][] keyLists = {
             {"name", "age", "skills"},
             {"title", "price", "in_stock", "tags"},
@@ -84,46 +84,140 @@ public final class DecodeBenchmark {
             {"user_id", "settings", "updated_at"},
             {"name", "version", "license", "dependencies"},
         };
+        return java.util.Arrays.stream(keyLists).map(List::of).toList();
+    }
+
+    /** The model's training prompts for {@link #defaultKeyLists()}. */
+    public static List<String> defaultPrompts(Stencil stencil) {
         List<String> prompts = new ArrayList<>();
-        for (String[] k : keyLists) {
-            prompts.add(stencil.promptForKeys(List.of(k)));
+        for (List<String> k : defaultKeyLists()) {
+            prompts.add(stencil.promptForKeys(k));
         }
         return prompts;
     }
 
     /**
-     * @param draft a draft model for a third, speculative run per prompt, or null
+     * The schema of an answer to a key-list prompt: an object with exactly those keys, all
+     * required, in that order, values of any type. With {@link
+     * dev.stencil.schemas.SchemaOptions#forGeneration()} its separators and key names are forced
+     * bytes, which is what the forced-token figures measure.
+     */
+    static com.fasterxml.jackson.databind.JsonNode keysSchema(List<String> keys) {
+        com.fasterxml.jackson.databind.node.ObjectNode schema = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+        schema.put("type", "object");
+        com.fasterxml.jackson.databind.node.ObjectNode props = schema.putObject("properties");
+        com.fasterxml.jackson.databind.node.ArrayNode required = schema.putArray("required");
+        for (String k : keys) {
+            props.putObject(k);
+            required.add(k);
+        }
+        return schema;
+    }
+
+    /**
+     * @param draft a draft model for speculative runs, or null
      */
     public static Result run(Stencil stencil, OnnxCausalLm draft, List<String> prompts, int runs, int maxTokens, Progress progress) {
         return run(stencil, draft, prompts, runs, maxTokens, false, progress);
     }
 
-    /**
-     * @param forceTokens also time constrained decoding with forced tokens (jump-forward) against
-     *     an unconstrained replay of its own tokens
-     */
+    /** Prompts without key lists: the forced-token runs then use the built-in JSON grammar. */
     public static Result run(Stencil stencil, OnnxCausalLm draft, List<String> prompts, int runs, int maxTokens,
+            boolean forceTokens, Progress progress) {
+        List<Case> cases = prompts.stream().map(p -> new Case(p, null)).toList();
+        return runCases(stencil, draft, cases, runs, maxTokens, forceTokens, progress);
+    }
+
+    /**
+     * The benchmark over key lists (prompts in the model's format).
+     *
+     * <ul>
+     *   <li>Always: greedy under the built-in JSON grammar vs an unconstrained replay of the same
+     *       tokens ({@code ratio}, the mask overhead).
+     *   <li>{@code forceTokens}: each key list's {@link #keysSchema schema}, greedy without and with
+     *       forced tokens, each against an unconstrained replay of its own tokens (one forward pass
+     *       per token): {@code schema_ratio}, {@code forced_ratio} (above 1 when forcing saves
+     *       more passes than the mask costs) and {@code forced_speedup} over the schema run without
+     *       forcing.
+     *   <li>{@code draft}: the JSON-grammar run again with the draft (adaptive k, outputs compared
+     *       with plain greedy), once with a fixed k = 4 for reference, and with {@code forceTokens}
+     *       also the schema run with the draft and forced tokens together.
+     * </ul>
+     */
+    public static Result runKeyLists(Stencil stencil, OnnxCausalLm draft, List<List<String>> keyLists, int runs, int maxTokens,
+            boolean forceTokens, Progress progress) {
+        List<Case> cases = keyLists.stream().map(k -> new Case(stencil.promptForKeys(k), keysSchema(k))).toList();
+        return runCases(stencil, draft, cases, runs, maxTokens, forceTokens, progress);
+    }
+
+    /** One prompt, and the schema its forced-token runs use (null: the built-in JSON grammar). */
+    private record Case(String prompt, com.fasterxml.jackson.databind.JsonNode schema) {
+    }
+
+    /** Wall time and tokens of one kind of run, summed over the prompts of one timed pass. */
+    private static final class Tally {
+        long nanos;
+        long tokens;
+        final double[] tokS;
+
+        Tally(int runs) {
+            tokS = new double[runs];
+        }
+
+        void add(GenerationResult r) {
+            nanos += r.timings().totalNanos();
+            tokens += r.generatedTokens();
+        }
+
+        void close(int run) {
+            tokS[run] = nanos == 0 ? 0 : tokens * 1e9 / nanos;
+            nanos = 0;
+            tokens = 0;
+        }
+    }
+
+    private static Generator forcedGenerator(Stencil stencil, Case c) {
+        return c.schema() == null ? stencil.json() : stencil.schema(c.schema());
+    }
+
+    private static Result runCases(Stencil stencil, OnnxCausalLm draft, List<Case> cases, int runs, int maxTokens,
             boolean forceTokens, Progress progress) {
         if (runs < 1) {
             throw new DecoderException("runs must be >= 1, got " + runs);
         }
-        // warm-up: JIT, mask caches of the shared compiled grammar, ONNX Runtime's allocator
-        for (String p : prompts) {
-            GenerationResult r = stencil.json().prompt(p).maxTokens(maxTokens).generate();
-            stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(r, stencil)).generate();
+        // warm-up: JIT, mask caches of the shared compiled grammars, ONNX Runtime's allocator, the draft schedule
+        for (int w = 0; w < (draft != null ? 2 : 1); w++) {
+            for (Case c : cases) {
+                GenerationResult r = stencil.json().prompt(c.prompt()).maxTokens(maxTokens).generate();
+                stencil.unconstrained().prompt(c.prompt()).maxTokens(maxTokens).replay(replayOf(r, stencil)).generate();
+                if (forceTokens) {
+                    forcedGenerator(stencil, c).prompt(c.prompt()).maxTokens(maxTokens).forceTokens(true).generate();
+                    forcedGenerator(stencil, c).prompt(c.prompt()).maxTokens(maxTokens).generate();
+                }
+                if (draft != null) {
+                    stencil.json().prompt(c.prompt()).maxTokens(maxTokens).draft(draft).generate();
+                    if (forceTokens) {
+                        forcedGenerator(stencil, c).prompt(c.prompt()).maxTokens(maxTokens).forceTokens(true).draft(draft).generate();
+                    }
+                }
+            }
         }
         double[] ratios = new double[runs];
-        double[] conTokS = new double[runs];
-        double[] unconTokS = new double[runs];
-        double[] specTokS = new double[runs];
+        Tally con = new Tally(runs);
+        Tally uncon = new Tally(runs);
+        Tally schema = new Tally(runs);
+        Tally schemaUncon = new Tally(runs);
+        Tally forced = new Tally(runs);
+        Tally forcedUncon = new Tally(runs);
+        Tally spec = new Tally(runs);
+        Tally specFixed = new Tally(runs);
+        Tally specForced = new Tally(runs);
         double[] batchTokS = new double[runs];
-        double[] speedups = new double[runs];
-        double[] forcedTokS = new double[runs];
-        double[] forcedRatios = new double[runs];
         int forcedCount = 0;
         int forcedInvalid = 0;
         long proposed = 0;
         long acceptedDraft = 0;
+        int finalK = -1;
         int identical = 0;
         int compared = 0;
         int tokens = 0;
@@ -132,40 +226,45 @@ public final class DecodeBenchmark {
         long maskNanos = 0;
         long masks = 0;
         for (int run = 0; run < runs; run++) {
-            long conNanos = 0;
-            long unconNanos = 0;
-            long specNanos = 0;
-            long forcedNanos = 0;
-            long forcedUnconNanos = 0;
-            int forcedRunTokens = 0;
             int runTokens = 0;
-            for (String p : prompts) {
+            for (Case cs : cases) {
+                String p = cs.prompt();
                 GenerationResult c = stencil.json().prompt(p).maxTokens(maxTokens).generate();
                 GenerationResult u = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(c, stencil)).generate();
                 if (!Arrays.equals(c.tokens(), u.tokens())) {
                     throw new IllegalStateException("replay diverged for prompt " + p);
                 }
+                con.add(c);
+                uncon.add(u);
                 if (draft != null) {
                     GenerationResult s = stencil.json().prompt(p).maxTokens(maxTokens).draft(draft).generate();
-                    specNanos += s.timings().totalNanos();
+                    spec.add(s);
                     proposed += s.speculation().proposed();
                     acceptedDraft += s.speculation().accepted();
+                    finalK = s.speculation().finalK();
                     compared++;
                     identical += Arrays.equals(s.tokens(), c.tokens()) ? 1 : 0;
+                    specFixed.add(stencil.json().prompt(p).maxTokens(maxTokens).draft(draft)
+                            .draftSchedule(DraftSchedule.fixed(4)).generate());
                 }
                 if (forceTokens) {
-                    GenerationResult fc = stencil.json().prompt(p).maxTokens(maxTokens).forceTokens(true).generate();
+                    GenerationResult sc = forcedGenerator(stencil, cs).prompt(p).maxTokens(maxTokens).generate();
+                    GenerationResult su = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(sc, stencil)).generate();
+                    GenerationResult fc = forcedGenerator(stencil, cs).prompt(p).maxTokens(maxTokens).forceTokens(true).generate();
                     GenerationResult fu = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(fc, stencil)).generate();
-                    forcedNanos += fc.timings().totalNanos();
-                    forcedUnconNanos += fu.timings().totalNanos();
-                    forcedRunTokens += fc.generatedTokens();
+                    schema.add(sc);
+                    schemaUncon.add(su);
+                    forced.add(fc);
+                    forcedUncon.add(fu);
                     if (run == 0) {
                         forcedCount += fc.timings().forcedTokens();
                         forcedInvalid += !fc.truncated() && !fc.valid() ? 1 : 0;
                     }
+                    if (draft != null) {
+                        specForced.add(forcedGenerator(stencil, cs).prompt(p).maxTokens(maxTokens).forceTokens(true)
+                                .draft(draft).generate());
+                    }
                 }
-                conNanos += c.timings().totalNanos();
-                unconNanos += u.timings().totalNanos();
                 runTokens += c.generatedTokens();
                 maskNanos += c.timings().maskNanos();
                 masks += c.timings().masks();
@@ -175,42 +274,64 @@ public final class DecodeBenchmark {
                 }
             }
             tokens = runTokens;
-            List<GenerationResult> batch = stencil.json().maxTokens(maxTokens).generateAll(prompts);
+            List<GenerationResult> batch = stencil.json().maxTokens(maxTokens).generateAll(cases.stream().map(Case::prompt).toList());
             int batchTokens = batch.stream().mapToInt(GenerationResult::generatedTokens).sum();
             batchTokS[run] = batchTokens * 1e9 / batch.get(0).timings().totalNanos();
-            conTokS[run] = runTokens * 1e9 / conNanos;
-            unconTokS[run] = runTokens * 1e9 / unconNanos;
-            ratios[run] = conTokS[run] / unconTokS[run];
-            if (forceTokens) {
-                forcedTokS[run] = forcedRunTokens * 1e9 / forcedNanos;
-                forcedRatios[run] = forcedTokS[run] / (forcedRunTokens * 1e9 / forcedUnconNanos);
+            for (Tally t : new Tally[] {con, uncon, schema, schemaUncon, forced, forcedUncon, spec, specFixed, specForced}) {
+                t.close(run);
             }
-            if (draft != null) {
-                specTokS[run] = runTokens * 1e9 / specNanos;
-                speedups[run] = specTokS[run] / conTokS[run];
-            }
+            ratios[run] = con.tokS[run] / uncon.tokS[run];
             if (progress != null) {
                 progress.update(run + 1, runs);
             }
         }
-        Map<String, Object> spec = null;
+        Map<String, Object> specFigures = null;
         if (draft != null) {
-            spec = new LinkedHashMap<>();
-            spec.put("speculative_tok_s", Math.round(median(specTokS) * 10) / 10.0);
-            spec.put("speculative_speedup", Math.round(median(speedups) * 1000) / 1000.0);
-            spec.put("draft_acceptance", Math.round(1000.0 * acceptedDraft / Math.max(1, proposed)) / 1000.0);
-            spec.put("speculative_identical", identical + "/" + compared);
+            specFigures = new LinkedHashMap<>();
+            specFigures.put("speculative_tok_s", round1(median(spec.tokS)));
+            specFigures.put("speculative_speedup", round3(medianRatio(spec.tokS, con.tokS)));
+            specFigures.put("speculative_fixed_k4_speedup", round3(medianRatio(specFixed.tokS, con.tokS)));
+            specFigures.put("draft_acceptance", round3((double) acceptedDraft / Math.max(1, proposed)));
+            specFigures.put("draft_final_k", finalK);
+            specFigures.put("speculative_identical", identical + "/" + compared);
+            if (forceTokens) {
+                specFigures.put("speculative_forced_tok_s", round1(median(specForced.tokS)));
+                // against greedy on the same schemas without draft and without forcing, and against forcing alone
+                specFigures.put("speculative_forced_speedup", round3(medianRatio(specForced.tokS, schema.tokS)));
+                specFigures.put("speculative_forced_vs_forced", round3(medianRatio(specForced.tokS, forced.tokS)));
+            }
         }
-        Map<String, Object> forced = null;
+        Map<String, Object> forcedFigures = null;
         if (forceTokens) {
-            forced = new LinkedHashMap<>();
-            forced.put("forced_constrained_tok_s", Math.round(median(forcedTokS) * 10) / 10.0);
-            forced.put("forced_ratio", Math.round(median(forcedRatios) * 1000) / 1000.0);
-            forced.put("forced_tokens", forcedCount);
-            forced.put("forced_invalid", forcedInvalid);
+            forcedFigures = new LinkedHashMap<>();
+            forcedFigures.put("forced_grammar", cases.get(0).schema() == null ? "json" : "keys schema (spaced, schema order)");
+            forcedFigures.put("schema_constrained_tok_s", round1(median(schema.tokS)));
+            forcedFigures.put("schema_ratio", round3(medianRatio(schema.tokS, schemaUncon.tokS)));
+            forcedFigures.put("forced_constrained_tok_s", round1(median(forced.tokS)));
+            forcedFigures.put("forced_ratio", round3(medianRatio(forced.tokS, forcedUncon.tokS)));
+            forcedFigures.put("forced_speedup", round3(medianRatio(forced.tokS, schema.tokS)));
+            forcedFigures.put("forced_tokens", forcedCount);
+            forcedFigures.put("forced_invalid", forcedInvalid);
         }
-        return new Result(prompts.size(), tokens, truncated, invalid, median(unconTokS), median(conTokS), median(ratios),
-                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios, median(batchTokS), forced, spec);
+        return new Result(cases.size(), tokens, truncated, invalid, median(uncon.tokS), median(con.tokS), median(ratios),
+                masks == 0 ? 0 : maskNanos / 1e3 / masks, ratios, median(batchTokS), forcedFigures, specFigures);
+    }
+
+    /** Median over runs of a[i] / b[i]. */
+    private static double medianRatio(double[] a, double[] b) {
+        double[] r = new double[a.length];
+        for (int i = 0; i < a.length; i++) {
+            r[i] = b[i] == 0 ? 0 : a[i] / b[i];
+        }
+        return median(r);
+    }
+
+    private static double round1(double v) {
+        return Math.round(v * 10) / 10.0;
+    }
+
+    private static double round3(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     /** The constrained run's tokens, with the stop token where it stopped (so the replay stops there too). */

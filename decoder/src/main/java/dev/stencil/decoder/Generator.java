@@ -46,6 +46,7 @@ public final class Generator {
     private Consumer<String> onText;
     private OnnxCausalLm draft;
     private int draftTokens = 4;
+    private DraftSchedule draftSchedule;
     private int[] replay;
     private int minTokens;
     private List<String> stopSequences = List.of();
@@ -211,7 +212,7 @@ public final class Generator {
     /**
      * Forced tokens (jump-forward): where the grammar admits only one continuation, append its
      * canonical tokenization without sampling, in one forward pass with the token before it (see
-     * {@link JumpForward}). Needs a grammar; not combined with a draft model.
+     * {@link JumpForward}). Needs a grammar.
      */
     public Generator forceTokens(boolean on) {
         this.forceTokens = on;
@@ -333,8 +334,13 @@ public final class Generator {
 
     /**
      * Speculative decoding with {@code draftModel} (same vocabulary, e.g. {@link
-     * Stencil#embeddedDraft}): greedy only, with a grammar; the output is identical to plain greedy
-     * decoding. null turns it off.
+     * Stencil#embeddedDraft}), under a grammar. Greedy: the output is identical to plain greedy
+     * decoding. With a temperature: draft tokens are kept or replaced by the standard acceptance
+     * rule on the masked distributions (see {@link SpeculativeSampling}), so outputs follow the
+     * same distribution as plain sampling (not the same tokens for a seed). Combines with forced
+     * tokens and with temperature/top-k/top-p/typical-p/min-p, not with penalties or min tokens.
+     * Whether the draft is used at all is measured as it goes (see {@link DraftSchedule}). null
+     * turns it off.
      */
     public Generator draft(OnnxCausalLm draftModel) {
         this.draft = draftModel;
@@ -347,6 +353,12 @@ public final class Generator {
             throw new DecoderException("draft tokens must be in 1.." + SpeculativeDecoder.MAX_K + ", got " + k);
         }
         this.draftTokens = k;
+        return this;
+    }
+
+    /** Uses this schedule instead of the model's shared adaptive one (tests, fixed-k benchmarks). */
+    Generator draftSchedule(DraftSchedule schedule) {
+        this.draftSchedule = schedule;
         return this;
     }
 
@@ -449,14 +461,17 @@ public final class Generator {
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
         }
         if (draft != null) {
-            if (matcher == null || !stages.isEmpty() || replay != null) { // greedy without penalty has no stages
-                throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty, min tokens or replay) for now");
+            if (matcher == null || replay != null || stop != null) {
+                throw new DecoderException("speculative decoding needs a grammar and supports neither replay nor stop sequences (for now)");
             }
-            if (stop != null || forceTokens) {
-                throw new DecoderException("speculative decoding does not support stop sequences or forced tokens yet");
+            if (minTokens > 0 || repetitionPenalty > 1 || presencePenalty != 0 || frequencyPenalty != 0) {
+                // these stages remember the sequence; the draft's proposals would need their own copies
+                throw new DecoderException("speculative decoding does not combine with min tokens or penalties (for now)");
             }
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, maxTokens, draftTokens, onToken);
+                    .decode(promptIds, matcher, maxTokens, draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, draftTokens), onToken, stages,
+                            temperature > 0 ? new java.util.SplittableRandom(seed) : null,
+                            forceTokens ? new JumpForward(stencil.tokenizer()) : null);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();

@@ -2,26 +2,38 @@ package dev.stencil.decoder;
 
 import dev.stencil.automata.Matcher;
 import java.util.Arrays;
+import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.IntConsumer;
 
 /**
- * Greedy speculative decoding under a grammar: a small draft model proposes up to k tokens under
- * its own forked {@link Matcher}; the target scores the pending tokens and the whole proposal in
- * one forward pass; each proposed token is kept while it equals the target's masked argmax at its
- * position, and the first disagreement is replaced by the target's own choice (the grammar mask is
- * applied at every position, so that token is always legal). Rejected tokens are rolled back in
- * both caches. The output is the target's greedy output, token for token.
+ * Speculative decoding under a grammar: a small draft model proposes up to k tokens under its
+ * own forked {@link Matcher}; the target scores the pending tokens and the whole proposal in one
+ * forward pass, with the grammar mask applied at every position (so the token the target puts in
+ * at the first disagreement, or after a fully accepted proposal, is always legal). Rejected tokens
+ * are rolled back in both caches; the main matcher only ever accepts tokens that are kept.
  *
- * <p>k adapts: one more after a fully accepted proposal, one less after a rejection (1..{@link
- * #MAX_K}). Whether to speculate at all is decided by measurement: the time per emitted token of
- * speculative rounds and of plain one-token rounds is tracked (moving averages), the cheaper mode
- * is used, and the other one is re-tried every {@link #EXPLORE_EVERY} rounds, so a draft that
- * does not pay for itself is mostly switched off (see {@link #speculateNow}).
+ * <ul>
+ *   <li><b>Greedy</b> (no random source): a proposed token is kept while it equals the target's
+ *       masked argmax at its position, and the first disagreement is replaced by the target's own
+ *       choice. The output is the target's greedy output, token for token.
+ *   <li><b>Sampled</b>: both models' logits go through the same processors (temperature, top-k,
+ *       ...), the draft samples from its distribution q, and each proposal is kept or replaced by
+ *       {@link SpeculativeSampling#verify} against the target's distribution p; after a fully kept
+ *       proposal one more token is drawn from p. Every output token is then distributed as in
+ *       plain sampling from p.
+ * </ul>
+ *
+ * <p>With forced tokens ({@link JumpForward}), the token the target adds at the end of a round is
+ * followed by what the grammar forces, in its canonical tokenization; those tokens are fed to both
+ * models with the next round's passes.
+ *
+ * <p>How many tokens to propose, and whether to use the draft at all, is decided by a shared
+ * {@link DraftSchedule} from measured time per emitted token: a draft that does not pay for itself
+ * is switched off (k = 0) after a few rounds and re-tried now and then.
  */
 final class SpeculativeDecoder {
-    static final int MAX_K = 8;
-    static final int EXPLORE_EVERY = 16;
-    private static final double EMA = 0.25;
+    static final int MAX_K = DraftSchedule.MAX_K;
 
     /** What the loop produced. */
     record Outcome(int[] tokens, FinishReason finishReason, Timings timings, Speculation speculation) {
@@ -43,7 +55,20 @@ final class SpeculativeDecoder {
         this.maxPositions = maxPositions;
     }
 
+    /** Greedy, without forced tokens, with a schedule of its own (tests). */
     Outcome decode(int[] prompt, Matcher matcher, int maxTokens, int initialK, IntConsumer onToken) {
+        return decode(prompt, matcher, maxTokens, new DraftSchedule(initialK), onToken, List.of(), null, null);
+    }
+
+    /**
+     * @param schedule decides proposal lengths and learns from this generation
+     * @param processors stateless stages after the grammar mask (temperature, top-k, top-p, ...),
+     *     applied to both models' logits; empty for greedy
+     * @param random the sampling source, or null for greedy
+     * @param jump forced-token insertion, or null
+     */
+    Outcome decode(int[] prompt, Matcher matcher, int maxTokens, DraftSchedule schedule, IntConsumer onToken,
+            List<LogitsProcessor> processors, SplittableRandom random, JumpForward jump) {
         if (prompt.length == 0) {
             throw new DecoderException("the prompt is empty: the model needs at least one token to condition on");
         }
@@ -54,13 +79,16 @@ final class SpeculativeDecoder {
         }
         int limit = Math.min(maxTokens, room);
         int vocab = target.shape().vocabSize();
-        int k = Math.max(1, Math.min(MAX_K, initialK));
+        LogitsProcessor[] stages = processors.toArray(new LogitsProcessor[0]);
+        boolean sampled = random != null;
         // seq = prompt + output; each cache holds a prefix of it (plus, transiently, proposals)
         int[] seq = Arrays.copyOf(prompt, prompt.length + limit + 1);
         int len = prompt.length;
         int[] proposal = new int[MAX_K];
         float[] logits = new float[vocab];
         long[] mask = new long[(vocab + 63) >>> 6];
+        double[][] q = sampled ? new double[MAX_K][vocab] : null; // the draft's distribution per proposal
+        double[] p = sampled ? new double[vocab] : null;
         long maskNanos = 0;
         int masks = 0;
         int proposed = 0;
@@ -68,9 +96,6 @@ final class SpeculativeDecoder {
         int targetPasses = 0;
         int draftPasses = 0;
         FinishReason finish = FinishReason.LENGTH;
-        double specCost = Double.NaN; // moving averages of nanoseconds per emitted token
-        double plainCost = Double.NaN;
-        int round = 0;
         long t0 = System.nanoTime();
         long prefillNanos = -1;
         try (KvCache tc = target.newCache(1); KvCache dc = draft.newCache(1)) {
@@ -79,9 +104,9 @@ final class SpeculativeDecoder {
                 long roundStart = System.nanoTime();
                 int lenBefore = len;
                 int generated = len - prompt.length;
-                boolean speculate = speculateNow(round++, specCost, plainCost);
+                boolean first = tc.columns() == 0; // this round carries the prompt's prefill
                 // at most limit - generated new tokens this round: m accepted proposals + 1 target token
-                int m = speculate ? Math.min(k, limit - generated - 1) : 0;
+                int m = first ? 0 : Math.min(schedule.proposalLength(), limit - generated - 1);
                 // propose under a fork of the grammar state
                 int pm = 0;
                 int draftFed = 0;
@@ -96,7 +121,15 @@ final class SpeculativeDecoder {
                         maskNanos += System.nanoTime() - s;
                         masks++;
                         GrammarMask.apply(mask, logits);
-                        int d = TokenSelector.argmax(logits);
+                        for (LogitsProcessor st : stages) {
+                            st.process(logits);
+                        }
+                        int d;
+                        if (sampled) {
+                            d = SpeculativeSampling.softmax(logits, q[pm]) ? SpeculativeSampling.draw(q[pm], random) : -1;
+                        } else {
+                            d = TokenSelector.argmax(logits);
+                        }
                         if (d < 0 || !dm.accept(d)) {
                             break;
                         }
@@ -135,7 +168,27 @@ final class SpeculativeDecoder {
                     maskNanos += System.nanoTime() - s;
                     masks++;
                     GrammarMask.apply(mask, logits);
-                    int t = TokenSelector.argmax(logits);
+                    for (LogitsProcessor st : stages) {
+                        st.process(logits);
+                    }
+                    int t;
+                    boolean agrees;
+                    if (sampled) {
+                        if (!SpeculativeSampling.softmax(logits, p)) {
+                            t = -1;
+                            agrees = false;
+                        } else if (j < pm) {
+                            int v = SpeculativeSampling.verify(p, q[j], proposal[j], random);
+                            agrees = v >= 0;
+                            t = agrees ? v : -v - 1;
+                        } else {
+                            t = SpeculativeSampling.draw(p, random);
+                            agrees = false;
+                        }
+                    } else {
+                        t = TokenSelector.argmax(logits);
+                        agrees = j < pm && proposal[j] == t;
+                    }
                     if (t < 0) {
                         throw new DecoderException("no token is allowed after " + (len - prompt.length)
                                 + " generated tokens: the grammar has no continuation the model's vocabulary can express");
@@ -143,7 +196,6 @@ final class SpeculativeDecoder {
                     if (!matcher.accept(t)) {
                         throw new DecoderException("token " + t + " was chosen but the grammar rejects it");
                     }
-                    boolean agrees = j < pm && proposal[j] == t;
                     if (agrees) {
                         accepted++;
                     }
@@ -151,6 +203,18 @@ final class SpeculativeDecoder {
                         finish = FinishReason.STOP;
                         acceptedTotal += accepted;
                         break outer;
+                    }
+                    if (!agrees && jump != null) {
+                        // the round's last token: what the grammar forces after it goes in with the next passes
+                        int[] out = Arrays.copyOfRange(seq, prompt.length, len);
+                        int[] forced = jump.next(matcher, out, out.length, t, limit - (len - prompt.length));
+                        for (int f : forced) {
+                            seq[len++] = f;
+                            if (onToken != null) {
+                                onToken.accept(f);
+                            }
+                        }
+                        break;
                     }
                     seq[len++] = t;
                     if (onToken != null) {
@@ -163,48 +227,18 @@ final class SpeculativeDecoder {
                 acceptedTotal += accepted;
                 // keep only what both caches computed for tokens that are now in seq
                 // (the draft was fed seq[..base + pending) before proposing, then draftFed proposals)
-                tc.truncate(base + pending + accepted);
+                tc.truncate(Math.min(tc.columns(), base + pending + accepted));
                 dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, accepted)));
-                if (m > 0) {
-                    k = accepted == pm && pm == m ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
-                }
-                if (round != 1 && round != 4) { // rounds 0 and 3 (counted before the increment) carry prefills
-                    double cost = (System.nanoTime() - roundStart) / (double) Math.max(1, len - lenBefore);
-                    if (m > 0) {
-                        specCost = Double.isNaN(specCost) ? cost : specCost + EMA * (cost - specCost);
-                    } else {
-                        plainCost = Double.isNaN(plainCost) ? cost : plainCost + EMA * (cost - plainCost);
-                    }
+                if (!first) {
+                    schedule.record(pm, accepted, len - lenBefore, System.nanoTime() - roundStart);
                 }
             }
             long total = System.nanoTime() - t0;
-            if (Double.isNaN(specCost) || (!Double.isNaN(plainCost) && plainCost < specCost)) {
-                k = 0; // report that speculation ended switched off
-            }
             long prefill = Math.max(0, prefillNanos);
-            Timings timings = new Timings(prefill, total - prefill, maskNanos, masks, targetPasses + draftPasses);
+            Timings timings = new Timings(prefill, total - prefill, maskNanos, masks, targetPasses + draftPasses,
+                    jump == null ? 0 : jump.forcedCount());
             return new Outcome(Arrays.copyOfRange(seq, prompt.length, len), finish, timings,
-                    new Speculation(proposed, acceptedTotal, targetPasses, draftPasses, k));
+                    new Speculation(proposed, acceptedTotal, targetPasses, draftPasses, schedule.currentK()));
         }
-    }
-
-    /**
-     * Speculate this round? Round 0 is the prompt's prefill (plain); rounds 1-2 measure plain
-     * steps; rounds 3-4 speculate (3 includes the draft's prefill and is not measured); from then
-     * on the cheaper mode per emitted token wins, and the other is re-tried every {@link
-     * #EXPLORE_EVERY} rounds.
-     */
-    static boolean speculateNow(int round, double specCost, double plainCost) {
-        if (round < 3) {
-            return false;
-        }
-        if (round <= 4 || Double.isNaN(specCost)) {
-            return true;
-        }
-        if (Double.isNaN(plainCost)) {
-            return false;
-        }
-        boolean explore = round % EXPLORE_EVERY == 0;
-        return (specCost <= plainCost) != explore;
     }
 }

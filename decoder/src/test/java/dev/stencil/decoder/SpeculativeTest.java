@@ -10,7 +10,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
-/** Greedy speculative decoding with the embedded draft gives exactly the greedy output. */
+/**
+ * Speculative decoding with the embedded draft: greedy gives exactly the greedy output (with a
+ * fixed k, and with the adaptive schedule); sampling and forced tokens combine with it.
+ */
 class SpeculativeTest {
     private static final OnnxCausalLm DRAFT = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1));
     private final Stencil stencil = TestModels.stencil();
@@ -37,7 +40,7 @@ class SpeculativeTest {
             String p = stencil.promptForKeys(List.of(keys));
             GenerationResult plain = stencil.json().prompt(p).generate();
             for (int k : new int[] {1, 8}) {
-                GenerationResult spec = stencil.json().prompt(p).draft(DRAFT).draftTokens(k).generate();
+                GenerationResult spec = stencil.json().prompt(p).draft(DRAFT).draftSchedule(DraftSchedule.fixed(k)).generate();
                 assertArrayEquals(plain.tokens(), spec.tokens(), "k=" + k + ": " + spec.text() + " vs " + plain.text());
                 assertEquals(plain.finishReason(), spec.finishReason());
                 assertNotNull(spec.speculation());
@@ -57,16 +60,65 @@ class SpeculativeTest {
         String p = stencil.promptForKeys(List.of("id", "email", "created_at", "address"));
         for (int max : new int[] {1, 2, 7, 13}) {
             GenerationResult plain = stencil.json().prompt(p).maxTokens(max).generate();
-            GenerationResult spec = stencil.json().prompt(p).maxTokens(max).draft(DRAFT).draftTokens(8).generate();
+            GenerationResult spec = stencil.json().prompt(p).maxTokens(max).draft(DRAFT).draftSchedule(DraftSchedule.fixed(8)).generate();
             assertEquals(FinishReason.LENGTH, spec.finishReason());
             assertArrayEquals(plain.tokens(), spec.tokens(), "max " + max);
         }
     }
 
     @Test
-    void samplingWithADraftIsRejectedClearly() {
+    void adaptiveScheduleKeepsGreedyOutputIdentical() {
+        // the shared schedule switches the draft on and off between rounds; the output must not notice
+        for (String[] keys : new String[][] {{"name", "age", "skills"}, {"id", "email", "created_at", "address"}}) {
+            String p = stencil.promptForKeys(List.of(keys));
+            GenerationResult plain = stencil.json().prompt(p).generate();
+            for (int i = 0; i < 3; i++) {
+                GenerationResult spec = stencil.json().prompt(p).draft(DRAFT).generate();
+                assertArrayEquals(plain.tokens(), spec.tokens(), spec.text() + " vs " + plain.text());
+            }
+        }
+    }
+
+    @Test
+    void forcedTokensCombineWithTheDraft() {
+        String p = stencil.promptForKeys(List.of("name", "age", "email"));
+        com.fasterxml.jackson.databind.JsonNode schema = json(
+                "{\"type\":\"object\",\"properties\":{\"name\":{\"type\":\"string\"},\"age\":{\"type\":\"integer\"},"
+                        + "\"email\":{\"type\":\"string\"}},\"required\":[\"name\",\"age\",\"email\"]}");
+        GenerationResult forced = stencil.schema(schema).prompt(p).forceTokens(true).generate();
+        GenerationResult both = stencil.schema(schema).prompt(p).forceTokens(true).draft(DRAFT)
+                .draftSchedule(DraftSchedule.fixed(4)).generate();
+        assertTrue(both.valid(), both.text() + " " + both.validationErrors());
+        assertTrue(both.timings().forcedTokens() > 0, both.summary());
+        assertTrue(both.speculation().proposed() > 0);
+        // forced tokens are canonical and greedy choices are the target's: the same text as without the draft
+        assertEquals(forced.text(), both.text());
+    }
+
+    @Test
+    void sampledSpeculationIsSeededAndValid() {
+        String p = stencil.promptForKeys(List.of("title", "price", "in_stock", "tags"));
+        GenerationResult a = stencil.json().prompt(p).temperature(0.8).topK(40).seed(7).draft(DRAFT)
+                .draftSchedule(DraftSchedule.fixed(4)).generate();
+        GenerationResult b = stencil.json().prompt(p).temperature(0.8).topK(40).seed(7).draft(DRAFT)
+                .draftSchedule(DraftSchedule.fixed(4)).generate();
+        assertArrayEquals(a.tokens(), b.tokens());
+        assertTrue(a.speculation().proposed() > 0);
+        assertTrue(a.valid() || a.truncated(), a.text());
+    }
+
+    @Test
+    void penaltiesWithADraftAreRejectedClearly() {
         DecoderException e = assertThrows(DecoderException.class,
-                () -> stencil.json().prompt("Q: Give a JSON object. Keys: a.\nA:").temperature(0.7).draft(DRAFT).generate());
-        assertTrue(e.getMessage().contains("greedy"), e.getMessage());
+                () -> stencil.json().prompt("Q: Give a JSON object. Keys: a.\nA:").repetitionPenalty(1.2).draft(DRAFT).generate());
+        assertTrue(e.getMessage().contains("penalties"), e.getMessage());
+    }
+
+    private static com.fasterxml.jackson.databind.JsonNode json(String text) {
+        try {
+            return new com.fasterxml.jackson.databind.ObjectMapper().readTree(text);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException(e);
+        }
     }
 }
