@@ -27,7 +27,8 @@ class JsonPropertiesTest {
     private static final Map<Whitespace.Kind, CompiledGrammar> GRAMMARS = Map.of(
             Whitespace.Kind.COMPACT, CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.compact()), TestVocab.gpt2Index()),
             Whitespace.Kind.FLEXIBLE, CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.flexible()), TestVocab.gpt2Index()),
-            Whitespace.Kind.ANY, CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.any()), TestVocab.gpt2Index()));
+            Whitespace.Kind.ANY, CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.any()), TestVocab.gpt2Index()),
+            Whitespace.Kind.SPACED, CompiledGrammar.compile(JsonGrammar.grammar(Whitespace.spaced()), TestVocab.gpt2Index()));
 
     @Provide
     Arbitrary<Object> json() {
@@ -113,6 +114,9 @@ class JsonPropertiesTest {
 
         static String render(Object v, Whitespace.Kind kind, Random rnd) {
             StringBuilder sb = new StringBuilder();
+            if (kind == Whitespace.Kind.SPACED && rnd.nextBoolean()) {
+                sb.append(' '); // the one space spaced allows before the value
+            }
             ws(sb, kind, rnd);
             write(v, sb, kind, rnd);
             ws(sb, kind, rnd);
@@ -120,7 +124,7 @@ class JsonPropertiesTest {
         }
 
         private static void ws(StringBuilder sb, Whitespace.Kind kind, Random rnd) {
-            if (kind == Whitespace.Kind.COMPACT || rnd.nextInt(3) == 0) {
+            if (kind == Whitespace.Kind.COMPACT || kind == Whitespace.Kind.SPACED || rnd.nextInt(3) == 0) {
                 return;
             }
             int n = 1 + rnd.nextInt(kind == Whitespace.Kind.FLEXIBLE ? Whitespace.DEFAULT_MAX_RUN : 40);
@@ -152,7 +156,7 @@ class JsonPropertiesTest {
                 for (int i = 0; i < l.size(); i++) {
                     if (i > 0) {
                         ws(sb, kind, rnd);
-                        sb.append(',');
+                        sb.append(kind == Whitespace.Kind.SPACED ? ", " : ",");
                     }
                     ws(sb, kind, rnd);
                     write(l.get(i), sb, kind, rnd);
@@ -164,13 +168,13 @@ class JsonPropertiesTest {
                 boolean first = true;
                 for (Map.Entry<String, Object> e : ((Map<String, Object>) m).entrySet()) {
                     if (!first) {
-                        sb.append(',');
+                        sb.append(kind == Whitespace.Kind.SPACED ? ", " : ",");
                     }
                     first = false;
                     ws(sb, kind, rnd);
                     write(e.getKey(), sb, kind, rnd);
                     ws(sb, kind, rnd);
-                    sb.append(':');
+                    sb.append(kind == Whitespace.Kind.SPACED ? ": " : ":");
                     ws(sb, kind, rnd);
                     write(e.getValue(), sb, kind, rnd);
                 }

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Runs the peer harnesses (scripts/xgrammar-peer.sh) and returns the last stdout line (their JSON summary). */
+/** Runs the peer harnesses (scripts/xgrammar-peer.sh, scripts/e2e-peer.sh) and returns the last stdout line (their JSON summary). */
 final class Peers {
     private Peers() {
     }
@@ -22,7 +22,12 @@ final class Peers {
     }
 
     static String run(List<String> args) {
-        Path script = repo().resolve("scripts/xgrammar-peer.sh");
+        return run("scripts/xgrammar-peer.sh", args);
+    }
+
+    /** Runs {@code script} (relative to the repository) with {@code args}; returns its last stdout line. */
+    static String run(String scriptPath, List<String> args) {
+        Path script = repo().resolve(scriptPath);
         if (!Files.isExecutable(script)) {
             throw new StencilException("peer harness script not found: " + script);
         }

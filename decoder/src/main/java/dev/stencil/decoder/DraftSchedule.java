@@ -1,34 +1,38 @@
 package dev.stencil.decoder;
 
 /**
- * Decides, round by round, whether speculative decoding pays for itself and how many tokens the
- * draft proposes, from what it has measured. One schedule is kept per (target, draft) pair and
- * shared by all generations with that pair (see {@link Stencil#draftSchedule}), so what one
- * generation learned is not paid for again by the next: with a draft that costs more than it
- * saves, speculation is switched off after the first few rounds and only re-tried now and then.
+ * Decides whether a generation uses the draft model at all, and how many tokens the draft
+ * proposes per round, from what earlier generations measured. One schedule is kept per (target,
+ * draft) pair and shared by all generations with that pair (see {@link Stencil#draftSchedule}).
  *
- * <p>The measure is wall time per emitted token: of plain rounds (one target pass) and of
- * speculative rounds (draft passes plus one verifying target pass). Each is a moving average;
- * the cheaper mode is used, the other is re-tried every {@link #EXPLORE_EVERY} rounds so that a
- * change (other prompts, another load on the machine) is noticed. The proposal length k moves by
- * one after each speculative round: up when the whole proposal was accepted, down otherwise.
+ * <p><b>Whether</b>: decided per generation, so that a generation without the draft runs the
+ * plain decoding loop with no speculative bookkeeping at all (k = 0 costs nothing). The measure is
+ * decode time per generated token (the prompt's prefill, which both pay, left out), a moving
+ * average per mode. The first {@link #WARM_UP} generations run plain, the next {@link #WARM_UP}
+ * with the draft; then the cheaper mode is used and the other re-tried every {@link
+ * #EXPLORE_EVERY}th generation, so a change (other prompts, another load on the machine) is
+ * noticed. A draft that costs more than it saves thus runs in about one generation of {@link
+ * #EXPLORE_EVERY}.
+ *
+ * <p><b>How many</b>: within a speculative generation, k moves by one after each round: up when
+ * the whole proposal was accepted, down otherwise (1..{@link #MAX_K}); the value carries over to
+ * the next speculative generation.
  *
  * <p>Thread-safe; the figures are statistics, so concurrent generations may interleave updates.
  */
 final class DraftSchedule {
     static final int MAX_K = 8;
-    static final int EXPLORE_EVERY = 32;
-    /** Rounds of each mode measured before the cheaper one is chosen. */
-    static final int WARM_UP = 4;
-    private static final double EMA = 0.1;
+    static final int WARM_UP = 2;
+    static final int EXPLORE_EVERY = 16;
+    private static final double EMA = 0.25;
 
-    private double specCost = Double.NaN; // moving averages of nanoseconds per emitted token
-    private double plainCost = Double.NaN;
-    private int specRounds;
-    private int plainRounds;
-    private int k;
-    private long rounds;
     private final boolean adaptive;
+    private double specCost = Double.NaN; // moving averages of decode nanoseconds per generated token
+    private double plainCost = Double.NaN;
+    private int specGenerations;
+    private int plainGenerations;
+    private long generations;
+    private int k;
 
     DraftSchedule(int initialK) {
         this(initialK, true);
@@ -39,57 +43,59 @@ final class DraftSchedule {
         this.adaptive = adaptive;
     }
 
-    /** Always proposes {@code k} tokens, whatever it costs (tests, benchmarks of a fixed k). */
+    /** Always uses the draft with {@code k} tokens per proposal (tests, benchmarks of a fixed k). */
     static DraftSchedule fixed(int k) {
         return new DraftSchedule(k, false);
     }
 
-    /** Tokens to propose this round; 0 = a plain round without the draft. */
-    synchronized int proposalLength() {
-        long r = rounds++;
+    /** Whether the next generation uses the draft. */
+    synchronized boolean speculateNext() {
+        long g = generations++;
         if (!adaptive) {
-            return k;
+            return true;
         }
-        if (plainRounds < WARM_UP) {
-            return 0;
+        if (plainGenerations < WARM_UP) {
+            return false;
         }
-        if (specRounds < WARM_UP) {
-            return k;
+        if (specGenerations < WARM_UP) {
+            return true;
         }
-        boolean explore = r % EXPLORE_EVERY == 0;
-        boolean speculate = specCost <= plainCost;
-        return speculate != explore ? k : 0;
+        boolean explore = g % EXPLORE_EVERY == 0;
+        return (specCost <= plainCost) != explore;
     }
 
-    /**
-     * Records a finished round.
-     *
-     * @param proposed tokens proposed (0 for a plain round)
-     * @param accepted of those, accepted by the target
-     * @param emitted tokens the round added to the output
-     * @param nanos wall time of the round
-     */
-    synchronized void record(int proposed, int accepted, int emitted, long nanos) {
-        double cost = nanos / (double) Math.max(1, emitted);
-        if (proposed > 0) {
+    /** Tokens to propose in the next round of a speculative generation (at least 1). */
+    synchronized int proposalLength() {
+        return k;
+    }
+
+    /** After a speculative round: adapts k to how much of the proposal was accepted. */
+    synchronized void recordRound(int proposed, int accepted) {
+        if (adaptive && proposed > 0) {
+            k = accepted == proposed ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
+        }
+    }
+
+    /** After a generation: its decode time (prefill excluded) per generated token. */
+    synchronized void recordGeneration(boolean speculative, long decodeNanos, int tokens) {
+        if (tokens < 2) {
+            return; // nothing but the prefill: no information about the decode loop
+        }
+        double cost = decodeNanos / (double) tokens;
+        if (speculative) {
             specCost = Double.isNaN(specCost) ? cost : specCost + EMA * (cost - specCost);
-            specRounds++;
-            if (adaptive) {
-                k = accepted == proposed ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
-            }
+            specGenerations++;
         } else {
             plainCost = Double.isNaN(plainCost) ? cost : plainCost + EMA * (cost - plainCost);
-            plainRounds++;
+            plainGenerations++;
         }
     }
 
-    /** The proposal length in use now; 0 when speculation is currently judged not to pay. */
+    /** The proposal length in use: 0 while generations run without the draft because it does not pay. */
     synchronized int currentK() {
-        return adaptive && specRounds >= WARM_UP && plainRounds >= WARM_UP && plainCost < specCost ? 0 : k;
-    }
-
-    /** Moving averages in nanoseconds per emitted token: {speculative, plain} (NaN before measured). */
-    synchronized double[] costs() {
-        return new double[] {specCost, plainCost};
+        if (adaptive && specGenerations >= WARM_UP && plainGenerations >= WARM_UP && plainCost < specCost) {
+            return 0;
+        }
+        return k;
     }
 }

@@ -468,8 +468,12 @@ public final class Generator {
                 // these stages remember the sequence; the draft's proposals would need their own copies
                 throw new DecoderException("speculative decoding does not combine with min tokens or penalties (for now)");
             }
+        }
+        DraftSchedule schedule = draft == null ? null : draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, draftTokens);
+        boolean speculate = schedule != null && schedule.speculateNext();
+        if (speculate) {
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, maxTokens, draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, draftTokens), onToken, stages,
+                    .decode(promptIds, matcher, maxTokens, schedule, onToken, stages,
                             temperature > 0 ? new java.util.SplittableRandom(seed) : null,
                             forceTokens ? new JumpForward(stencil.tokenizer()) : null);
             tokens = o.tokens();
@@ -485,6 +489,13 @@ public final class Generator {
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
+            if (schedule != null) {
+                // the schedule judged the draft not to pay: the plain loop ran, at no speculative cost
+                speculation = new Speculation(0, 0, timings.forwardPasses(), 0, schedule.currentK());
+            }
+        }
+        if (schedule != null) {
+            schedule.recordGeneration(speculate, timings.decodeNanos(), tokens.length);
         }
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
         if (heal != null) {

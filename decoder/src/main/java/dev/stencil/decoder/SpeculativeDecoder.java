@@ -28,9 +28,9 @@ import java.util.function.IntConsumer;
  * followed by what the grammar forces, in its canonical tokenization; those tokens are fed to both
  * models with the next round's passes.
  *
- * <p>How many tokens to propose, and whether to use the draft at all, is decided by a shared
- * {@link DraftSchedule} from measured time per emitted token: a draft that does not pay for itself
- * is switched off (k = 0) after a few rounds and re-tried now and then.
+ * <p>How many tokens to propose is adapted round by round by a shared {@link DraftSchedule};
+ * whether to use the draft at all is decided by the same schedule per generation, before this
+ * loop runs (see {@link Generator#generate()}).
  */
 final class SpeculativeDecoder {
     static final int MAX_K = DraftSchedule.MAX_K;
@@ -101,8 +101,6 @@ final class SpeculativeDecoder {
         try (KvCache tc = target.newCache(1); KvCache dc = draft.newCache(1)) {
             outer:
             while (len - prompt.length < limit) {
-                long roundStart = System.nanoTime();
-                int lenBefore = len;
                 int generated = len - prompt.length;
                 boolean first = tc.columns() == 0; // this round carries the prompt's prefill
                 // at most limit - generated new tokens this round: m accepted proposals + 1 target token
@@ -229,9 +227,7 @@ final class SpeculativeDecoder {
                 // (the draft was fed seq[..base + pending) before proposing, then draftFed proposals)
                 tc.truncate(Math.min(tc.columns(), base + pending + accepted));
                 dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, accepted)));
-                if (!first) {
-                    schedule.record(pm, accepted, len - lenBefore, System.nanoTime() - roundStart);
-                }
+                schedule.recordRound(pm, accepted);
             }
             long total = System.nanoTime() - t0;
             long prefill = Math.max(0, prefillNanos);

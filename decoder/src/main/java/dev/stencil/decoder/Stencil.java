@@ -141,9 +141,14 @@ public final class Stencil implements AutoCloseable {
      * schema does not name. A model then cannot drift into whitespace runs or invented keys, and
      * separators and names are forced bytes for {@link Generator#forceTokens jump-forward}. Every complete
      * output is also validated by an independent validator before it is returned as valid.
+     *
+     * <p>A schema that requires a property it never declares has no instance without unnamed
+     * properties; for such a schema they are allowed after all (see {@link #compileForGeneration}).
      */
     public Generator schema(JsonNode schema) {
-        return schema(schema, dev.stencil.schemas.SchemaOptions.forGeneration());
+        dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
+        return new Generator(this, compileForGeneration(schema, dev.stencil.schemas.SchemaOptions.forGeneration(), true), true,
+                validator::validate);
     }
 
     /** {@link #schema(JsonNode)} with explicit compiler options. */
@@ -162,11 +167,49 @@ public final class Stencil implements AutoCloseable {
     }
 
     Generator schemaUncached(JsonNode schema, dev.stencil.schemas.SchemaOptions options) {
-        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(options).compile(schema);
         dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
-        CompiledGrammar c = CompiledGrammar.compile(compiled.grammar(), vocabularyIndex());
+        return new Generator(this, compileForGeneration(schema, options, false), true, validator::validate);
+    }
+
+    /**
+     * Compiles {@code schema} with {@code options}; when those forbid unnamed properties and the
+     * grammar then derives nothing at all (the schema requires a property it never declares, e.g.
+     * {@code "required": ["color"]} beside {@code "properties": {"colors": ...}}), compiles again
+     * allowing them, as the schema itself does: generation should not fail on a schema that has
+     * instances.
+     */
+    private CompiledGrammar compileForGeneration(JsonNode schema, dev.stencil.schemas.SchemaOptions options, boolean cached) {
+        CompiledGrammar c = compileSchema(schema, options, cached);
+        if (options.forbidAdditionalProperties() && derivesNothing(c)) {
+            c = compileSchema(schema, options.withForbidAdditionalProperties(false), cached);
+        }
+        return c;
+    }
+
+    private CompiledGrammar compileSchema(JsonNode schema, dev.stencil.schemas.SchemaOptions options, boolean cached) {
+        Grammar g = new dev.stencil.schemas.SchemaCompiler(options).compile(schema).grammar();
+        if (cached) {
+            return compile(g);
+        }
+        CompiledGrammar c = CompiledGrammar.compile(g, vocabularyIndex());
         c.precompute(PRECOMPUTE_LEXER_STATES);
-        return new Generator(this, c, true, validator::validate);
+        return c;
+    }
+
+    /** Whether no token at all (not even the stop token) is allowed at the start. */
+    private static boolean derivesNothing(CompiledGrammar c) {
+        dev.stencil.automata.Matcher m = c.newMatcher();
+        if (m.isAccepting()) {
+            return false;
+        }
+        long[] mask = new long[(c.vocabulary().size() + 63) >>> 6];
+        m.fillNextTokenMask(mask);
+        for (long w : mask) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
