@@ -58,6 +58,9 @@ final class EvalCommand implements Runnable {
         @Option(names = "--draft", description = "Also generate each schema with this draft model (speculative; .onnx, or 'embedded'): outputs must be identical; reports acceptance, final k and tokens/s with and without.")
         String draft;
 
+        @Option(names = "--draft-k", defaultValue = "0", description = "With --draft: 0 = adaptive (the draft is used where it pays), else always propose this many tokens (1-8). Default: ${DEFAULT-VALUE}.")
+        int draftK;
+
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
 
@@ -66,6 +69,9 @@ final class EvalCommand implements Runnable {
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("--max-tokens must be >= 1, got " + maxTokens);
             }
+            if (draftK < 0 || draftK > 8) {
+                throw new IllegalArgumentException("--draft-k must be in 0..8, got " + draftK);
+            }
             RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads);
             try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                     OnnxCausalLm draftModel = draft == null ? null
@@ -73,7 +79,7 @@ final class EvalCommand implements Runnable {
                 JsonSchemaBenchEval.Result r = JsonSchemaBenchEval.run(stencil, corpus,
                         Arrays.stream(subsets).map(String::trim).toList(), limit, maxTokens, forceTokens,
                         SchemaOptions.forGeneration().withWhitespace(Whitespace.parse(whitespace))
-                                .withForbidAdditionalProperties(!extraProperties), draftModel,
+                                .withForbidAdditionalProperties(!extraProperties), draftModel, draftK,
                         (done, total, id) -> System.err.printf("\reval jsonschemabench: %d/%d %-60s", done, total, id));
                 System.err.println();
                 Map<String, Object> f = new LinkedHashMap<>(r.figures());

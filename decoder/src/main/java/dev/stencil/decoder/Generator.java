@@ -469,7 +469,7 @@ public final class Generator {
                 throw new DecoderException("speculative decoding does not combine with min tokens or penalties (for now)");
             }
         }
-        DraftSchedule schedule = draft == null ? null : draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, draftTokens);
+        DraftSchedule schedule = draft == null ? null : draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, forceTokens, draftTokens);
         boolean speculate = schedule != null && schedule.speculateNext();
         if (speculate) {
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())

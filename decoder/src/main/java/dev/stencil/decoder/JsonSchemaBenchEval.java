@@ -126,6 +126,16 @@ public final class JsonSchemaBenchEval {
      */
     public static Result run(Stencil stencil, Path corpus, List<String> subsets, int limit, int maxTokens, boolean forceTokens,
             SchemaOptions options, OnnxCausalLm draft, Progress progress) {
+        return run(stencil, corpus, subsets, limit, maxTokens, forceTokens, options, draft, 0, progress);
+    }
+
+    /**
+     * @param draftK with a draft: 0 = the adaptive schedule (which may leave the draft unused where
+     *     it does not pay), else always propose this many tokens (so that every generation really
+     *     goes through the speculative loop, for the identity check)
+     */
+    public static Result run(Stencil stencil, Path corpus, List<String> subsets, int limit, int maxTokens, boolean forceTokens,
+            SchemaOptions options, OnnxCausalLm draft, int draftK, Progress progress) {
         if (limit < 1) {
             throw new DecoderException("--limit must be >= 1, got " + limit);
         }
@@ -209,8 +219,10 @@ public final class JsonSchemaBenchEval {
             if (draft != null) {
                 try {
                     String prompt = stencil.promptForKeys(keys);
-                    GenerationResult d = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(draft).generate();
-                    GenerationResult again = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(null).generate();
+                    GenerationResult d = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(draft)
+                            .draftSchedule(draftK > 0 ? DraftSchedule.fixed(draftK) : null).generate();
+                    GenerationResult again = g.prompt(prompt).maxTokens(maxTokens).forceTokens(forceTokens).draft(null)
+                            .draftSchedule(null).generate();
                     compared++;
                     if (java.util.Arrays.equals(d.tokens(), r.tokens())) {
                         identical++;

@@ -44,8 +44,11 @@ public final class Stencil implements AutoCloseable {
     private final Grammar jsonGrammar = JsonGrammar.grammar(Whitespace.flexible());
     private final Map<Grammar, CompiledGrammar> compiled = Collections.synchronizedMap(new IdentityHashMap<>());
     private volatile VocabularyIndex index;
-    /** One learned speculation schedule per draft model used with this target. */
-    private final Map<OnnxCausalLm, DraftSchedule> draftSchedules = Collections.synchronizedMap(new IdentityHashMap<>());
+    /**
+     * One learned speculation schedule per draft model used with this target, and per forced-token
+     * setting (forcing changes the cost per token of both modes, so their figures do not mix).
+     */
+    private final Map<OnnxCausalLm, DraftSchedule[]> draftSchedules = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private Stencil(ModelSource source, RuntimeOptions options) {
         this.name = source.name();
@@ -322,11 +325,14 @@ public final class Stencil implements AutoCloseable {
     }
 
     /**
-     * The speculation schedule shared by every generation with {@code draft}, so a draft that does
+     * The speculation schedule shared by every generation with {@code draft} (and the same
+     * forced-token setting), so a draft that does
      * not pay for itself stays switched off across requests (see {@link DraftSchedule}).
      */
-    DraftSchedule draftSchedule(OnnxCausalLm draft, int initialK) {
-        return draftSchedules.computeIfAbsent(draft, d -> new DraftSchedule(initialK));
+    DraftSchedule draftSchedule(OnnxCausalLm draft, boolean forceTokens, int initialK) {
+        DraftSchedule[] pair = draftSchedules.computeIfAbsent(draft,
+                d -> new DraftSchedule[] {new DraftSchedule(initialK), new DraftSchedule(initialK)});
+        return pair[forceTokens ? 1 : 0];
     }
 
     SequenceDecoder decoder() {

@@ -1,0 +1,52 @@
+package dev.stencil.decoder;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+
+/** The draft is used where its measured cost per token is lower, and re-tried only now and then. */
+class DraftScheduleTest {
+    /** Runs n generations with the given costs per token (ns); returns how many used the draft. */
+    private static int speculated(DraftSchedule s, int n, long specCost, long plainCost) {
+        int used = 0;
+        for (int i = 0; i < n; i++) {
+            boolean spec = s.speculateNext();
+            used += spec ? 1 : 0;
+            s.recordGeneration(spec, (spec ? specCost : plainCost) * 50, 50);
+        }
+        return used;
+    }
+
+    @Test
+    void aDraftThatCostsMoreIsMostlySwitchedOff() {
+        DraftSchedule s = new DraftSchedule(4);
+        int used = speculated(s, 160, 1200, 1000);
+        // 2 warm-up generations with the draft, then one exploration in 16
+        assertTrue(used <= DraftSchedule.WARM_UP + 160 / DraftSchedule.EXPLORE_EVERY + 1, "draft used in " + used + " of 160");
+        assertTrue(used > DraftSchedule.WARM_UP, "never re-tried");
+        assertEquals(0, s.currentK());
+    }
+
+    @Test
+    void aDraftThatSavesIsMostlyUsed() {
+        DraftSchedule s = new DraftSchedule(4);
+        int used = speculated(s, 160, 700, 1000);
+        assertTrue(used >= 160 - DraftSchedule.WARM_UP - 160 / DraftSchedule.EXPLORE_EVERY - 1, "draft used in only " + used + " of 160");
+        assertTrue(s.currentK() >= 1);
+    }
+
+    @Test
+    void kFollowsAcceptance() {
+        DraftSchedule s = new DraftSchedule(4);
+        for (int i = 0; i < 10; i++) {
+            s.recordRound(s.proposalLength(), s.proposalLength());
+        }
+        assertEquals(DraftSchedule.MAX_K, s.proposalLength());
+        for (int i = 0; i < 10; i++) {
+            s.recordRound(s.proposalLength(), 0);
+        }
+        assertEquals(1, s.proposalLength());
+        assertEquals(3, DraftSchedule.fixed(3).proposalLength());
+    }
+}
