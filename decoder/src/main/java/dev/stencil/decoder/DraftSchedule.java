@@ -26,7 +26,8 @@ final class DraftSchedule {
     static final int EXPLORE_EVERY = 16;
     private static final double EMA = 0.25;
 
-    private final boolean adaptive;
+    private final boolean adaptive; // whether the draft may be left unused
+    private final boolean adaptiveK;
     private double specCost = Double.NaN; // moving averages of decode nanoseconds per generated token
     private double plainCost = Double.NaN;
     private int specGenerations;
@@ -35,17 +36,27 @@ final class DraftSchedule {
     private int k;
 
     DraftSchedule(int initialK) {
-        this(initialK, true);
+        this(initialK, true, true);
     }
 
-    private DraftSchedule(int initialK, boolean adaptive) {
+    private DraftSchedule(int initialK, boolean adaptive, boolean adaptiveK) {
         this.k = Math.max(1, Math.min(MAX_K, initialK));
         this.adaptive = adaptive;
+        this.adaptiveK = adaptiveK;
     }
 
     /** Always uses the draft with {@code k} tokens per proposal (tests, benchmarks of a fixed k). */
     static DraftSchedule fixed(int k) {
-        return new DraftSchedule(k, false);
+        return new DraftSchedule(k, false, false);
+    }
+
+    /**
+     * For one sampled generation: always uses the draft, k adapts within the generation only. The
+     * random draws depend on whether and how much is proposed, so a schedule that learned from
+     * earlier generations (or from timing) would break "same seed, same output".
+     */
+    static DraftSchedule forOneSampledGeneration(int initialK) {
+        return new DraftSchedule(initialK, false, true);
     }
 
     /** Whether the next generation uses the draft. */
@@ -71,7 +82,7 @@ final class DraftSchedule {
 
     /** After a speculative round: adapts k to how much of the proposal was accepted. */
     synchronized void recordRound(int proposed, int accepted) {
-        if (adaptive && proposed > 0) {
+        if (adaptiveK && proposed > 0) {
             k = accepted == proposed ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
         }
     }

@@ -339,8 +339,9 @@ public final class Generator {
      * rule on the masked distributions (see {@link SpeculativeSampling}), so outputs follow the
      * same distribution as plain sampling (not the same tokens for a seed). Combines with forced
      * tokens and with temperature/top-k/top-p/typical-p/min-p, not with penalties or min tokens.
-     * Whether the draft is used at all is measured as it goes (see {@link DraftSchedule}). null
-     * turns it off.
+     * Greedy: whether the draft is used at all is measured as it goes (see {@link DraftSchedule}).
+     * Sampled: the draft is always used, so that the same seed gives the same output. null turns
+     * it off.
      */
     public Generator draft(OnnxCausalLm draftModel) {
         this.draft = draftModel;
@@ -469,7 +470,9 @@ public final class Generator {
                 throw new DecoderException("speculative decoding does not combine with min tokens or penalties (for now)");
             }
         }
-        DraftSchedule schedule = draft == null ? null : draftSchedule != null ? draftSchedule : stencil.draftSchedule(draft, forceTokens, draftTokens);
+        DraftSchedule schedule = draft == null ? null : draftSchedule != null ? draftSchedule
+                : temperature > 0 ? DraftSchedule.forOneSampledGeneration(draftTokens)
+                : stencil.draftSchedule(draft, forceTokens, draftTokens);
         boolean speculate = schedule != null && schedule.speculateNext();
         if (speculate) {
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
