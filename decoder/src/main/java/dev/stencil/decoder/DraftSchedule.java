@@ -7,12 +7,13 @@ package dev.stencil.decoder;
  *
  * <p><b>Whether</b>: decided per generation, so that a generation without the draft runs the
  * plain decoding loop with no speculative bookkeeping at all (k = 0 costs nothing). The measure is
- * decode time per generated token (the prompt's prefill, which both pay, left out), a moving
- * average per mode. The first {@link #WARM_UP} generations run plain, the next {@link #WARM_UP}
+ * decode time per generated token (the prompt's prefill, which both pay, left out) of plain
+ * generations, and time per emitted token of speculative rounds, a moving average each. The first {@link #WARM_UP} generations run plain, the next {@link #WARM_UP}
  * with the draft; then the cheaper mode is used and the other re-tried every {@link
  * #EXPLORE_EVERY}th generation, so a change (other prompts, another load on the machine) is
  * noticed. A draft that costs more than it saves thus runs in about one generation of {@link
- * #EXPLORE_EVERY}.
+ * #EXPLORE_EVERY}, and there only for a few rounds: a speculative generation whose rounds cost
+ * more per token than the plain loop runs its remaining rounds without the draft.
  *
  * <p><b>How many</b>: within a speculative generation, k moves by one after each round: up when
  * the whole proposal was accepted, down otherwise (1..{@link #MAX_K}); the value carries over to
@@ -87,19 +88,40 @@ final class DraftSchedule {
         }
     }
 
-    /** After a generation: its decode time (prefill excluded) per generated token. */
-    synchronized void recordGeneration(boolean speculative, long decodeNanos, int tokens) {
+    /** After a generation without the draft: its decode time (prefill excluded) and generated tokens. */
+    synchronized void recordPlainGeneration(long decodeNanos, int tokens) {
         if (tokens < 2) {
             return; // nothing but the prefill: no information about the decode loop
         }
         double cost = decodeNanos / (double) tokens;
-        if (speculative) {
-            specCost = Double.isNaN(specCost) ? cost : specCost + EMA * (cost - specCost);
-            specGenerations++;
-        } else {
-            plainCost = Double.isNaN(plainCost) ? cost : plainCost + EMA * (cost - plainCost);
-            plainGenerations++;
+        plainCost = Double.isNaN(plainCost) ? cost : plainCost + EMA * (cost - plainCost);
+        plainGenerations++;
+    }
+
+    /**
+     * After a generation with the draft: the time and emitted tokens of its speculative rounds
+     * (the draft's catch-up passes included; rounds after it gave up on the draft excluded).
+     */
+    synchronized void recordSpeculativeRounds(long nanos, int tokens) {
+        if (tokens < 1) {
+            return;
         }
+        double cost = nanos / (double) tokens;
+        specCost = Double.isNaN(specCost) ? cost : specCost + EMA * (cost - specCost);
+        specGenerations++;
+    }
+
+    /** Decode nanoseconds per token of the plain loop as measured so far (NaN before). */
+    synchronized double plainCost() {
+        return plainCost;
+    }
+
+    /**
+     * Whether a speculative generation may stop using the draft once its rounds cost more per token
+     * than the plain loop: yes unless the draft is fixed (tests, benchmarks of a fixed k, sampling).
+     */
+    boolean mayGiveUp() {
+        return adaptive;
     }
 
     /** The proposal length in use: 0 while generations run without the draft because it does not pay. */

@@ -497,8 +497,8 @@ public final class Generator {
                 speculation = new Speculation(0, 0, timings.forwardPasses(), 0, schedule.currentK());
             }
         }
-        if (schedule != null) {
-            schedule.recordGeneration(speculate, timings.decodeNanos(), tokens.length);
+        if (schedule != null && !speculate) {
+            schedule.recordPlainGeneration(timings.decodeNanos(), tokens.length);
         }
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
         if (heal != null) {

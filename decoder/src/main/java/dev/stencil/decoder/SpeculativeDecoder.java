@@ -39,6 +39,9 @@ final class SpeculativeDecoder {
     record Outcome(int[] tokens, FinishReason finishReason, Timings timings, Speculation speculation) {
     }
 
+    /** Speculative rounds needed before this generation may give up on the draft. */
+    static final int ROUNDS_BEFORE_GIVING_UP = 3;
+
     private final OnnxCausalLm target;
     private final OnnxCausalLm draft;
     private final int eosTokenId;
@@ -98,13 +101,22 @@ final class SpeculativeDecoder {
         FinishReason finish = FinishReason.LENGTH;
         long t0 = System.nanoTime();
         long prefillNanos = -1;
+        // this generation's speculative rounds; when they cost more per token than the plain loop
+        // does (as the schedule measured it), the rest of the generation runs without the draft
+        double plainCost = schedule.plainCost();
+        long specNanos = 0;
+        int specTokens = 0;
+        int specRounds = 0;
+        boolean draftOn = true;
         try (KvCache tc = target.newCache(1); KvCache dc = draft.newCache(1)) {
             outer:
             while (len - prompt.length < limit) {
+                long roundStart = System.nanoTime();
+                int lenBefore = len;
                 int generated = len - prompt.length;
                 boolean first = tc.columns() == 0; // this round carries the prompt's prefill
                 // at most limit - generated new tokens this round: m accepted proposals + 1 target token
-                int m = first ? 0 : Math.min(schedule.proposalLength(), limit - generated - 1);
+                int m = first || !draftOn ? 0 : Math.min(schedule.proposalLength(), limit - generated - 1);
                 // propose under a fork of the grammar state
                 int pm = 0;
                 int draftFed = 0;
@@ -228,11 +240,21 @@ final class SpeculativeDecoder {
                 tc.truncate(Math.min(tc.columns(), base + pending + accepted));
                 dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, accepted)));
                 schedule.recordRound(pm, accepted);
+                if (m > 0) {
+                    specNanos += System.nanoTime() - roundStart;
+                    specTokens += len - lenBefore;
+                    specRounds++;
+                    if (specRounds >= ROUNDS_BEFORE_GIVING_UP && schedule.mayGiveUp()
+                            && specNanos / (double) specTokens > plainCost) {
+                        draftOn = false;
+                    }
+                }
             }
             long total = System.nanoTime() - t0;
             long prefill = Math.max(0, prefillNanos);
             Timings timings = new Timings(prefill, total - prefill, maskNanos, masks, targetPasses + draftPasses,
                     jump == null ? 0 : jump.forcedCount());
+            schedule.recordSpeculativeRounds(specNanos, specTokens);
             return new Outcome(Arrays.copyOfRange(seq, prompt.length, len), finish, timings,
                     new Speculation(proposed, acceptedTotal, targetPasses, draftPasses, schedule.currentK()));
         }

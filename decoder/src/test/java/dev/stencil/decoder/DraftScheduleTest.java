@@ -13,7 +13,11 @@ class DraftScheduleTest {
         for (int i = 0; i < n; i++) {
             boolean spec = s.speculateNext();
             used += spec ? 1 : 0;
-            s.recordGeneration(spec, (spec ? specCost : plainCost) * 50, 50);
+            if (spec) {
+                s.recordSpeculativeRounds(specCost * 50, 50);
+            } else {
+                s.recordPlainGeneration(plainCost * 50, 50);
+            }
         }
         return used;
     }
