@@ -28,6 +28,57 @@ public final class GrammarMask implements LogitsProcessor {
         apply(mask, logits);
     }
 
+    /**
+     * Greedy choice under the grammar in one step: computes the mask and returns the allowed token
+     * with the largest logit (ties to the lowest id; -1 when no allowed logit exceeds negative
+     * infinity), the same token as {@link #process} followed by {@link TokenSelector#argmax}. It
+     * reads each logit once and writes none: at a 128k vocabulary, writing negative infinity into
+     * the disallowed logits costs about as much as the argmax itself.
+     */
+    public int argmax(float[] logits) {
+        long t0 = System.nanoTime();
+        matcher.fillNextTokenMask(mask);
+        maskNanos += System.nanoTime() - t0;
+        masks++;
+        return maskedArgmax(mask, logits);
+    }
+
+    /** The index of the largest logit whose bit is set in {@code mask}, or -1 (see {@link #argmax}). */
+    static int maskedArgmax(long[] mask, float[] logits) {
+        int n = logits.length;
+        int best = -1;
+        float bestValue = Float.NEGATIVE_INFINITY;
+        for (int w = 0; w < mask.length; w++) {
+            long word = mask[w];
+            if (word == 0L) {
+                continue;
+            }
+            int base = w << 6;
+            if (word == -1L) {
+                int end = Math.min(n, base + 64);
+                for (int i = base; i < end; i++) {
+                    if (logits[i] > bestValue) {
+                        bestValue = logits[i];
+                        best = i;
+                    }
+                }
+                continue;
+            }
+            while (word != 0L) {
+                int i = base + Long.numberOfTrailingZeros(word);
+                word &= word - 1; // clear the lowest set bit: ids come in ascending order
+                if (i >= n) {
+                    break;
+                }
+                if (logits[i] > bestValue) {
+                    bestValue = logits[i];
+                    best = i;
+                }
+            }
+        }
+        return best;
+    }
+
     /** Sets the logits of tokens whose bit is clear to negative infinity. */
     static void apply(long[] mask, float[] logits) {
         int n = logits.length;

@@ -99,15 +99,24 @@ final class SequenceDecoder {
                 }
                 cache.logits(0, -1, logits);
                 boolean healing = heal != null && heal.active();
+                int chosen;
                 if (healing) {
                     heal.process(logits, matcher); // re-spell the prompt's last token, then the grammar
-                } else if (mask != null) {
-                    mask.process(logits);
+                    for (LogitsProcessor p : stages) {
+                        p.process(logits);
+                    }
+                    chosen = selector.select(logits);
+                } else if (mask != null && stages.length == 0 && selector == TokenSelector.GREEDY) {
+                    chosen = mask.argmax(logits); // greedy under the grammar alone: mask and argmax in one pass
+                } else {
+                    if (mask != null) {
+                        mask.process(logits);
+                    }
+                    for (LogitsProcessor p : stages) {
+                        p.process(logits);
+                    }
+                    chosen = selector.select(logits);
                 }
-                for (LogitsProcessor p : stages) {
-                    p.process(logits);
-                }
-                int chosen = selector.select(logits);
                 int token = replay != null ? replay[n] : chosen;
                 if (token < 0 && keywordsBlockStop(stages)) {
                     finish = FinishReason.MISSING_KEYWORDS;

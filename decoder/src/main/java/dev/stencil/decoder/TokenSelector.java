@@ -11,9 +11,12 @@ public interface TokenSelector {
     /** The chosen token id, or -1 when every logit is negative infinity (nothing allowed). */
     int select(float[] logits);
 
+    /** The greedy selector (one instance, so decoding loops can recognise it and fuse it with the mask). */
+    TokenSelector GREEDY = TokenSelector::argmax;
+
     /** The most likely token; ties go to the lowest id. */
     static TokenSelector greedy() {
-        return TokenSelector::argmax;
+        return GREEDY;
     }
 
     /** Draws from softmax(logits) with a generator seeded by {@code seed}. */

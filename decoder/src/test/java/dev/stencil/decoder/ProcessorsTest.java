@@ -142,4 +142,25 @@ class ProcessorsTest {
         assertEquals("é€😀", sb.toString());
         assertEquals("", c.flush());
     }
+
+    @Test
+    void maskedArgmaxChoosesWhatMaskingThenArgmaxChooses() {
+        java.util.Random rnd = new java.util.Random(11);
+        for (int trial = 0; trial < 500; trial++) {
+            int n = 1 + rnd.nextInt(300);
+            float[] logits = new float[n];
+            for (int i = 0; i < n; i++) {
+                // few distinct values, so ties (lowest id wins) and negative infinity occur
+                logits[i] = rnd.nextInt(8) == 0 ? NEG : rnd.nextInt(5);
+            }
+            long[] mask = new long[(n + 63) >>> 6];
+            for (int w = 0; w < mask.length; w++) {
+                int kind = rnd.nextInt(4);
+                mask[w] = kind == 0 ? 0L : kind == 1 ? -1L : rnd.nextLong() & rnd.nextLong();
+            }
+            float[] masked = logits.clone();
+            GrammarMask.apply(mask, masked);
+            assertEquals(TokenSelector.argmax(masked), GrammarMask.maskedArgmax(mask, logits), "trial " + trial);
+        }
+    }
 }
