@@ -199,8 +199,11 @@ public final class Stencil implements AutoCloseable {
         return c;
     }
 
-    /** Whether no token at all (not even the stop token) is allowed at the start. */
-    private static boolean derivesNothing(CompiledGrammar c) {
+    /**
+     * Whether no token at all (not even the stop token) is allowed at the start: the grammar
+     * derives nothing (for a schema compiled exactly: the schema has no instance).
+     */
+    static boolean derivesNothing(CompiledGrammar c) {
         dev.stencil.automata.Matcher m = c.newMatcher();
         if (m.isAccepting()) {
             return false;

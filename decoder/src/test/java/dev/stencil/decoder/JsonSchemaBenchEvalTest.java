@@ -26,12 +26,16 @@ class JsonSchemaBenchEvalTest {
         Files.writeString(dir.resolve("B/b1.json"), """
                 {"schema": {"type": "object", "properties": {"city": {"enum": ["Paris", "Rome"]}}, "required": ["city"]},
                  "tests": [], "features": []}""");
+        // no string is at least 3 and at most 2 characters long: a schema without instances
+        Files.writeString(dir.resolve("B/b2.json"),
+                "{\"schema\": {\"type\": \"string\", \"minLength\": 3, \"maxLength\": 2}, \"tests\": []}");
         JsonSchemaBenchEval.Result r = JsonSchemaBenchEval.run(TestModels.stencil(), dir, List.of("A", "B"), 2, 64, null);
-        assertEquals(3, r.schemas());
+        assertEquals(4, r.schemas());
         assertEquals(2, r.generated());
         assertEquals(2, r.valid(), r.figures().toString());
         assertEquals(0, r.invalidReturned());
-        assertEquals(Map.of("unsupported uniqueItems", 1), r.compileFailures());
+        assertEquals(Map.of("unsupported uniqueItems", 1, "no instance (unsatisfiable schema)", 1), r.compileFailures());
+        assertEquals(Map.of(), r.errors());
         Map<String, Object> f = r.figures();
         assertEquals(List.of("schemas", "generated", "valid", "truncated", "invalid_returned"), List.copyOf(f.keySet()).subList(0, 5));
         assertThrows(DecoderException.class, () -> JsonSchemaBenchEval.run(TestModels.stencil(), dir, List.of("C"), 2, 64, null));
