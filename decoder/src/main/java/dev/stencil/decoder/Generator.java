@@ -246,7 +246,7 @@ public final class Generator {
     /**
      * Must-exclude keywords: none of these strings can appear in the output, also where one would
      * straddle two tokens or start at the end of the prompt (exact: see {@link KeywordConstraint}).
-     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens or a draft model.
+     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens; with a draft model the draft proposes under a fork of the keyword state.
      */
     public Generator mustExclude(List<String> words) {
         this.excludeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-exclude").keywords(-1L);
@@ -259,7 +259,7 @@ public final class Generator {
      * output. Where the grammar leaves nothing but the stop token before they all appeared,
      * generation ends with {@link FinishReason#MISSING_KEYWORDS} (never as a valid output). With
      * beam search, beams that made more progress towards them are kept first (constrained beam
-     * search). Not combined with forced tokens or a draft model.
+     * search). Not combined with forced tokens; with a draft model the draft proposes under a fork of the keyword state.
      */
     public Generator mustInclude(List<String> words) {
         this.includeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-include").keywords(-1L);
@@ -382,8 +382,8 @@ public final class Generator {
         if (forceTokens && grammar == null) {
             throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
         }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet "
+        if (keywords() && forceTokens) {
+            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens yet "
                     + "(forced text bypasses the keyword mask)");
         }
         TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
@@ -449,6 +449,10 @@ public final class Generator {
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
         }
         if (draft != null) {
+            KeywordConstraint draftKeywords = keywordConstraint(modelPrompt);
+            if (draftKeywords != null) {
+                stages.remove(0); // the speculative loop carries it (forked for the draft)
+            }
             if (matcher == null || !stages.isEmpty() || replay != null) { // greedy without penalty has no stages
                 throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty, min tokens or replay) for now");
             }
@@ -456,7 +460,7 @@ public final class Generator {
                 throw new DecoderException("speculative decoding does not support stop sequences or forced tokens yet");
             }
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, maxTokens, draftTokens, onToken);
+                    .decode(promptIds, matcher, draftKeywords, maxTokens, draftTokens, onToken);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
@@ -548,8 +552,8 @@ public final class Generator {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generateGroups()");
         }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet");
+        if (keywords() && forceTokens) {
+            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens yet");
         }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
         BeamSearch.Outcome o = beamSearch(matcher, stages(promptIds), stopSequences.isEmpty() ? null : new StopSequences(stopSequences));

@@ -181,9 +181,27 @@ class KeywordConstraintTest {
     }
 
     @Test
-    void keywordsRefuseForcedTokensAndDrafts() {
+    void keywordsRefuseForcedTokens() {
         String p = prompt("name");
         assertThrows(DecoderException.class,
                 () -> stencil.json().prompt(p).forceTokens(true).mustExclude(List.of("x")).generate());
+    }
+
+    /** The draft proposes under a fork of the keyword state; rejected proposals never reach the real one. */
+    @Test
+    void speculativeDecodingWithKeywordsIsGreedyWithKeywords() {
+        try (OnnxCausalLm draft = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1))) {
+            for (List<String> keys : List.of(List.of("name", "age"), List.of("name", "city", "tags"))) {
+                String p = stencil.promptForKeys(keys);
+                GenerationResult greedy = stencil.json().prompt(p).maxTokens(64).mustExclude(List.of("n W", "\"ag")).generate();
+                GenerationResult spec = stencil.json().prompt(p).maxTokens(64).mustExclude(List.of("n W", "\"ag")).draft(draft).generate();
+                assertEquals(greedy.text(), spec.text());
+                assertFalse(spec.text().contains("n W") || spec.text().contains("\"ag"), spec.text());
+                assertTrue(spec.speculation().proposed() > 0);
+            }
+            GenerationResult missing = stencil.json().prompt(prompt("name", "age")).maxTokens(96).mustInclude(List.of("city"))
+                    .draft(draft).generate();
+            assertEquals(FinishReason.MISSING_KEYWORDS, missing.finishReason(), missing.text());
+        }
     }
 }
