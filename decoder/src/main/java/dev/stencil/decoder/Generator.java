@@ -246,7 +246,9 @@ public final class Generator {
     /**
      * Must-exclude keywords: none of these strings can appear in the output, also where one would
      * straddle two tokens or start at the end of the prompt (exact: see {@link KeywordConstraint}).
-     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens; with a draft model the draft proposes under a fork of the keyword state.
+     * Matched on the UTF-8 bytes, case-sensitively. With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustExclude(List<String> words) {
         this.excludeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-exclude").keywords(-1L);
@@ -259,7 +261,9 @@ public final class Generator {
      * output. Where the grammar leaves nothing but the stop token before they all appeared,
      * generation ends with {@link FinishReason#MISSING_KEYWORDS} (never as a valid output). With
      * beam search, beams that made more progress towards them are kept first (constrained beam
-     * search). Not combined with forced tokens; with a draft model the draft proposes under a fork of the keyword state.
+     * search). With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustInclude(List<String> words) {
         this.includeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-include").keywords(-1L);
@@ -381,10 +385,6 @@ public final class Generator {
         }
         if (forceTokens && grammar == null) {
             throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
-        }
-        if (keywords() && forceTokens) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens yet "
-                    + "(forced text bypasses the keyword mask)");
         }
         TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
         if (heal != null && (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || draft != null || forceTokens || replay != null
@@ -551,9 +551,6 @@ public final class Generator {
     public List<GenerationResult> generateGroups() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generateGroups()");
-        }
-        if (keywords() && forceTokens) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens yet");
         }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
         BeamSearch.Outcome o = beamSearch(matcher, stages(promptIds), stopSequences.isEmpty() ? null : new StopSequences(stopSequences));

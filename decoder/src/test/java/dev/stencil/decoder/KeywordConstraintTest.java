@@ -181,10 +181,23 @@ class KeywordConstraintTest {
     }
 
     @Test
-    void keywordsRefuseForcedTokens() {
-        String p = prompt("name");
-        assertThrows(DecoderException.class,
-                () -> stencil.json().prompt(p).forceTokens(true).mustExclude(List.of("x")).generate());
+    void forcedTextIsCheckedAgainstBannedWords() {
+        String p = prompt("name", "age");
+        GenerationResult r = stencil.json().prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("n W")).generate();
+        assertTrue(r.valid(), r.text());
+        assertFalse(r.text().contains("n W"), r.text());
+        // banned bytes are banned wherever they come from: the schema's key may be written with an escape
+        com.fasterxml.jackson.databind.node.ObjectNode schema = TypeSchema.of(Named.class);
+        GenerationResult escaped = stencil.schema(schema).prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("ame")).generate();
+        assertTrue(escaped.valid(), escaped.text());
+        assertFalse(escaped.text().contains("ame"), escaped.text());
+        // a quote is unavoidable in an object with a required key: an error, never the banned text
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> stencil.schema(schema).prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("\"")).generate());
+        assertTrue(e.getMessage().contains("\"") || e.getMessage().contains("no token is allowed"), e.getMessage());
+    }
+
+    record Named(String name) {
     }
 
     /** The draft proposes under a fork of the keyword state; rejected proposals never reach the real one. */
