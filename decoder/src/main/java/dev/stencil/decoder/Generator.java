@@ -516,6 +516,10 @@ public final class Generator {
         if (draft != null || onText != null || replay != null || !stopSequences.isEmpty() || forceTokens) {
             throw new DecoderException("generateAll does not support drafts, streaming, replay, stop sequences or forced tokens yet");
         }
+        if (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || tokenHealing) {
+            throw new DecoderException("generateAll decodes each prompt greedily or by sampling: beams, contrastive search and token "
+                    + "healing work per prompt with generate()");
+        }
         if (minTokens > maxTokens) {
             throw new DecoderException("min tokens (" + minTokens + ") exceeds max tokens (" + maxTokens + ")");
         }
