@@ -246,7 +246,9 @@ public final class Generator {
     /**
      * Must-exclude keywords: none of these strings can appear in the output, also where one would
      * straddle two tokens or start at the end of the prompt (exact: see {@link KeywordConstraint}).
-     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens or a draft model.
+     * Matched on the UTF-8 bytes, case-sensitively. With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustExclude(List<String> words) {
         this.excludeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-exclude").keywords(-1L);
@@ -259,7 +261,9 @@ public final class Generator {
      * output. Where the grammar leaves nothing but the stop token before they all appeared,
      * generation ends with {@link FinishReason#MISSING_KEYWORDS} (never as a valid output). With
      * beam search, beams that made more progress towards them are kept first (constrained beam
-     * search). Not combined with forced tokens or a draft model.
+     * search). With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustInclude(List<String> words) {
         this.includeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-include").keywords(-1L);
@@ -382,10 +386,6 @@ public final class Generator {
         if (forceTokens && grammar == null) {
             throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
         }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet "
-                    + "(forced text bypasses the keyword mask)");
-        }
         TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
         if (heal != null && (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || draft != null || forceTokens || replay != null
                 || !stopSequences.isEmpty())) {
@@ -449,6 +449,10 @@ public final class Generator {
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
         }
         if (draft != null) {
+            KeywordConstraint draftKeywords = keywordConstraint(modelPrompt);
+            if (draftKeywords != null) {
+                stages.remove(0); // the speculative loop carries it (forked for the draft)
+            }
             if (matcher == null || !stages.isEmpty() || replay != null) { // greedy without penalty has no stages
                 throw new DecoderException("speculative decoding supports greedy decoding under a grammar only (no temperature, penalty, min tokens or replay) for now");
             }
@@ -456,7 +460,7 @@ public final class Generator {
                 throw new DecoderException("speculative decoding does not support stop sequences or forced tokens yet");
             }
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, maxTokens, draftTokens, onToken);
+                    .decode(promptIds, matcher, draftKeywords, maxTokens, draftTokens, onToken);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
@@ -512,6 +516,10 @@ public final class Generator {
         if (draft != null || onText != null || replay != null || !stopSequences.isEmpty() || forceTokens) {
             throw new DecoderException("generateAll does not support drafts, streaming, replay, stop sequences or forced tokens yet");
         }
+        if (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || tokenHealing) {
+            throw new DecoderException("generateAll decodes each prompt greedily or by sampling: beams, contrastive search and token "
+                    + "healing work per prompt with generate()");
+        }
         if (minTokens > maxTokens) {
             throw new DecoderException("min tokens (" + minTokens + ") exceeds max tokens (" + maxTokens + ")");
         }
@@ -547,9 +555,6 @@ public final class Generator {
     public List<GenerationResult> generateGroups() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generateGroups()");
-        }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet");
         }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
         BeamSearch.Outcome o = beamSearch(matcher, stages(promptIds), stopSequences.isEmpty() ? null : new StopSequences(stopSequences));

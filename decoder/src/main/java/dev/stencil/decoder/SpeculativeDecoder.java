@@ -44,6 +44,15 @@ final class SpeculativeDecoder {
     }
 
     Outcome decode(int[] prompt, Matcher matcher, int maxTokens, int initialK, IntConsumer onToken) {
+        return decode(prompt, matcher, null, maxTokens, initialK, onToken);
+    }
+
+    /**
+     * @param keywords must-exclude/must-include state after the prompt, or null: the draft proposes
+     *     under a fork of it (dropped with the proposal), the target's choices advance it, so
+     *     rejected tokens never reach it and nothing needs rolling back
+     */
+    Outcome decode(int[] prompt, Matcher matcher, KeywordConstraint keywords, int maxTokens, int initialK, IntConsumer onToken) {
         if (prompt.length == 0) {
             throw new DecoderException("the prompt is empty: the model needs at least one token to condition on");
         }
@@ -87,6 +96,7 @@ final class SpeculativeDecoder {
                 int draftFed = 0;
                 if (m > 0) {
                     Matcher dm = matcher.fork();
+                    KeywordConstraint dk = keywords == null ? null : keywords.fork();
                     draft.forward(dc, new int[][] {Arrays.copyOfRange(seq, dc.columns(), len)});
                     draftPasses++;
                     while (pm < m) {
@@ -96,9 +106,15 @@ final class SpeculativeDecoder {
                         maskNanos += System.nanoTime() - s;
                         masks++;
                         GrammarMask.apply(mask, logits);
+                        if (dk != null) {
+                            dk.process(logits);
+                        }
                         int d = TokenSelector.argmax(logits);
                         if (d < 0 || !dm.accept(d)) {
                             break;
+                        }
+                        if (dk != null && d != eosTokenId) {
+                            dk.accept(d);
                         }
                         proposal[pm++] = d;
                         if (d == eosTokenId || pm == m) {
@@ -135,13 +151,24 @@ final class SpeculativeDecoder {
                     maskNanos += System.nanoTime() - s;
                     masks++;
                     GrammarMask.apply(mask, logits);
+                    if (keywords != null) {
+                        keywords.process(logits);
+                    }
                     int t = TokenSelector.argmax(logits);
+                    if (t < 0 && keywords != null && !keywords.complete()) {
+                        finish = FinishReason.MISSING_KEYWORDS;
+                        acceptedTotal += accepted;
+                        break outer;
+                    }
                     if (t < 0) {
                         throw new DecoderException("no token is allowed after " + (len - prompt.length)
                                 + " generated tokens: the grammar has no continuation the model's vocabulary can express");
                     }
                     if (!matcher.accept(t)) {
                         throw new DecoderException("token " + t + " was chosen but the grammar rejects it");
+                    }
+                    if (keywords != null && t != eosTokenId) {
+                        keywords.accept(t);
                     }
                     boolean agrees = j < pm && proposal[j] == t;
                     if (agrees) {
