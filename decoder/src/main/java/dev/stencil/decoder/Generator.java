@@ -51,6 +51,8 @@ public final class Generator {
     private boolean forceTokens;
     private int numBeams = 1;
     private double lengthPenalty = 1;
+    /** null: use the in-graph mask whenever the model has it and the request allows; else as set. */
+    private Boolean maskOnDevice;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
         this(stencil, grammar, json, null);
@@ -230,6 +232,49 @@ public final class Generator {
         return this;
     }
 
+    /**
+     * Masks inside the model's graph (the model must be loaded with {@link
+     * RuntimeOptions#withMaskOnDevice}): only the best allowed candidates leave the model, see
+     * {@link DeviceMaskDecoder}. Possible for greedy decoding without penalties or min tokens, and
+     * for sampling with top-k (then k candidates) without them; same tokens as masking on the host.
+     * Not with beams or a draft, which need the full logits. {@code true} makes an impossible
+     * combination an error; {@code false} always masks on the host. Unset, the device mask is used
+     * whenever the model has it and the request allows.
+     */
+    public Generator maskOnDevice(boolean on) {
+        this.maskOnDevice = on;
+        return this;
+    }
+
+    /**
+     * Candidates per step for the in-graph mask, or 0 when this request masks on the host; with
+     * {@code maskOnDevice(true)}, an error saying why it cannot.
+     */
+    private int deviceCandidates() {
+        if (Boolean.FALSE.equals(maskOnDevice)) {
+            return 0;
+        }
+        String why = null;
+        int k = 0;
+        if (!stencil.model().hasDeviceTopK()) {
+            why = "the model was loaded without it (RuntimeOptions.withMaskOnDevice(true), --mask-on-device)";
+        } else if (numBeams > 1 || draft != null) {
+            why = "beam search and speculative decoding need the full logits";
+        } else if (minTokens > 0 || repetitionPenalty > 1 || presencePenalty != 0 || frequencyPenalty != 0) {
+            why = "min tokens and penalties change logits outside the top candidates";
+        } else if (temperature == 0) {
+            k = 1;
+        } else if (topK > 0) {
+            k = topK;
+        } else {
+            why = "sampling without top-k needs the whole distribution (set top-k)";
+        }
+        if (why != null && Boolean.TRUE.equals(maskOnDevice)) {
+            throw new DecoderException("cannot mask on the device: " + why);
+        }
+        return why == null ? k : 0;
+    }
+
     /** Seed of the sampling generator (ignored when greedy). */
     public Generator seed(long s) {
         this.seed = s;
@@ -322,6 +367,7 @@ public final class Generator {
         FinishReason finish;
         Timings timings;
         Speculation speculation = null;
+        int deviceK = deviceCandidates();
         if (numBeams > 1) {
             if (matcher == null || !stages.isEmpty() || temperature > 0 || draft != null || stop != null || forceTokens
                     || replay != null || onText != null) {
@@ -345,6 +391,16 @@ public final class Generator {
             finish = o.finishReason();
             timings = o.timings();
             speculation = o.speculation();
+        } else if (deviceK > 0) {
+            if (forceTokens && replay != null) {
+                throw new DecoderException("forced tokens cannot be combined with replay");
+            }
+            SequenceDecoder.Outcome o = new DeviceMaskDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                    .decode(promptIds, matcher, stages, selector, deviceK, maxTokens, replay, onToken, stop,
+                            id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
+            tokens = o.tokens();
+            finish = o.finishReason();
+            timings = o.timings();
         } else {
             if (forceTokens && replay != null) {
                 throw new DecoderException("forced tokens cannot be combined with replay");

@@ -50,6 +50,16 @@ public final class KvCache implements AutoCloseable {
     private OnnxTensor pinnedTensor;
     private boolean closed;
 
+    // In-graph mask and top-k (OnnxCausalLm.forwardTopK): the masks going in, the k candidates per row coming out.
+    private LongBuffer deviceMaskBuffer;
+    private int candidatesK;
+    private OnnxTensor candidatesKTensor;
+    private FloatBuffer candidateValues;
+    private LongBuffer candidateIds;
+    private Map<String, OnnxTensor> candidateOutputs;
+    /** Whether the last pass returned candidates rather than logits. */
+    private boolean hasCandidates;
+
     KvCache(OnnxCausalLm model, int batch) {
         this.model = model;
         this.batch = batch;
@@ -87,7 +97,8 @@ public final class KvCache implements AutoCloseable {
      */
     public float[] logits(int row, int t, float[] dst) {
         if (logits == null) {
-            throw new DecoderException("no logits: run a forward pass first");
+            throw new DecoderException(hasCandidates ? "no logits: the last pass returned only the top-k candidates (forwardTopK)"
+                    : "no logits: run a forward pass first");
         }
         int pos = t < 0 ? logitsLength + t : t;
         if (row < 0 || row >= batch || pos < 0 || pos >= logitsLength) {
@@ -162,11 +173,111 @@ public final class KvCache implements AutoCloseable {
     void usePinnedLogits(int len) {
         logits = pinnedBuffer;
         logitsLength = len;
+        hasCandidates = false;
     }
 
     void storeLogits(FloatBuffer copied, int len) {
         logits = copied;
         logitsLength = len;
+        hasCandidates = false;
+    }
+
+    /** The rows' masks laid out as the graph's {@code [batch, words]} input (a null row allows every token). */
+    LongBuffer deviceMasks(long[][] masks, int words) {
+        if (deviceMaskBuffer == null) {
+            deviceMaskBuffer = OnnxCausalLm.directLongs(batch * words);
+        }
+        deviceMaskBuffer.clear();
+        for (long[] m : masks) {
+            if (m == null) {
+                for (int w = 0; w < words; w++) {
+                    deviceMaskBuffer.put(-1L);
+                }
+            } else {
+                deviceMaskBuffer.put(m, 0, words);
+            }
+        }
+        return deviceMaskBuffer.flip();
+    }
+
+    /** The graph's {@code k} input. */
+    OnnxTensor candidateCount(int k) throws OrtException {
+        ensureCandidates(k);
+        return candidatesKTensor;
+    }
+
+    /** Pinned output tensors for the candidates ({@code [batch, k]} values and ids), reused while k stays the same. */
+    Map<String, OnnxTensor> pinnedCandidates(int k) throws OrtException {
+        ensureCandidates(k);
+        return candidateOutputs;
+    }
+
+    private void ensureCandidates(int k) throws OrtException {
+        if (k == candidatesK) {
+            return;
+        }
+        closeCandidates();
+        LongBuffer kb = OnnxCausalLm.directLongs(1);
+        kb.put(0, k);
+        candidateValues = ByteBuffer.allocateDirect(batch * k * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        candidateIds = OnnxCausalLm.directLongs(batch * k);
+        long[] shape = {batch, k};
+        List<OnnxTensor> made = new ArrayList<>(3);
+        try {
+            made.add(OnnxTensor.createTensor(model.env(), kb, new long[] {1}));
+            made.add(OnnxTensor.createTensor(model.env(), candidateValues, shape));
+            made.add(OnnxTensor.createTensor(model.env(), candidateIds, shape));
+        } catch (OrtException e) {
+            made.forEach(OnnxCausalLm::closeQuietly);
+            throw e;
+        }
+        candidatesKTensor = made.get(0);
+        candidateOutputs = Map.of(dev.stencil.decoder.onnx.DeviceTopKGraph.VALUES_OUTPUT, made.get(1),
+                dev.stencil.decoder.onnx.DeviceTopKGraph.INDICES_OUTPUT, made.get(2));
+        candidatesK = k;
+    }
+
+    private void closeCandidates() {
+        OnnxCausalLm.closeQuietly(candidatesKTensor);
+        if (candidateOutputs != null) {
+            candidateOutputs.values().forEach(OnnxCausalLm::closeQuietly);
+        }
+        candidatesKTensor = null;
+        candidateOutputs = null;
+        candidatesK = 0;
+    }
+
+    void useCandidates(int k, int len) {
+        logits = null;
+        logitsLength = len;
+        hasCandidates = true;
+    }
+
+    /**
+     * The allowed candidates of {@code row} from the last {@link OnnxCausalLm#forwardTopK} pass,
+     * best first (equal logits: lower id first on the CPU provider): copies up to k of them into
+     * {@code values} and {@code ids} and returns how many there are (fewer than k when the mask
+     * allows fewer tokens; 0 when it allows none).
+     */
+    public int candidates(int row, float[] values, int[] ids) {
+        if (!hasCandidates) {
+            throw new DecoderException("no candidates: the last pass was not a forwardTopK pass");
+        }
+        if (row < 0 || row >= batch) {
+            throw new DecoderException("row " + row + " outside 0.." + (batch - 1));
+        }
+        int k = candidatesK;
+        int n = 0;
+        for (int i = 0; i < k && i < values.length && i < ids.length; i++) {
+            float v = candidateValues.get(row * k + i);
+            if (v == Float.NEGATIVE_INFINITY || Float.isNaN(v)) {
+                break; // sorted: the rest are masked out too
+            }
+            values[i] = v;
+            ids[i] = (int) candidateIds.get(row * k + i);
+            n++;
+        }
+        return n;
     }
 
     void commit(OnnxTensor[] present, AutoCloseable owner, int len) {
@@ -231,6 +342,7 @@ public final class KvCache implements AutoCloseable {
         }
         logits = null;
         logitsLength = 0;
+        hasCandidates = false;
     }
 
     /**
@@ -286,6 +398,7 @@ public final class KvCache implements AutoCloseable {
         System.arraycopy(positions, 0, nextPosition, 0, batch);
         logits = null;
         logitsLength = 0;
+        hasCandidates = false;
     }
 
     @Override
@@ -294,6 +407,7 @@ public final class KvCache implements AutoCloseable {
             closed = true;
             OnnxCausalLm.closeQuietly(pastOwner);
             OnnxCausalLm.closeQuietly(pinnedTensor);
+            closeCandidates();
             past = null;
             pastOwner = null;
         }
