@@ -310,7 +310,7 @@ public final class OnnxCausalLm implements AutoCloseable {
         }
         if (masks != null) {
             for (long[] m : masks) {
-                if (m == null || m.length < maskWords) {
+                if (m != null && m.length < maskWords) {
                     throw new DecoderException("each mask needs " + maskWords + " words (vocabulary " + shape.vocabSize() + ")");
                 }
             }
