@@ -23,16 +23,19 @@ import java.util.Set;
  *
  * <p>The unpacking uses only operators that ONNX Runtime's CUDA execution provider implements for
  * the types used (its OperatorKernels.md): the opset-18 Bitwise* operators and BitShift have no
- * CUDA kernels, so a bit is read arithmetically on uint64 words:
+ * CUDA kernels, so a bit is read arithmetically on uint64 words, by a wrapping multiplication that
+ * moves bit {@code j} to the top and a comparison (no division: 64-bit divides cost tens of
+ * cycles each, over every vocabulary entry and step):
  * <pre>
- * Reshape(mask, [0, W, 1]) → Cast(uint64) → Div(·, [2^0 .. 2^63]) → Mod(·, 2) → Cast(bool)
+ * Reshape(mask, [0, W, 1]) → Cast(uint64) → Mul(·, [2^63 .. 2^0]) → Greater(·, 2^63 - 1)
  *   → Reshape([0, -1]) → Slice(0, vocab on axis 1)                        = allowed [rows, vocab]
  * Gather(logits, -1, axis 1)                                            = last    [batch, vocab]
- * Where(allowed, last, -inf) → TopK(k, axis -1, largest, sorted) → Cast(float) on the values
+ * Cast(float), for float16/bfloat16 logits → Where(allowed, last, -inf) → TopK(k, axis -1, largest, sorted)
  * </pre>
- * (uint64 because a signed division would round the words whose top bit is set toward zero; Cast
- * between integer types keeps the bits.) All of these exist from opset 11, which the model must
- * import (TopK's {@code largest}/{@code sorted} attributes and Gather's negative index need it).
+ * (uint64 because unsigned products wrap by definition; Cast between integer types keeps the
+ * bits.) CUDA kernels exist for each at the types used: Reshape, Cast, Mul (uint64), Greater
+ * (uint64), Slice (bool), Gather (float, float16, bfloat16), Where (float), TopK (float). All of these exist from opset 11, which the model must import (TopK's
+ * {@code largest}/{@code sorted} attributes and Gather's negative index need it).
  */
 public final class DeviceTopKGraph {
     public static final String MASK_INPUT = "stencil_token_mask";
@@ -49,7 +52,6 @@ public final class DeviceTopKGraph {
     static final int INT64 = 7;
     static final int BOOL = 9;
     static final int FLOAT16 = 10;
-    static final int DOUBLE = 11;
     static final int UINT64 = 13;
     static final int BFLOAT16 = 16;
 
@@ -118,37 +120,38 @@ public final class DeviceTopKGraph {
         }
 
         List<byte[]> inits = new ArrayList<>();
-        long[] pow2 = new long[64];
+        long[] lift = new long[64];
         for (int j = 0; j < 64; j++) {
-            pow2[j] = 1L << j; // 2^63 is negative as a Java long; the bits are right for uint64
+            lift[j] = 1L << (63 - j); // times 2^(63-j) moves bit j to bit 63 (2^63 is negative as a Java long; same bits)
         }
-        inits.add(tensor(p("pow2"), UINT64, new long[] {64}, longs(pow2)));
-        inits.add(tensor(p("two"), UINT64, new long[] {}, longs(2)));
+        inits.add(tensor(p("lift"), UINT64, new long[] {64}, longs(lift)));
+        inits.add(tensor(p("below_top_bit"), UINT64, new long[] {}, longs(Long.MAX_VALUE)));
         inits.add(tensor(p("shape_words"), INT64, new long[] {3}, longs(0, words, 1)));
         inits.add(tensor(p("shape_flat"), INT64, new long[] {2}, longs(0, -1)));
         inits.add(tensor(p("slice_start"), INT64, new long[] {1}, longs(0)));
         inits.add(tensor(p("slice_end"), INT64, new long[] {1}, longs(vocab)));
         inits.add(tensor(p("slice_axis"), INT64, new long[] {1}, longs(1)));
         inits.add(tensor(p("last"), INT64, new long[] {}, longs(-1)));
-        inits.add(tensor(p("neg_inf"), elem, new long[] {}, negativeInfinity(elem)));
+        inits.add(tensor(p("neg_inf"), FLOAT, new long[] {}, negativeInfinity()));
 
         List<byte[]> nodes = new ArrayList<>();
         nodes.add(node("Reshape", in(MASK_INPUT, p("shape_words")), out(p("words3")), null, 0));
         nodes.add(node("Cast", in(p("words3")), out(p("words_u")), "to", UINT64));
-        nodes.add(node("Div", in(p("words_u"), p("pow2")), out(p("shifted")), null, 0));
-        nodes.add(node("Mod", in(p("shifted"), p("two")), out(p("bit")), null, 0)); // fmod = 0: integer modulo
-        nodes.add(node("Cast", in(p("bit")), out(p("bit_bool")), "to", BOOL));
+        // uint64 products wrap modulo 2^64, so each product's top bit is one bit of the word
+        nodes.add(node("Mul", in(p("words_u"), p("lift")), out(p("lifted")), null, 0));
+        nodes.add(node("Greater", in(p("lifted"), p("below_top_bit")), out(p("bit_bool")), null, 0));
         nodes.add(node("Reshape", in(p("bit_bool"), p("shape_flat")), out(p("bits_flat")), null, 0));
         nodes.add(node("Slice", in(p("bits_flat"), p("slice_start"), p("slice_end"), p("slice_axis")), out(p("allowed")), null, 0));
-        nodes.add(node("Gather", in(logitsName, p("last")), out(p("last_logits")), "axis", 1));
-        nodes.add(node("Where", in(p("allowed"), p("last_logits"), p("neg_inf")), out(p("masked")), null, 0));
-        String values = elem == FLOAT ? VALUES_OUTPUT : p("values_native");
-        byte[] topk = nodeWith("TopK", in(p("masked"), K_INPUT), out(values, INDICES_OUTPUT),
-                attrInt("axis", -1), attrInt("largest", 1), attrInt("sorted", 1));
-        nodes.add(topk);
+        String last = p("last_logits");
+        nodes.add(node("Gather", in(logitsName, p("last")), out(last), "axis", 1));
         if (elem != FLOAT) {
-            nodes.add(node("Cast", in(values), out(VALUES_OUTPUT), "to", FLOAT));
+            // float16/bfloat16 logits are widened first: the CUDA provider has no bfloat16 TopK, and the host reads float32
+            nodes.add(node("Cast", in(last), out(p("last_float")), "to", FLOAT));
+            last = p("last_float");
         }
+        nodes.add(node("Where", in(p("allowed"), last, p("neg_inf")), out(p("masked")), null, 0));
+        nodes.add(nodeWith("TopK", in(p("masked"), K_INPUT), out(VALUES_OUTPUT, INDICES_OUTPUT),
+                attrInt("axis", -1), attrInt("largest", 1), attrInt("sorted", 1)));
 
         List<byte[]> inputs = List.of(
                 valueInfo(MASK_INPUT, INT64, PREFIX + "rows", words),
@@ -215,14 +218,8 @@ public final class DeviceTopKGraph {
         return b.array();
     }
 
-    private static byte[] negativeInfinity(int elem) {
-        ByteBuffer b = ByteBuffer.allocate(elem == FLOAT ? 4 : 2).order(ByteOrder.LITTLE_ENDIAN);
-        switch (elem) {
-            case FLOAT -> b.putFloat(Float.NEGATIVE_INFINITY);
-            case FLOAT16 -> b.putShort((short) 0xFC00); // sign 1, exponent all ones, mantissa 0
-            default -> b.putShort((short) 0xFF80); // bfloat16: the top half of float32's -inf
-        }
-        return b.array();
+    private static byte[] negativeInfinity() {
+        return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NEGATIVE_INFINITY).array();
     }
 
     /**

@@ -29,12 +29,20 @@ class DeviceTopKGraphTest {
 
     /** ModelProto with one Identity node: float input "x" [batch, seq, vocab] → output "logits". */
     static byte[] identityModel(int vocab, int opset, String outputName) {
-        ProtoWire.Writer node = new ProtoWire.Writer().string(1, "x").string(2, outputName).string(3, "id").string(4, "Identity");
+        return identityModel(vocab, opset, outputName, DeviceTopKGraph.FLOAT);
+    }
+
+    /** The same with the output cast to {@code elemType} (float16, bfloat16: logits of half-precision models). */
+    static byte[] identityModel(int vocab, int opset, String outputName, int elemType) {
+        ProtoWire.Writer node = elemType == DeviceTopKGraph.FLOAT
+                ? new ProtoWire.Writer().string(1, "x").string(2, outputName).string(3, "id").string(4, "Identity")
+                : new ProtoWire.Writer().string(1, "x").string(2, outputName).string(3, "cast").string(4, "Cast")
+                        .message(5, new ProtoWire.Writer().string(1, "to").varint(3, elemType).varint(20, 2));
         ProtoWire.Writer graph = new ProtoWire.Writer()
                 .message(1, node)
                 .string(2, "synthetic")
                 .bytes(11, valueInfo("x", 1, "batch", "seq", (long) vocab))
-                .bytes(12, valueInfo(outputName, 1, "batch", "seq", (long) vocab));
+                .bytes(12, valueInfo(outputName, elemType, "batch", "seq", (long) vocab));
         ProtoWire.Writer opsetId = new ProtoWire.Writer().string(1, "").varint(2, opset);
         return new ProtoWire.Writer().varint(1, 8).string(2, "test").message(7, graph).message(8, opsetId).toByteArray();
     }
@@ -86,12 +94,22 @@ class DeviceTopKGraphTest {
 
     @Test
     void inGraphMaskAndTopKEqualHostMaskingOnRandomBits() throws OrtException {
+        randomBits(DeviceTopKGraph.FLOAT);
+    }
+
+    @Test
+    void halfPrecisionLogitsToo() throws OrtException {
+        randomBits(DeviceTopKGraph.FLOAT16); // the test's logits (multiples of 1/4 below 10) are exact in both
+        randomBits(DeviceTopKGraph.BFLOAT16);
+    }
+
+    private static void randomBits(int logitsType) throws OrtException {
         int vocab = 130; // three mask words, the last one partial
         int words = 3;
         int batch = 4;
         int seq = 2;
         int k = 6;
-        byte[] extended = DeviceTopKGraph.extend(identityModel(vocab, 17, "logits"), "logits");
+        byte[] extended = DeviceTopKGraph.extend(identityModel(vocab, 17, "logits", logitsType), "logits");
         SplittableRandom random = new SplittableRandom(7);
         try (OrtSession.SessionOptions so = new OrtSession.SessionOptions();
                 OrtSession s = ENV.createSession(extended, so)) {
