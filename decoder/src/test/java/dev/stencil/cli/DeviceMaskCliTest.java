@@ -69,8 +69,9 @@ class DeviceMaskCliTest {
         assertEquals(0, r.rc(), r.err());
         String[] lines = r.out().strip().split("\n");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);
-        assertTrue(json.get("identical_tokens").asBoolean());
-        assertTrue(json.get("host_mask_step_us").asDouble() > 0 && json.get("device_mask_step_us").asDouble() > 0, json.toString());
-        assertTrue(json.get("decode_steps").asInt() > 12, json.toString());
+        assertEquals(0, json.get("disagreements").asInt(), json.toString());
+        assertTrue(json.get("host_step_us_p50").asDouble() > 0 && json.get("device_step_us_p50").asDouble() > 0, json.toString());
+        assertEquals(json.get("tokens").asInt(), json.get("timed_steps").asInt(), json.toString());
+        assertTrue(json.get("timed_steps").asInt() > 12, json.toString());
     }
 }
