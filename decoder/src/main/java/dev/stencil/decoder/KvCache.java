@@ -160,7 +160,7 @@ public final class KvCache implements AutoCloseable {
 
     /** The pinned logits tensor for single-token passes, or null where the logits are not float32 or len > 1. */
     OnnxTensor pinnedLogits(int len) throws OrtException {
-        if (len != 1 || model.shape().float16Cache()) {
+        if (len != 1 || !model.float32Logits()) {
             return null;
         }
         if (pinnedTensor == null) {
@@ -303,22 +303,19 @@ public final class KvCache implements AutoCloseable {
         if (newColumns == columns) {
             return;
         }
-        if (model.shape().float16Cache()) {
-            throw new DecoderException("truncating a float16 cache is not supported yet");
-        }
         List<OnnxTensor> fresh = new ArrayList<>(past.length);
         ModelShape s = model.shape();
-        int rowStride = columns * s.headDim();
-        int newRowStride = newColumns * s.headDim();
+        // raw bytes, so float32 and float16 caches are cut alike
+        int rowStride = columns * s.headDim() * cacheElementBytes();
+        int newRowStride = newColumns * s.headDim() * cacheElementBytes();
         try {
             for (int i = 0; i < past.length; i++) {
-                FloatBuffer src = past[i].getFloatBuffer();
-                float[] dst = new float[batch * s.heads() * newRowStride];
+                ByteBuffer src = past[i].getByteBuffer();
+                ByteBuffer dst = ByteBuffer.allocateDirect(batch * s.heads() * newRowStride).order(ByteOrder.nativeOrder());
                 for (int bh = 0; bh < batch * s.heads(); bh++) {
-                    src.get(bh * rowStride, dst, bh * newRowStride, newRowStride);
+                    dst.put(bh * newRowStride, src, bh * rowStride, newRowStride);
                 }
-                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
-                        new long[] {batch, s.heads(), newColumns, s.headDim()}));
+                fresh.add(cacheTensor(dst, new long[] {batch, s.heads(), newColumns, s.headDim()}));
             }
         } catch (OrtException e) {
             fresh.forEach(OnnxCausalLm::closeQuietly);
@@ -365,21 +362,17 @@ public final class KvCache implements AutoCloseable {
         if (identity || past == null) {
             return;
         }
-        if (model.shape().float16Cache()) {
-            throw new DecoderException("reordering a float16 cache is not supported yet");
-        }
         ModelShape s = model.shape();
-        int rowFloats = s.heads() * columns * s.headDim(); // one batch row of one layer's key or value
+        int rowBytes = s.heads() * columns * s.headDim() * cacheElementBytes(); // one batch row of one layer's key or value
         List<OnnxTensor> fresh = new ArrayList<>(past.length);
         try {
             for (OnnxTensor t : past) {
-                FloatBuffer src = t.getFloatBuffer();
-                float[] dst = new float[batch * rowFloats];
+                ByteBuffer src = t.getByteBuffer();
+                ByteBuffer dst = ByteBuffer.allocateDirect(batch * rowBytes).order(ByteOrder.nativeOrder());
                 for (int b = 0; b < batch; b++) {
-                    src.get(sources[b] * rowFloats, dst, b * rowFloats, rowFloats);
+                    dst.put(b * rowBytes, src, sources[b] * rowBytes, rowBytes);
                 }
-                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
-                        new long[] {batch, s.heads(), columns, s.headDim()}));
+                fresh.add(cacheTensor(dst, new long[] {batch, s.heads(), columns, s.headDim()}));
             }
         } catch (OrtException e) {
             fresh.forEach(OnnxCausalLm::closeQuietly);
@@ -399,6 +392,16 @@ public final class KvCache implements AutoCloseable {
         logits = null;
         logitsLength = 0;
         hasCandidates = false;
+    }
+
+    private int cacheElementBytes() {
+        return model.shape().float16Cache() ? 2 : Float.BYTES;
+    }
+
+    /** A cache tensor over {@code data} (a direct buffer, used in place) of the model's cache type. */
+    private OnnxTensor cacheTensor(ByteBuffer data, long[] shape) throws OrtException {
+        return OnnxTensor.createTensor(model.env(), data, shape,
+                model.shape().float16Cache() ? ai.onnxruntime.OnnxJavaType.FLOAT16 : ai.onnxruntime.OnnxJavaType.FLOAT);
     }
 
     @Override

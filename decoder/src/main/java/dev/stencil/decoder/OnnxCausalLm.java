@@ -57,6 +57,8 @@ public final class OnnxCausalLm implements AutoCloseable {
     final Set<String> presentAndLogits;
     /** Whether the graph carries Stencil's mask + top-k stage ({@link DeviceTopKGraph}). */
     private final boolean deviceTopK;
+    /** Whether {@code logits} is float32 (else float16/bfloat16, converted when read). */
+    private final boolean float32Logits;
     /** Words of the packed mask, {@code ceil(vocab / 64)}. */
     private final int maskWords;
     /**
@@ -123,7 +125,9 @@ public final class OnnxCausalLm implements AutoCloseable {
                 case FLOAT16 -> true;
                 default -> throw badInterface("cache tensors must be float32 or float16, got " + pastInfo.type, in, out);
             };
-            long[] ls = tensorInfo(out.get(LOGITS), LOGITS).getShape();
+            TensorInfo logitsInfo = tensorInfo(out.get(LOGITS), LOGITS);
+            float32Logits = logitsInfo.type == OnnxJavaType.FLOAT;
+            long[] ls = logitsInfo.getShape();
             int vocab = ls.length == 3 && ls[2] > 0 ? (int) ls[2] : -1;
             if (vocab <= 0) {
                 throw badInterface("'logits' must have shape [batch, sequence, vocab] with a fixed vocab, got "
@@ -250,6 +254,11 @@ public final class OnnxCausalLm implements AutoCloseable {
                     + " (are the CUDA and cuDNN libraries of this ONNX Runtime build installed, and is the GPU visible?): "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Whether the logits are float32 (then single-token passes write them into a pinned buffer). */
+    boolean float32Logits() {
+        return float32Logits;
     }
 
     /** Whether the graph was extended with the mask and top-k stage (see {@link #forwardTopK}). */
