@@ -72,8 +72,13 @@ class HalfPrecisionCacheTest {
         return new ProtoWire.Writer().string(1, name).message(2, new ProtoWire.Writer().message(1, tensor));
     }
 
-    /** The synthetic decoder (opset 17) with a cache of element type {@code cache}. */
+    /** The synthetic decoder (opset 17) with a cache of element type {@code cache}, float32 logits. */
     static byte[] model(int cache) {
+        return model(cache, FLOAT);
+    }
+
+    /** The same with logits of element type {@code logitsType} (half-precision exports often have float16 logits). */
+    static byte[] model(int cache, int logitsType) {
         float[] bias = new float[VOCAB];
         for (int v = 0; v < VOCAB; v++) {
             bias[v] = v;
@@ -90,7 +95,8 @@ class HalfPrecisionCacheTest {
                 .message(1, node("Shape", new String[] {"input_ids"}, new String[] {"ids_shape"}))
                 .message(1, node("Concat", new String[] {"ids_shape", "vocab"}, new String[] {"logits_shape"}, intAttr("axis", 0)))
                 .message(1, node("Expand", new String[] {"sum3", "logits_shape"}, new String[] {"spread"}))
-                .message(1, node("Add", new String[] {"spread", "bias"}, new String[] {"logits"}))
+                .message(1, node("Add", new String[] {"spread", "bias"}, new String[] {"logits_f"}))
+                .message(1, node("Cast", new String[] {"logits_f"}, new String[] {"logits"}, intAttr("to", logitsType)))
                 .string(2, "synthetic-decoder")
                 .message(5, longs("axes_13", 1, 3))
                 .message(5, longs("pair", 1, 1, 1, 2))
@@ -102,7 +108,7 @@ class HalfPrecisionCacheTest {
                 .message(11, value("attention_mask", INT64, "batch", "total"))
                 .message(11, value("past_key_values.0.key", cache, "batch", 1, "past", 2))
                 .message(11, value("past_key_values.0.value", cache, "batch", 1, "past", 2))
-                .message(12, value("logits", FLOAT, "batch", "seq", VOCAB))
+                .message(12, value("logits", logitsType, "batch", "seq", VOCAB))
                 .message(12, value("present.0.key", cache, "batch", 1, "total", 2))
                 .message(12, value("present.0.value", cache, "batch", 1, "total", 2));
         return new ProtoWire.Writer().varint(1, 8).string(2, "stencil-test").message(7, g)
@@ -118,7 +124,11 @@ class HalfPrecisionCacheTest {
     }
 
     private static void stepsTruncationAndReorder(int cacheType) {
-        try (OnnxCausalLm m = OnnxCausalLm.load(model(cacheType), "synthetic", RuntimeOptions.defaults().withThreads(1))) {
+        stepsTruncationAndReorder(cacheType, FLOAT);
+    }
+
+    private static void stepsTruncationAndReorder(int cacheType, int logitsType) {
+        try (OnnxCausalLm m = OnnxCausalLm.load(model(cacheType, logitsType), "synthetic", RuntimeOptions.defaults().withThreads(1))) {
             assertEquals(cacheType == FLOAT16, m.shape().float16Cache());
             assertEquals(1, m.shape().layers());
             assertEquals(2, m.shape().headDim());
@@ -152,6 +162,33 @@ class HalfPrecisionCacheTest {
     @Test
     void float16CacheStepsTruncatesAndReorders() {
         stepsTruncationAndReorder(FLOAT16);
+    }
+
+    @Test
+    void float16LogitsAreReadAsFloats() {
+        stepsTruncationAndReorder(FLOAT16, FLOAT16);
+    }
+
+    @Test
+    void deviceMaskOnAHalfPrecisionModel() {
+        try (OnnxCausalLm m = OnnxCausalLm.load(model(FLOAT16, FLOAT16), "synthetic",
+                RuntimeOptions.defaults().withThreads(1).withMaskOnDevice(true));
+                KvCache c = m.newCache(2)) {
+            long[] allow25 = {(1L << 2) | (1L << 5)};
+            m.forwardTopK(c, new int[][] {{3}, {4}}, new long[][] {allow25, null}, 3);
+            float[] values = new float[3];
+            int[] ids = new int[3];
+            assertEquals(2, c.candidates(0, values, ids));
+            assertEquals(5, ids[0]);
+            assertEquals(6 + 5, values[0]);
+            assertEquals(2, ids[1]);
+            assertEquals(3, c.candidates(1, values, ids)); // no mask: the three best of all eight
+            assertEquals(7, ids[0]);
+            assertEquals(8 + 7, values[0]);
+            c.truncate(0);
+            m.forward(c, new int[][] {{1}, {2}}); // the full logits are still there
+            assertCacheSum(c, 1, 2);
+        }
     }
 
     @Test
