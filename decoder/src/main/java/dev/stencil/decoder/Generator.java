@@ -265,7 +265,7 @@ public final class Generator {
         } else if (temperature == 0) {
             k = 1;
         } else if (topK > 0) {
-            k = topK;
+            k = Math.min(topK, stencil.model().shape().vocabSize()); // a top-k wider than the vocabulary keeps everything
         } else {
             why = "sampling without top-k needs the whole distribution (set top-k)";
         }
