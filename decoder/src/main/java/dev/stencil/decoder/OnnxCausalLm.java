@@ -10,6 +10,9 @@ import ai.onnxruntime.OrtException;
 import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.stencil.decoder.onnx.DeviceTopKGraph;
+import dev.stencil.decoder.onnx.OnnxFormatException;
+import dev.stencil.decoder.onnx.OnnxModelEditor;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -23,9 +26,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Pattern;
-import dev.stencil.decoder.onnx.DeviceTopKGraph;
-import dev.stencil.decoder.onnx.OnnxFormatException;
-import dev.stencil.decoder.onnx.OnnxModelEditor;
 
 /**
  * A causal language model exported to ONNX as a Hugging Face "decoder with past": inputs
@@ -183,7 +183,7 @@ public final class OnnxCausalLm implements AutoCloseable {
         }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new OnnxCausalLm(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
+            return wrap(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
         } catch (OrtException e) {
             throw new DecoderException("cannot load ONNX model " + onnxFile + ": " + e.getMessage(), e);
         }
@@ -209,9 +209,19 @@ public final class OnnxCausalLm implements AutoCloseable {
             }
         }
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new OnnxCausalLm(env, env.createSession(graph, so), name);
+            return wrap(env, env.createSession(graph, so), name);
         } catch (OrtException e) {
             throw new DecoderException("cannot load ONNX model " + name + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The model over {@code session}; a session whose graph is not a usable decoder is closed, not leaked. */
+    private static OnnxCausalLm wrap(OrtEnvironment env, OrtSession session, String name) throws OrtException {
+        try {
+            return new OnnxCausalLm(env, session, name);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
         }
     }
 
