@@ -40,7 +40,7 @@ public final class CompiledGrammar {
     public static CompiledGrammar compile(Grammar grammar, VocabularyIndex vocabulary, boolean lexAllLexemes) {
         long t0 = System.nanoTime();
         BnfGrammar bnf = BnfGrammar.lower(grammar);
-        LexerAutomaton lexer = new LexerAutomaton(bnf);
+        LexerAutomaton lexer = new LexerAutomaton(bnf, lexAllLexemes);
         EarleyParser parser = new EarleyParser(bnf, lexer, lexAllLexemes);
         MaskEngine engine = new MaskEngine(vocabulary, lexer, parser);
         return new CompiledGrammar(grammar, bnf, engine, (System.nanoTime() - t0) / 1e6);

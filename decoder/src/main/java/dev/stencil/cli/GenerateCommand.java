@@ -72,6 +72,27 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--length-penalty", defaultValue = "1", description = "Beam search: rank finished beams by logprob / length^penalty. Default: ${DEFAULT-VALUE}.")
     double lengthPenalty;
 
+    @Option(names = "--exclude", description = "A must-exclude keyword (repeatable): it never appears in the output, not even across tokens.")
+    java.util.List<String> exclude = new java.util.ArrayList<>();
+
+    @Option(names = "--include", description = "A must-include keyword (repeatable): the output may not end before it appeared.")
+    java.util.List<String> include = new java.util.ArrayList<>();
+
+    @Option(names = "--beam-groups", defaultValue = "1", description = "Diverse beam search: split --num-beams into this many groups and print each group's output (1 = off).")
+    int beamGroups;
+
+    @Option(names = "--diversity-penalty", defaultValue = "0", description = "Diverse beam search: penalty per earlier-group beam that chose the same token. Default: ${DEFAULT-VALUE}.")
+    double diversityPenalty;
+
+    @Option(names = "--contrastive-k", defaultValue = "0", description = "Contrastive search over this many candidates (0 = off; needs the model's hidden_states).")
+    int contrastiveK;
+
+    @Option(names = "--penalty-alpha", defaultValue = "0.6", description = "Contrastive search: degeneration penalty alpha in [0, 1]. Default: ${DEFAULT-VALUE}.")
+    double penaltyAlpha;
+
+    @Option(names = "--token-healing", description = "Back up over the prompt's last token and let the model re-spell it (for prompts that end mid-token, e.g. with a trailing space).")
+    boolean tokenHealing;
+
     @Option(names = "--seed", defaultValue = "0", description = "Sampling seed. Default: ${DEFAULT-VALUE}.")
     long seed;
 
@@ -129,7 +150,11 @@ final class GenerateCommand implements Callable<Integer> {
                     .repetitionPenalty(repetitionPenalty).typicalP(typicalP).presencePenalty(presencePenalty)
                     .frequencyPenalty(frequencyPenalty).minTokens(minTokens).seed(seed)
                     .stop(stop.stream().map(x -> x.replace("\\n", "\n")).toList()).forceTokens(forceTokens)
-                    .numBeams(numBeams).lengthPenalty(lengthPenalty);
+                    .numBeams(numBeams).lengthPenalty(lengthPenalty).beamGroups(beamGroups).diversityPenalty(diversityPenalty)
+                    .mustExclude(exclude).mustInclude(include).tokenHealing(tokenHealing);
+            if (contrastiveK > 0) {
+                g.contrastive(contrastiveK, penaltyAlpha);
+            }
             if (draftModel != null) {
                 g.draft(draftModel).draftTokens(draftTokens);
             }
@@ -142,18 +167,38 @@ final class GenerateCommand implements Callable<Integer> {
                     System.out.flush();
                 });
             }
+            if (beamGroups > 1) {
+                return printGroups(g.generateGroups());
+            }
             GenerationResult r = g.generate();
             if (stream) {
                 System.out.println();
             } else {
                 System.out.println(r.text().strip()); // the model's own formatting; valid JSON when r.valid()
             }
-            boolean cut = r.finishReason() == dev.stencil.decoder.FinishReason.STOP_SEQUENCE;
-            System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
-                    + (cut ? " (cut before a stop sequence, as asked: not a complete output)" : "")
-                    + (!unconstrained && !r.valid() && !r.truncated() && !cut ? " (INVALID: " + r.validationErrors() + ")" : ""));
-            return r.valid() || unconstrained || cut ? 0 : 1;
+            return summarize(r);
         }
+    }
+
+    /** Prints the one-line summary on stderr; the exit code (0 = a complete, valid output or as asked). */
+    private int summarize(GenerationResult r) {
+        boolean cut = r.finishReason() == dev.stencil.decoder.FinishReason.STOP_SEQUENCE;
+        boolean missing = r.finishReason() == dev.stencil.decoder.FinishReason.MISSING_KEYWORDS;
+        System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
+                + (cut ? " (cut before a stop sequence, as asked: not a complete output)" : "")
+                + (missing ? " (the grammar could only end before every --include keyword appeared: " + r.validationErrors() + ")" : "")
+                + (!unconstrained && !r.valid() && !r.truncated() && !cut && !missing ? " (INVALID: " + r.validationErrors() + ")" : ""));
+        return (r.valid() && r.validationErrors().isEmpty()) || (unconstrained && !missing) || cut ? 0 : 1;
+    }
+
+    /** Diverse beam search: one line per group on stdout, one summary per group on stderr. */
+    private int printGroups(java.util.List<GenerationResult> results) {
+        int code = 0;
+        for (GenerationResult r : results) {
+            System.out.println(r.text().strip());
+            code = Math.max(code, summarize(r));
+        }
+        return code;
     }
 
     private static com.fasterxml.jackson.databind.JsonNode readSchema(Path file) {

@@ -74,6 +74,12 @@ final class BatchDecoder {
                         p.process(logits);
                     }
                     int token = selectors[i].select(logits);
+                    if (token < 0 && SequenceDecoder.keywordsBlockStop(chains[i])) {
+                        finish[i] = FinishReason.MISSING_KEYWORDS;
+                        active--;
+                        step[i][0] = eosTokenId;
+                        continue;
+                    }
                     if (token < 0) {
                         throw new DecoderException("row " + i + ": no token is allowed after " + n[i] + " generated tokens");
                     }

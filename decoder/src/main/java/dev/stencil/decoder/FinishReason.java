@@ -13,10 +13,16 @@ public enum FinishReason {
      * A stop sequence appeared in the text: the output ends just before it. For a constrained
      * generation this is not a complete sentence of the grammar unless the text happens to be one.
      */
-    STOP_SEQUENCE;
+    STOP_SEQUENCE,
+    /**
+     * Must-include keywords had not all appeared where the grammar (and the banned words) left the
+     * stop token as the only way on: the stop token stays masked, so generation ends here with an
+     * output that is not complete. The result's validation errors name the missing keywords.
+     */
+    MISSING_KEYWORDS;
 
-    /** The lower-case name used in reports ({@code stop}, {@code length}). */
+    /** The lower-case name used in reports ({@code stop}, {@code length}, {@code stop_sequence}, {@code missing_keywords}). */
     public String label() {
-        return this == STOP_SEQUENCE ? "stop_sequence" : name().toLowerCase(java.util.Locale.ROOT);
+        return name().toLowerCase(java.util.Locale.ROOT);
     }
 }

@@ -16,7 +16,7 @@ import java.util.function.IntConsumer;
 /**
  * One generation request, configured fluently and run by {@link #generate()}. Defaults: greedy
  * ({@code temperature 0}), 256 new tokens, no top-k/top-p/typical-p/min-p, no penalty, no stop sequence, no
- * forced tokens. The logits pass grammar mask → min new tokens → repetition penalty → presence/frequency
+ * forced tokens. The logits pass grammar mask → keywords (must-exclude/must-include) → min new tokens → repetition penalty → presence/frequency
  * penalties and, with a temperature above 0, → temperature → top-k → top-p → typical-p → min-p, and the token is drawn with a
  * generator seeded by {@link #seed} (same seed, same output).
  *
@@ -26,6 +26,10 @@ import java.util.function.IntConsumer;
 public final class Generator {
     private static final ObjectReader STRICT_JSON = new ObjectMapper().reader()
             .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+
+    /** Binds outputs to classes by their fields as well as by their accessors (records, plain classes). */
+    private static final ObjectMapper OBJECTS = new ObjectMapper()
+            .setVisibility(com.fasterxml.jackson.annotation.PropertyAccessor.FIELD, com.fasterxml.jackson.annotation.JsonAutoDetect.Visibility.ANY);
 
     private final Stencil stencil;
     private final CompiledGrammar grammar;
@@ -51,6 +55,15 @@ public final class Generator {
     private boolean forceTokens;
     private int numBeams = 1;
     private double lengthPenalty = 1;
+    private boolean tokenHealing;
+    private int beamGroups = 1;
+    private double diversityPenalty;
+    private int contrastiveK;
+    private double contrastiveAlpha;
+    private List<String> excludeWords = List.of();
+    private List<String> includeWords = List.of();
+    private KeywordTokens excludeTokens;
+    private KeywordTokens includeTokens;
     /** null: use the in-graph mask whenever the model has it and the request allows; else as set. */
     private Boolean maskOnDevice;
 
@@ -233,6 +246,88 @@ public final class Generator {
     }
 
     /**
+     * Must-exclude keywords: none of these strings can appear in the output, also where one would
+     * straddle two tokens or start at the end of the prompt (exact: see {@link KeywordConstraint}).
+     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens or a draft model.
+     */
+    public Generator mustExclude(List<String> words) {
+        this.excludeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-exclude").keywords(-1L);
+        this.excludeTokens = null;
+        return this;
+    }
+
+    /**
+     * Must-include keywords: the stop token is masked until every one of them has appeared in the
+     * output. Where the grammar leaves nothing but the stop token before they all appeared,
+     * generation ends with {@link FinishReason#MISSING_KEYWORDS} (never as a valid output). With
+     * beam search, beams that made more progress towards them are kept first (constrained beam
+     * search). Not combined with forced tokens or a draft model.
+     */
+    public Generator mustInclude(List<String> words) {
+        this.includeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-include").keywords(-1L);
+        this.includeTokens = null;
+        return this;
+    }
+
+    /**
+     * Token healing (see {@link TokenHealing}): the prompt's last token is taken off and the first
+     * generated tokens must spell it again, so a prompt that ends mid-token (a trailing space, half
+     * a word) does not push the model off its natural tokenization. The result's {@code text}
+     * excludes the re-spelled bytes; its {@code tokens} include the token that re-spelled them.
+     * Greedy or sampling only. Default off: the embedded model's prompts end cleanly at {@code A:}.
+     */
+    public Generator tokenHealing(boolean on) {
+        this.tokenHealing = on;
+        return this;
+    }
+
+    /**
+     * Diverse beam search: split the {@link #numBeams} beams into {@code g} groups (1 = off) that
+     * are kept apart by {@link #diversityPenalty}; {@link #generateGroups()} returns each group's output.
+     */
+    public Generator beamGroups(int g) {
+        if (g < 1 || g > 64) {
+            throw new DecoderException("beam groups must be in 1..64, got " + g);
+        }
+        this.beamGroups = g;
+        return this;
+    }
+
+    /**
+     * Diverse beam search's Hamming diversity penalty (>= 0): a group's score for a token drops by
+     * this much per beam of an earlier group that chose the same token at the same step. Default 0.
+     */
+    public Generator diversityPenalty(double penalty) {
+        if (!(penalty >= 0) || Double.isInfinite(penalty)) {
+            throw new DecoderException("diversity penalty must be >= 0 and finite, got " + penalty);
+        }
+        this.diversityPenalty = penalty;
+        return this;
+    }
+
+    /**
+     * Contrastive search (Su et al., 2022): at each step the {@code k} most likely allowed tokens are
+     * scored by {@code (1 - alpha) * p - alpha * (max cosine similarity of the token's hidden state to
+     * the earlier ones)}; the best is taken. Masks (grammar, keywords, penalties) apply before the
+     * candidates are picked. Needs a model with a {@code hidden_states} output. {@code k = 0} = off.
+     */
+    public Generator contrastive(int k, double alpha) {
+        if (k < 0 || k > 64) {
+            throw new DecoderException("contrastive top-k must be in 0..64 (0 = off), got " + k);
+        }
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new DecoderException("contrastive alpha (degeneration penalty) must be in [0, 1], got " + alpha);
+        }
+        if (k > 0 && !stencil.model().shape().hasHiddenStates()) {
+            throw new DecoderException("contrastive search needs the model's 'hidden_states' output; model " + stencil.model().name()
+                    + " has none (re-export it with the final hidden states as an output)");
+        }
+        this.contrastiveK = k;
+        this.contrastiveAlpha = alpha;
+        return this;
+    }
+
+    /**
      * Masks inside the model's graph (the model must be loaded with {@link
      * RuntimeOptions#withMaskOnDevice}): only the best allowed candidates leave the model, see
      * {@link DeviceMaskDecoder}. Possible for greedy decoding without penalties or min tokens, and
@@ -248,9 +343,12 @@ public final class Generator {
 
     /**
      * Candidates per step for the in-graph mask, or 0 when this request masks on the host; with
-     * {@code maskOnDevice(true)}, an error saying why it cannot.
+     * {@code maskOnDevice(true)}, an error saying why it cannot. Judged on the actual processor
+     * chain: greedy needs none; sampling needs top-k before anything that reads the rest of the
+     * distribution (top-p, typical-p, min-p), and nothing else but temperature. Any other
+     * processor (penalties, min tokens, keywords, ones added later) means the host path.
      */
-    private int deviceCandidates() {
+    private int deviceCandidates(List<LogitsProcessor> stages) {
         if (Boolean.FALSE.equals(maskOnDevice)) {
             return 0;
         }
@@ -258,16 +356,28 @@ public final class Generator {
         int k = 0;
         if (!stencil.model().hasDeviceTopK()) {
             why = "the model was loaded without it (RuntimeOptions.withMaskOnDevice(true), --mask-on-device)";
-        } else if (numBeams > 1 || draft != null) {
-            why = "beam search and speculative decoding need the full logits";
-        } else if (minTokens > 0 || repetitionPenalty > 1 || presencePenalty != 0 || frequencyPenalty != 0) {
-            why = "min tokens and penalties change logits outside the top candidates";
+        } else if (numBeams > 1 || beamGroups > 1 || draft != null || contrastiveK > 0 || tokenHealing) {
+            why = "beam search, speculative decoding, contrastive search and token healing need the full logits";
         } else if (temperature == 0) {
-            k = 1;
-        } else if (topK > 0) {
-            k = Math.min(topK, stencil.model().shape().vocabSize()); // a top-k wider than the vocabulary keeps everything
-        } else {
+            if (stages.isEmpty()) {
+                k = 1;
+            } else {
+                why = "penalties, min tokens and keywords change logits outside the top candidates";
+            }
+        } else if (topK == 0) {
             why = "sampling without top-k needs the whole distribution (set top-k)";
+        } else {
+            boolean seenTopK = false;
+            for (LogitsProcessor p : stages) {
+                if (p instanceof TopK) {
+                    seenTopK = true;
+                } else if ((p instanceof TopP || p instanceof TypicalP || p instanceof MinP) && !seenTopK) {
+                    why = "top-p, typical-p and min-p before top-k read the whole distribution";
+                } else if (!(p instanceof Temperature || p instanceof TopP || p instanceof TypicalP || p instanceof MinP)) {
+                    why = "penalties, min tokens and keywords change logits outside the top candidates";
+                }
+            }
+            k = Math.min(topK, stencil.model().shape().vocabSize()); // a top-k wider than the vocabulary keeps everything
         }
         if (why != null && Boolean.TRUE.equals(maskOnDevice)) {
             throw new DecoderException("cannot mask on the device: " + why);
@@ -332,8 +442,19 @@ public final class Generator {
         if (forceTokens && grammar == null) {
             throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
         }
+        if (keywords() && (forceTokens || draft != null)) {
+            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet "
+                    + "(forced text bypasses the keyword mask)");
+        }
+        TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
+        if (heal != null && (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || draft != null || forceTokens || replay != null
+                || !stopSequences.isEmpty())) {
+            throw new DecoderException("token healing works with greedy decoding or sampling only (not with beams, contrastive search, "
+                    + "drafts, forced tokens, replay or stop sequences)");
+        }
+        int[] modelPrompt = heal == null ? promptIds : TokenHealing.shortened(promptIds);
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
-        List<LogitsProcessor> stages = stages();
+        List<LogitsProcessor> stages = stages(modelPrompt);
         StopSequences stop = stopSequences.isEmpty() ? null : new StopSequences(stopSequences);
         TokenSelector selector = selector(seed);
         IntConsumer onToken = null;
@@ -341,8 +462,15 @@ public final class Generator {
             Utf8Chunker chunker = new Utf8Chunker();
             Consumer<String> sink = onText;
             if (stop == null) {
+                int[] unstreamedPrefix = {heal == null ? 0 : heal.prefix().length}; // the healed prompt bytes are not output
                 onToken = id -> {
-                    String piece = chunker.push(stencil.tokenizer().decode(new int[] {id}));
+                    byte[] bytes = stencil.tokenizer().decode(new int[] {id});
+                    if (unstreamedPrefix[0] > 0) {
+                        int cut = Math.min(unstreamedPrefix[0], bytes.length);
+                        unstreamedPrefix[0] -= cut;
+                        bytes = java.util.Arrays.copyOfRange(bytes, cut, bytes.length);
+                    }
+                    String piece = chunker.push(bytes);
                     if (!piece.isEmpty()) {
                         sink.accept(piece);
                     }
@@ -367,15 +495,18 @@ public final class Generator {
         FinishReason finish;
         Timings timings;
         Speculation speculation = null;
-        int deviceK = deviceCandidates();
-        if (numBeams > 1) {
-            if (matcher == null || !stages.isEmpty() || temperature > 0 || draft != null || stop != null || forceTokens
-                    || replay != null || onText != null) {
-                throw new DecoderException("beam search works greedily under a grammar, without temperature, penalties, min tokens, "
-                        + "stop sequences, forced tokens, drafts, replay or streaming (for now)");
+        int deviceK = deviceCandidates(stages);
+        if (numBeams > 1 || beamGroups > 1) {
+            BeamSearch.Outcome o = beamSearch(matcher, stages, stop);
+            return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
+        }
+        if (contrastiveK > 0) {
+            if (beamGroups > 1 || temperature > 0 || draft != null || forceTokens || replay != null || stop != null) {
+                throw new DecoderException("contrastive search is deterministic: not combined with temperature, beams, drafts, forced tokens, "
+                        + "stop sequences or replay");
             }
-            BeamSearch.Outcome o = new BeamSearch(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
-                    .search(promptIds, matcher, numBeams, lengthPenalty, maxTokens);
+            ContrastiveSearch.Outcome o = new ContrastiveSearch(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                    .search(promptIds, matcher, stages, contrastiveK, contrastiveAlpha, maxTokens, onToken);
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
         }
         if (draft != null) {
@@ -396,7 +527,7 @@ public final class Generator {
                 throw new DecoderException("forced tokens cannot be combined with replay");
             }
             SequenceDecoder.Outcome o = new DeviceMaskDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, stages, selector, deviceK, maxTokens, replay, onToken, stop,
+                    .decode(modelPrompt, matcher, stages, selector, deviceK, maxTokens, replay, onToken, stop,
                             id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
             tokens = o.tokens();
             finish = o.finishReason();
@@ -405,14 +536,37 @@ public final class Generator {
             if (forceTokens && replay != null) {
                 throw new DecoderException("forced tokens cannot be combined with replay");
             }
-            SequenceDecoder.Outcome o = stencil.decoder().decode(promptIds, matcher, stages, selector, maxTokens, replay, onToken,
-                    stop, id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
+            SequenceDecoder.Outcome o = stencil.decoder().decode(modelPrompt, matcher, stages, selector, maxTokens, replay, onToken,
+                    stop, id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null, heal);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
         }
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
-        return result(tokens, text, promptIds.length, finish, timings, speculation);
+        if (heal != null) {
+            byte[] all = stencil.tokenizer().decode(tokens);
+            int cut = Math.min(all.length, heal.prefix().length); // the re-spelled prompt token is not part of the answer
+            text = new String(all, cut, all.length - cut, StandardCharsets.UTF_8);
+        }
+        return result(tokens, text, modelPrompt.length, finish, timings, speculation);
+    }
+
+    /**
+     * Generates and reads the output as a {@code type} (a record or class, e.g. with a generator from
+     * {@link Stencil#schema(Class)}), with Jackson. An output that is not complete and valid is a
+     * {@link DecoderException} naming the finish reason and what was wrong, never a half-filled object.
+     */
+    public <T> T generate(Class<T> type) {
+        GenerationResult r = generate();
+        if (!r.valid()) {
+            throw new DecoderException("no valid " + type.getSimpleName() + " was generated (" + r.finishReason().label()
+                    + (r.validationErrors().isEmpty() ? "" : ", " + r.validationErrors()) + "): " + r.text());
+        }
+        try {
+            return OBJECTS.treeToValue(r.json(), type);
+        } catch (IOException e) {
+            throw new DecoderException("the output does not bind to " + type.getName() + ": " + e.getMessage(), e);
+        }
     }
 
     /**
@@ -444,7 +598,7 @@ public final class Generator {
             }
             ids[i] = stencil.tokenizer().encode(p);
             matchers[i] = grammar == null ? null : grammar.newMatcher();
-            stages.add(stages());
+            stages.add(stages(ids[i]));
             selectors[i] = selector(seed + i);
         }
         BatchDecoder.Outcome o = new BatchDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
@@ -456,9 +610,51 @@ public final class Generator {
         return results;
     }
 
+    /**
+     * Diverse beam search: the output of each beam group (group order; the group's best
+     * hypothesis), which differ from one another as the diversity penalty pushes them apart. Needs
+     * {@link #numBeams} divisible by {@link #beamGroups}. {@link #generate()} returns the best of them.
+     */
+    public List<GenerationResult> generateGroups() {
+        if (promptIds == null) {
+            throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generateGroups()");
+        }
+        if (keywords() && (forceTokens || draft != null)) {
+            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet");
+        }
+        Matcher matcher = grammar == null ? null : grammar.newMatcher();
+        BeamSearch.Outcome o = beamSearch(matcher, stages(promptIds), stopSequences.isEmpty() ? null : new StopSequences(stopSequences));
+        List<GenerationResult> results = new ArrayList<>();
+        for (BeamSearch.Hypothesis h : o.groupBests()) {
+            results.add(result(h.tokens(), null, promptIds.length, h.finishReason(), o.timings(), null));
+        }
+        return results;
+    }
+
+    private BeamSearch.Outcome beamSearch(Matcher matcher, List<LogitsProcessor> stages, StopSequences stop) {
+        KeywordConstraint beamKeywords = keywordConstraint(promptIds);
+        if (beamKeywords != null) {
+            stages.remove(0); // beam search carries it per beam
+        }
+        if (matcher == null || !stages.isEmpty() || temperature > 0 || draft != null || stop != null || forceTokens
+                || replay != null || onText != null || contrastiveK > 0) {
+            throw new DecoderException("beam search works greedily under a grammar, without temperature, penalties, min tokens, "
+                    + "stop sequences, forced tokens, drafts, contrastive search, replay or streaming (for now)");
+        }
+        if (numBeams % beamGroups != 0) {
+            throw new DecoderException("beam groups (" + beamGroups + ") must divide the number of beams (" + numBeams + ")");
+        }
+        return new BeamSearch(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                .search(promptIds, matcher, beamKeywords, numBeams, beamGroups, diversityPenalty, lengthPenalty, maxTokens);
+    }
+
     /** The processor chain after the grammar mask, fresh per sequence (penalties keep state). */
-    private List<LogitsProcessor> stages() {
+    private List<LogitsProcessor> stages(int[] prompt) {
         List<LogitsProcessor> stages = new ArrayList<>();
+        KeywordConstraint keywords = keywordConstraint(prompt);
+        if (keywords != null) {
+            stages.add(keywords); // first: later stages (min-p, top-p) then renormalise over what it leaves
+        }
         if (minTokens > 0) {
             stages.add(new MinNewTokens(minTokens, stencil.eosTokenId()));
         }
@@ -487,6 +683,40 @@ public final class Generator {
         return stages;
     }
 
+    private boolean keywords() {
+        return !excludeWords.isEmpty() || !includeWords.isEmpty();
+    }
+
+    /** A fresh keyword state for a sequence after {@code prompt}, or null without keywords. */
+    private KeywordConstraint keywordConstraint(int[] prompt) {
+        if (!keywords()) {
+            return null;
+        }
+        int width = stencil.model().shape().vocabSize();
+        if (!excludeWords.isEmpty() && excludeTokens == null) {
+            excludeTokens = new KeywordTokens(new KeywordAutomaton(excludeWords, "must-exclude"), stencil.vocabularyIndex(), width);
+        }
+        if (!includeWords.isEmpty() && includeTokens == null) {
+            includeTokens = new KeywordTokens(new KeywordAutomaton(includeWords, "must-include"), stencil.vocabularyIndex(), width);
+        }
+        return new KeywordConstraint(excludeWords.isEmpty() ? null : excludeTokens, includeWords.isEmpty() ? null : includeTokens,
+                stencil.eosTokenId(), stencil.tokenizer().decode(prompt));
+    }
+
+    /** What a finished output breaks of the keyword rules (a re-check independent of the automata). */
+    private List<String> keywordErrors(String text, FinishReason finish) {
+        List<String> errors = new ArrayList<>();
+        List<String> missing = includeWords.stream().filter(w -> !text.contains(w)).toList();
+        if (!missing.isEmpty() && (finish == FinishReason.STOP || finish == FinishReason.MISSING_KEYWORDS)) {
+            errors.add("must-include keywords missing: " + missing);
+        }
+        List<String> banned = excludeWords.stream().filter(text::contains).toList();
+        if (!banned.isEmpty()) {
+            errors.add("must-exclude keywords present: " + banned);
+        }
+        return errors;
+    }
+
     private TokenSelector selector(long s) {
         return temperature == 0 ? TokenSelector.greedy() : TokenSelector.sampling(s);
     }
@@ -506,6 +736,15 @@ public final class Generator {
                 if (!errors.isEmpty()) {
                     value = null; // never hand out an output the schema rejects
                 }
+            }
+        }
+        if (keywords()) {
+            List<String> keywordErrors = keywordErrors(text, finish);
+            if (!keywordErrors.isEmpty()) {
+                List<String> all = new ArrayList<>(errors);
+                all.addAll(keywordErrors);
+                errors = List.copyOf(all);
+                value = null; // never hand out an output that breaks a keyword rule
             }
         }
         return new GenerationResult(text, value, tokens, promptTokens, finish, timings, speculation, errors);

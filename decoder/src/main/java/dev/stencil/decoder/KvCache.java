@@ -49,6 +49,8 @@ public final class KvCache implements AutoCloseable {
     private FloatBuffer pinnedBuffer;
     private OnnxTensor pinnedTensor;
     private boolean closed;
+    private boolean captureHidden;
+    private FloatBuffer hidden;
 
     // In-graph mask and top-k (OnnxCausalLm.forwardTopK): the masks going in, the k candidates per row coming out.
     private LongBuffer deviceMaskBuffer;
@@ -106,6 +108,51 @@ public final class KvCache implements AutoCloseable {
         }
         logits.get(((row * logitsLength) + pos) * vocab, dst, 0, vocab);
         return dst;
+    }
+
+    /**
+     * Whether forward passes also fetch the model's {@code hidden_states} output (contrastive
+     * search); off by default, since it costs a copy of batch × chunk × width floats per pass.
+     */
+    public void captureHiddenStates(boolean on) {
+        if (on && !model.shape().hasHiddenStates()) {
+            throw new DecoderException("model " + model.name() + " has no 'hidden_states' output");
+        }
+        captureHidden = on;
+        hidden = null;
+    }
+
+    boolean capturesHiddenStates() {
+        return captureHidden;
+    }
+
+    void storeHiddenStates(FloatBuffer copied, int len) {
+        hidden = copied;
+    }
+
+    /**
+     * Copies the hidden state of {@code row} at chunk position {@code t} of the last forward pass
+     * (-1 = the last) into {@code dst}, whose length is the hidden width. Needs {@link #captureHiddenStates}.
+     */
+    public float[] hiddenStates(int row, int t, float[] dst) {
+        if (hidden == null) {
+            throw new DecoderException("no hidden states: turn on captureHiddenStates and run a forward pass first");
+        }
+        int pos = t < 0 ? logitsLength + t : t;
+        if (row < 0 || row >= batch || pos < 0 || pos >= logitsLength) {
+            throw new DecoderException("hidden state position (" + row + ", " + t + ") outside the last chunk of " + batch + " x " + logitsLength);
+        }
+        int width = dst.length;
+        if ((long) batch * logitsLength * width != hidden.capacity()) {
+            throw new DecoderException("hidden states are " + hidden.capacity() / ((long) batch * logitsLength) + " wide, not " + width);
+        }
+        hidden.get(((row * logitsLength) + pos) * width, dst, 0, width);
+        return dst;
+    }
+
+    /** Width of the hidden states of the last pass (0 without them). */
+    public int hiddenWidth() {
+        return hidden == null || logitsLength == 0 ? 0 : hidden.capacity() / (batch * logitsLength);
     }
 
     void checkOwner(OnnxCausalLm m) {
@@ -248,6 +295,7 @@ public final class KvCache implements AutoCloseable {
     }
 
     void useCandidates(int k, int len) {
+        hidden = null;
         logits = null;
         logitsLength = len;
         hasCandidates = true;
@@ -392,6 +440,7 @@ public final class KvCache implements AutoCloseable {
         logits = null;
         logitsLength = 0;
         hasCandidates = false;
+        hidden = null;
     }
 
     private int cacheElementBytes() {

@@ -68,6 +68,8 @@ public final class OnnxCausalLm implements AutoCloseable {
      */
     private OnnxTensor allowAllMask;
     private OnnxTensor oneCandidate;
+    /** The outputs of a pass that also keeps the hidden states (contrastive search). */
+    final Set<String> presentLogitsAndHidden;
 
     private OnnxCausalLm(OrtEnvironment env, OrtSession session, String name) {
         this.env = env;
@@ -155,6 +157,9 @@ public final class OnnxCausalLm implements AutoCloseable {
         LinkedHashSet<String> withLogits = new LinkedHashSet<>(presentOutputs);
         withLogits.add(LOGITS);
         presentAndLogits = Collections.unmodifiableSet(withLogits);
+        LinkedHashSet<String> withHidden = new LinkedHashSet<>(withLogits);
+        withHidden.add(HIDDEN_STATES);
+        presentLogitsAndHidden = Collections.unmodifiableSet(withHidden);
     }
 
     private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
@@ -385,7 +390,8 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
             }
             OrtSession.Result result;
-            OnnxTensor pinned = masks == null ? cache.pinnedLogits(len) : null;
+            boolean hidden = masks == null && cache.capturesHiddenStates();
+            OnnxTensor pinned = masks == null && !hidden ? cache.pinnedLogits(len) : null;
             if (masks != null) {
                 rowMasks = OnnxTensor.createTensor(env, cache.deviceMasks(masks, maskWords), new long[] {batch, maskWords});
                 inputs.put(DeviceTopKGraph.MASK_INPUT, rowMasks);
@@ -401,7 +407,7 @@ public final class OnnxCausalLm implements AutoCloseable {
                     // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
                     result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
                 } else {
-                    result = session.run(inputs, presentAndLogits);
+                    result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
                 }
             }
             try {
@@ -409,6 +415,9 @@ public final class OnnxCausalLm implements AutoCloseable {
                 for (int i = 0; i < presentNames.length; i++) {
                     OnnxValue v = result.get(presentNames[i]).orElseThrow();
                     present[i] = (OnnxTensor) v;
+                }
+                if (hidden) {
+                    cache.storeHiddenStates(((OnnxTensor) result.get(HIDDEN_STATES).orElseThrow()).getFloatBuffer(), len);
                 }
                 if (masks != null) {
                     cache.useCandidates(k, len);

@@ -47,6 +47,19 @@ final class SequenceDecoder {
     Outcome decode(int[] prompt, Matcher matcher, List<LogitsProcessor> processors, TokenSelector selector,
             int maxTokens, int[] replay, IntConsumer onToken, StopSequences stop, IntFunction<byte[]> tokenBytes,
             JumpForward jump) {
+        return decode(prompt, matcher, processors, selector, maxTokens, replay, onToken, stop, tokenBytes, jump, null);
+    }
+
+    /**
+     * @param heal token healing ({@code prompt} already without its last token), or null; not with
+     *     forced tokens or replay
+     */
+    Outcome decode(int[] prompt, Matcher matcher, List<LogitsProcessor> processors, TokenSelector selector,
+            int maxTokens, int[] replay, IntConsumer onToken, StopSequences stop, IntFunction<byte[]> tokenBytes,
+            JumpForward jump, TokenHealing heal) {
+        if (heal != null && (jump != null || replay != null)) {
+            throw new DecoderException("token healing cannot be combined with forced tokens or replay");
+        }
         if (stop != null && tokenBytes == null) {
             throw new IllegalArgumentException("stop sequences need the tokens' bytes");
         }
@@ -85,7 +98,10 @@ final class SequenceDecoder {
                     break;
                 }
                 cache.logits(0, -1, logits);
-                if (mask != null) {
+                boolean healing = heal != null && heal.active();
+                if (healing) {
+                    heal.process(logits, matcher); // re-spell the prompt's last token, then the grammar
+                } else if (mask != null) {
                     mask.process(logits);
                 }
                 for (LogitsProcessor p : stages) {
@@ -93,10 +109,16 @@ final class SequenceDecoder {
                 }
                 int chosen = selector.select(logits);
                 int token = replay != null ? replay[n] : chosen;
+                if (token < 0 && keywordsBlockStop(stages)) {
+                    finish = FinishReason.MISSING_KEYWORDS;
+                    break;
+                }
                 if (token < 0) {
                     throw new DecoderException("no token is allowed after " + n + " generated tokens: the grammar has no continuation the model's vocabulary can express");
                 }
-                if (matcher != null && !matcher.accept(token)) {
+                if (healing) {
+                    heal.accept(token, matcher);
+                } else if (matcher != null && !matcher.accept(token)) {
                     throw new DecoderException("token " + token + " was chosen but the grammar rejects it (after " + n + " tokens)");
                 }
                 if (token == eosTokenId) {
@@ -147,6 +169,16 @@ final class SequenceDecoder {
                     mask == null ? 0 : mask.maskCount(), passes, jump == null ? 0 : jump.forcedCount());
             return new Outcome(Arrays.copyOf(out, n), finish, timings);
         }
+    }
+
+    /** Whether a must-include stage is what left no token: the stop token waits for keywords that never came. */
+    static boolean keywordsBlockStop(LogitsProcessor[] stages) {
+        for (LogitsProcessor p : stages) {
+            if (p instanceof KeywordConstraint k && !k.complete()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Lets the stages and listeners see a new token; true when a stop sequence has now appeared. */

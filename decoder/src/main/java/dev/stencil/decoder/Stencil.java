@@ -175,6 +175,33 @@ public final class Stencil implements AutoCloseable {
         }
     }
 
+    /**
+     * A JSON generator for the schema of a Java record or class (see {@link TypeSchema}); read the
+     * output back with {@link Generator#generate(Class)}.
+     */
+    public Generator schema(Class<?> type) {
+        return schema(TypeSchema.of(type));
+    }
+
+    /**
+     * A generator whose whole output matches the regular expression {@code pattern} (anchored; the
+     * syntax of the grammars module's {@code RegexGrammar}). Compiled per call, not cached.
+     */
+    public Generator regex(String pattern) {
+        return new Generator(this, compileUncached(dev.stencil.grammars.RegexGrammar.of(pattern)), false);
+    }
+
+    /** A generator for a GBNF grammar (llama.cpp's format, start rule {@code root}). Compiled per call, not cached. */
+    public Generator gbnf(String grammarText) {
+        return new Generator(this, compileUncached(dev.stencil.grammars.GbnfGrammarReader.read(grammarText, "<gbnf>")), false);
+    }
+
+    private CompiledGrammar compileUncached(Grammar grammar) {
+        CompiledGrammar c = CompiledGrammar.compile(grammar, vocabularyIndex());
+        c.precompute(PRECOMPUTE_LEXER_STATES);
+        return c;
+    }
+
     /** A generator without a grammar: the model's own distribution. */
     public Generator unconstrained() {
         return new Generator(this, null, false);

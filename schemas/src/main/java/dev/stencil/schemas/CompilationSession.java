@@ -49,6 +49,11 @@ final class CompilationSession {
     private final Grammar.Builder grammar;
     private final StringLexemes strings = new StringLexemes(this);
     private final ValueCheck valueCheck = new ValueCheck(this);
+    private final Negation negation = new Negation(this);
+    private final Conditionals conditionals = new Conditionals(this);
+    /** Schema objects the compiler wrote itself (rewrites), and original subschemas they embed. */
+    private final Map<JsonNode, SchemaNode> generatedNodes = new IdentityHashMap<>();
+    private final Set<JsonNode> written = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
     private final Map<String, String> ruleByKey = new HashMap<>();
     private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -111,8 +116,36 @@ final class CompilationSession {
     /** The schema node for a subschema of {@code parent}, with its registered base URI and draft. */
     SchemaNode child(SchemaNode parent, JsonNode json, String pointerSuffix) {
         SchemaNode known = resources.known(json);
+        if (known == null) {
+            known = generatedNodes.get(json);
+        }
         return known != null ? known : new SchemaNode(json, parent.base(), parent.pointer() + pointerSuffix,
                 parent.draft());
+    }
+
+    /** Registers a schema object the compiler wrote (a rewrite of {@code origin}), read as {@code draft}. */
+    SchemaNode generated(com.fasterxml.jackson.databind.node.ObjectNode json, SchemaNode origin, Draft draft) {
+        SchemaNode n = new SchemaNode(json, origin.base(), origin.pointer(), draft);
+        generatedNodes.put(json, n);
+        written.add(json);
+        return n;
+    }
+
+    /** Makes an original subschema embedded in a rewrite resolve to its own base, pointer and draft. */
+    void register(SchemaNode n) {
+        if (n.json().isObject() && resources.known(n.json()) == null) {
+            generatedNodes.putIfAbsent(n.json(), n);
+        }
+    }
+
+    /** Whether the compiler wrote {@code s} itself (its property names then come after the user's). */
+    boolean isGenerated(SchemaNode s) {
+        return written.contains(s.json());
+    }
+
+    /** A schema satisfied by exactly the values failing {@code s}. */
+    SchemaNode negation(SchemaNode s) {
+        return negation.of(s);
     }
 
     /** Rejects (or records) keywords of {@code s} that are not compiled exactly; once per schema object. */
@@ -224,6 +257,22 @@ final class CompilationSession {
                 }
                 continue;
             }
+            JsonNode not = j.get("not");
+            if (not != null && !p.expanded().contains("not")) {
+                work.push(p.without("not"));
+                work.push(new Part(negation.of(child(p.node(), not, "/not")), Set.of()));
+                continue;
+            }
+            if (!p.expanded().contains("if") && Conditionals.hasConditional(p.node())) {
+                work.push(p.without("if"));
+                work.push(new Part(conditionals.conditional(p.node()), Set.of()));
+                continue;
+            }
+            if (!p.expanded().contains("dependencies") && Conditionals.hasDependencies(p.node())) {
+                work.push(p.without("dependencies"));
+                work.push(new Part(conditionals.dependencies(p.node()), Set.of()));
+                continue;
+            }
             JsonNode all = j.get("allOf");
             if (all != null && all.isArray() && !p.expanded().contains("allOf")) {
                 work.push(p.without("allOf"));
@@ -247,15 +296,18 @@ final class CompilationSession {
                 if (arr == null || !arr.isArray() || p.expanded().contains(comb)) {
                     continue;
                 }
-                if (comb.equals("oneOf") && !branchesDisjoint(p.node(), arr)) {
-                    unsupported("oneOf", p.node(), "branches are not provably disjoint (by type or by "
-                            + "enum/const values), so 'exactly one' cannot be compiled yet");
-                }
+                // overlapping oneOf branches: branch i is taken together with the negation of every other
+                boolean overlap = comb.equals("oneOf") && !branchesDisjoint(p.node(), arr);
                 List<Expr> alts = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     List<Part> conj = new ArrayList<>(flat);
                     conj.set(idx, p.without(comb));
                     conj.add(new Part(child(p.node(), arr.get(i), "/" + comb + "/" + i), Set.of()));
+                    for (int k = 0; overlap && k < arr.size(); k++) {
+                        if (k != i) {
+                            conj.add(new Part(negation.of(child(p.node(), arr.get(k), "/oneOf/" + k)), Set.of()));
+                        }
+                    }
                     Expr e = valueExpr(conj);
                     if (e != null) {
                         alts.add(e);
@@ -302,11 +354,6 @@ final class CompilationSession {
             }
             kinds.retainAll(allowed);
         }
-        for (SchemaNode s : nodes) {
-            if (!excludeNot(s, kinds, integerOnly)) {
-                return null;
-            }
-        }
         List<Expr> alts = new ArrayList<>();
         if (kinds.contains(Kind.NULL)) {
             alts.add(Expr.lit("null"));
@@ -340,65 +387,6 @@ final class CompilationSession {
             }
         }
         return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
-    }
-
-    /**
-     * Applies {@code not} of {@code s} to the possible kinds; false when nothing can be valid. Exact
-     * for the forms that only exclude whole JSON types: a boolean subschema, and {@code {type: ...}}
-     * (with "integer" only where no number is possible anyway, since not-integer numbers are not a
-     * kind). Anything else is a compile error.
-     */
-    private boolean excludeNot(SchemaNode s, EnumSet<Kind> kinds, boolean integerOnly) {
-        JsonNode n = s.get("not");
-        if (n == null) {
-            return true;
-        }
-        SchemaNode sub = child(s, n, "/not");
-        if (n.isBoolean()) {
-            return !n.asBoolean();
-        }
-        boolean onlyType = n.isObject() && n.has("type");
-        for (Iterator<String> it = n.fieldNames(); it.hasNext(); ) {
-            String k = it.next();
-            onlyType &= k.equals("type") || Keywords.ANNOTATIONS.contains(k) || !Keywords.defined(k, sub.draft());
-        }
-        if (n.isObject() && n.isEmpty()) {
-            return false;
-        }
-        if (!onlyType) {
-            unsupported("not", s, "only 'not' of a boolean or of {\"type\": ...} is compiled exactly");
-            return true;
-        }
-        JsonNode t = n.get("type");
-        for (JsonNode tn : t.isArray() ? t : List.of(t)) {
-            switch (tn.asText()) {
-                case "null" -> kinds.remove(Kind.NULL);
-                case "boolean" -> kinds.remove(Kind.BOOLEAN);
-                case "object" -> kinds.remove(Kind.OBJECT);
-                case "array" -> kinds.remove(Kind.ARRAY);
-                case "string" -> kinds.remove(Kind.STRING);
-                case "number" -> kinds.remove(Kind.NUMBER);
-                case "integer" -> {
-                    if (integerOnly) {
-                        kinds.remove(Kind.NUMBER);
-                    } else if (kinds.contains(Kind.NUMBER) && !hasType(t, "number")) {
-                        unsupported("not", s, "'not: {type: integer}' leaves non-integer numbers, "
-                                + "which are not compiled yet");
-                    }
-                }
-                default -> throw new SchemaException("type", sub.pointer(), "unknown type '" + tn.asText() + "'");
-            }
-        }
-        return !kinds.isEmpty();
-    }
-
-    private static boolean hasType(JsonNode t, String name) {
-        for (JsonNode tn : t.isArray() ? t : List.of(t)) {
-            if (tn.asText().equals(name)) {
-                return true;
-            }
-        }
-        return false;
     }
 
     // ---------------------------------------------------------------- oneOf
@@ -616,13 +604,78 @@ final class CompilationSession {
 
     // ---------------------------------------------------------------- numbers
 
+    /** Plain decimal number spellings: the universe in which number-level negations are complemented. */
+    private static final Regex PLAIN_NUMBER = dev.stencil.automata.regex.RegexParser.parse(
+            "-?(0|[1-9][0-9]*)(\\.[0-9]+)?");
+    private ByteDfa plainNumbers;
+
+    /**
+     * The number lexeme of the conjunction: its positive keywords, minus the numbers each
+     * {@link Negation#NOT_NUMBER} group allows (then in plain decimal spelling, where "the numbers a
+     * group allows" is a regular set).
+     */
     private Lexeme numberLexeme(List<SchemaNode> nodes, boolean integerOnly) {
+        Lexeme positive = positiveNumberLexeme(nodes, integerOnly);
+        List<ByteDfa> excluded = new ArrayList<>();
+        StringBuilder name = new StringBuilder();
+        for (SchemaNode s : nodes) {
+            JsonNode not = s.get(Negation.NOT_NUMBER);
+            if (not != null && positive != null) {
+                SchemaNode group = child(s, not, "");
+                ByteDfa x = negatedNumbers(group);
+                if (x != null) {
+                    excluded.add(x);
+                    name.append('-').append(id(not));
+                }
+            }
+        }
+        if (positive == null || excluded.isEmpty()) {
+            return positive;
+        }
+        try {
+            if (plainNumbers == null) {
+                plainNumbers = ByteDfa.compile(PLAIN_NUMBER);
+            }
+            ByteDfa d = positive.compile().intersect(plainNumbers);
+            for (ByteDfa x : excluded) {
+                d = x.complementWithin(d);
+            }
+            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(positive.name() + name, d);
+        } catch (dev.stencil.automata.GrammarException e) {
+            throw new SchemaException("not", nodes.get(0).pointer(), "number automaton too large: " + e.getMessage(), e);
+        }
+    }
+
+    /** Spellings of the numbers a {@link Negation#NOT_NUMBER} group allows, or null for none. */
+    private ByteDfa negatedNumbers(SchemaNode group) {
+        JsonNode values = group.get("enum");
+        if (values != null) {
+            ByteDfa d = null;
+            for (JsonNode v : values) {
+                ByteDfa x = numberLiteral(v.decimalValue(), group, false).compile();
+                d = d == null ? x : d.union(x);
+            }
+            return d;
+        }
+        JsonNode t = group.get("type");
+        Lexeme lex = positiveNumberLexeme(List.of(group), t != null && t.asText().equals("integer"));
+        return lex == null ? null : lex.compile();
+    }
+
+    private Lexeme positiveNumberLexeme(List<SchemaNode> nodes, boolean integerOnly) {
         NumberBounds b = NumberBounds.of(nodes);
         boolean zeroFraction = true;
         for (SchemaNode s : nodes) {
             zeroFraction &= s.draft().integerAllowsZeroFraction();
         }
-        List<Regex> multiples = MultipleOf.constraint(nodes, integerOnly, this);
+        List<ByteDfa> multiples = MultipleOf.constraint(nodes, this);
+        StringBuilder divisors = new StringBuilder();
+        for (SchemaNode s : nodes) {
+            JsonNode m = s.get("multipleOf");
+            if (m != null && m.isNumber()) {
+                divisors.append('%').append(m.decimalValue().stripTrailingZeros().toPlainString());
+            }
+        }
         if (!integerOnly) {
             if (b.isUnbounded() && multiples.isEmpty()) {
                 return JsonGrammar.numberLexeme();
@@ -631,7 +684,7 @@ final class CompilationSession {
                 ByteDfa d = b.isUnbounded() ? ByteDfa.compile(JsonGrammar.numberLexeme().regex())
                         : DecimalBounds.automaton(b);
                 d = withMultiples(d, multiples);
-                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b + multiples.hashCode(), d);
+                return d.isEmptyLanguage() ? null : Lexeme.ofDfa("NUM" + b + divisors, d);
             } catch (dev.stencil.automata.GrammarException e) {
                 SchemaNode at = nodes.stream().filter(s -> !NumberBounds.of(s).isUnbounded()).findFirst()
                         .orElse(nodes.get(0));
@@ -651,21 +704,17 @@ final class CompilationSession {
             return Lexeme.of(name, r);
         }
         try {
-            List<Regex> onDigits = new ArrayList<>();
-            for (Regex m : multiples) {
-                // divisibility is about the integer digits; a zero fraction may follow
-                onDigits.add(zeroFraction ? Regex.seq(m, zeroFraction()) : m);
-            }
-            ByteDfa d = withMultiples(ByteDfa.compile(r), onDigits);
-            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(name + "%" + multiples.hashCode(), d);
+            // the remainder automata read the integer digits and accept a zero fraction after them
+            ByteDfa d = withMultiples(ByteDfa.compile(r), multiples);
+            return d.isEmptyLanguage() ? null : Lexeme.ofDfa(name + divisors, d);
         } catch (dev.stencil.automata.GrammarException e) {
             throw new SchemaException("multipleOf", nodes.get(0).pointer(), "automaton too large: " + e.getMessage(), e);
         }
     }
 
-    private static ByteDfa withMultiples(ByteDfa d, List<Regex> multiples) {
-        for (Regex m : multiples) {
-            d = d.intersect(ByteDfa.compile(m));
+    private static ByteDfa withMultiples(ByteDfa d, List<ByteDfa> multiples) {
+        for (ByteDfa m : multiples) {
+            d = d.intersect(m);
         }
         return d;
     }
@@ -685,7 +734,19 @@ final class CompilationSession {
         Map<String, List<Part>> named = new LinkedHashMap<>();
         Set<String> required = new HashSet<>();
         SchemaNode at = nodes.isEmpty() ? root : nodes.get(0);
+        // the user's schemas fix the property order; names from rewrites (dependencies, not) follow
+        List<SchemaNode> userFirst = new ArrayList<>();
         for (SchemaNode s : nodes) {
+            if (!isGenerated(s)) {
+                userFirst.add(s);
+            }
+        }
+        for (SchemaNode s : nodes) {
+            if (isGenerated(s)) {
+                userFirst.add(s);
+            }
+        }
+        for (SchemaNode s : userFirst) {
             JsonNode props = s.get("properties");
             if (props != null && props.isObject()) {
                 props.fieldNames().forEachRemaining(n -> named.putIfAbsent(n, null));
@@ -931,6 +992,13 @@ final class CompilationSession {
                 max = max < 0 ? v : Math.min(max, v);
             }
         }
+        if (max >= 0 && min > max) {
+            return null;
+        }
+        Expr counted = containsArray(nodes, shapes, prefix, min, max);
+        if (counted != NO_CONTAINS) {
+            return counted;
+        }
         List<Expr> elements = new ArrayList<>();
         for (int i = 0; i < prefix; i++) {
             List<Part> conj = new ArrayList<>();
@@ -969,6 +1037,77 @@ final class CompilationSession {
             max = max > 10_000 ? -1 : max;
         }
         return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules);
+    }
+
+    /** Marks "no contains among the conjuncts" (null already means "no array qualifies"). */
+    private static final Expr NO_CONTAINS = Expr.empty();
+
+    /**
+     * Arrays under {@code contains} (with {@code minContains}/{@code maxContains}): every item is
+     * either counted (it satisfies the contains schema) or not (it satisfies its negation, needed only
+     * when there is a maximum; without one, an uncounted item may satisfy anything, which keeps the
+     * grammar exact: some parse counts every matching item). Returns {@link #NO_CONTAINS} when no
+     * conjunct has a contains that constrains anything.
+     */
+    private Expr containsArray(List<SchemaNode> nodes, List<ArrayShape> shapes, int prefix, long min, long max) {
+        SchemaNode owner = null;
+        long cMin = 1;
+        long cMax = -1;
+        for (SchemaNode s : nodes) {
+            JsonNode c = Keywords.defined("contains", s.draft()) ? s.get("contains") : null;
+            if (c == null) {
+                continue;
+            }
+            JsonNode mn = Keywords.defined("minContains", s.draft()) ? s.get("minContains") : null;
+            JsonNode mx = Keywords.defined("maxContains", s.draft()) ? s.get("maxContains") : null;
+            long lo = mn != null && mn.isNumber() ? (long) Math.ceil(mn.asDouble()) : 1;
+            long hi = mx != null && mx.isNumber() ? (long) Math.floor(mx.asDouble()) : -1;
+            if (lo <= 0 && hi < 0) {
+                continue;
+            }
+            if (owner != null) {
+                unsupported("contains", s, "more than one 'contains' on the same array is not compiled yet");
+                continue;
+            }
+            owner = s;
+            cMin = Math.max(0, lo);
+            cMax = hi;
+        }
+        if (owner == null) {
+            return NO_CONTAINS;
+        }
+        if (cMax >= 0 && cMin > cMax) {
+            return null;
+        }
+        SchemaNode containsNode = child(owner, owner.get("contains"), "/contains");
+        Part counted = new Part(containsNode, Set.of());
+        Part uncounted = cMax >= 0 ? new Part(negation(containsNode), Set.of()) : null;
+        List<Expr> countedItems = new ArrayList<>();
+        List<Expr> otherItems = new ArrayList<>();
+        for (int i = 0; i <= prefix; i++) {
+            // position `prefix` stands for every later one
+            List<Part> conj = new ArrayList<>();
+            for (ArrayShape sh : shapes) {
+                SchemaNode at = sh.at(i);
+                if (at != null) {
+                    conj.add(new Part(at, Set.of()));
+                }
+            }
+            List<Part> withC = new ArrayList<>(conj);
+            withC.add(counted);
+            countedItems.add(valueExpr(withC));
+            List<Part> withoutC = new ArrayList<>(conj);
+            if (uncounted != null) {
+                withoutC.add(uncounted);
+            }
+            otherItems.add(valueExpr(withoutC));
+        }
+        if (min > 10_000 || max > 10_000 || cMin > 10_000 || cMax > 10_000) {
+            unsupported("contains", owner, "item counts above 10000 are not compiled");
+        }
+        return ArrayRules.buildCounted(grammar, countedItems, otherItems, (int) Math.min(min, 10_000),
+                (int) Math.min(max, 10_000), (int) Math.min(cMin, 10_000), (int) Math.min(cMax, 10_000),
+                () -> ++rules, owner);
     }
 
     boolean usedNothing() {

@@ -14,7 +14,8 @@ final class Keywords {
             "additionalProperties", "items", "prefixItems", "additionalItems", "minItems", "maxItems", "minLength",
             "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "anyOf", "allOf",
             "oneOf", "$ref", "format", "multipleOf", "minProperties", "maxProperties", "patternProperties",
-            "propertyNames", "not");
+            "propertyNames", "not", "if", "then", "else", "dependencies", "dependentRequired", "dependentSchemas",
+            "contains", "minContains", "maxContains");
 
     /** Keywords with no effect on validity. */
     static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$defs", "definitions", "$anchor",
@@ -23,9 +24,7 @@ final class Keywords {
             "$recursiveAnchor");
 
     /** Assertion and applicator keywords this version does not compile yet. */
-    static final Set<String> NOT_YET = Set.of("if", "then", "else",
-            "dependencies", "dependentRequired", "dependentSchemas", "contains",
-            "minContains", "maxContains", "uniqueItems", "unevaluatedProperties", "unevaluatedItems",
+    static final Set<String> NOT_YET = Set.of("uniqueItems", "unevaluatedProperties", "unevaluatedItems",
             "$dynamicRef", "$recursiveRef");
 
     /** First draft that defines a keyword, where that is not draft 4. */

@@ -78,9 +78,7 @@ final class ObjectRules {
             } else if (extra == null) {
                 body = anyOrderCounted(base, members, at, (int) minProps, (int) maxProps);
             } else {
-                throw new SchemaException(maxProps >= 0 ? "maxProperties" : "minProperties", at.pointer(),
-                        "property counts in any order are compiled only when no additional properties are allowed"
-                                + " or no properties are named; use property order 'schema'");
+                body = anyOrderCountedWithExtras(base, members, extra, at, (int) minProps, (int) maxProps);
             }
             return body == null ? null : Expr.seq(Expr.lit("{"), body, Expr.lit("}"));
         }
@@ -245,5 +243,98 @@ final class ObjectRules {
             }
         }
         return ok[0] ? Expr.ref(base + "_c0") : null;
+    }
+
+    /**
+     * Any order with additional members: the state is the set of named members written and the
+     * number of additional ones (up to the maximum, or saturating at the minimum, past which more
+     * are alike). Only states reachable from the start and able to close the object get rules.
+     */
+    private Expr anyOrderCountedWithExtras(String base, List<Member> members, Expr extra, SchemaNode at, int min,
+            int max) {
+        int n = members.size();
+        if (n > options.maxAnyOrderProperties()) {
+            throw new SchemaException("properties", at.pointer(), n + " named properties exceed the any-order "
+                    + "limit of " + options.maxAnyOrderProperties() + "; use property order 'schema'");
+        }
+        int requiredMask = 0;
+        for (int i = 0; i < n; i++) {
+            if (members.get(i).required()) {
+                requiredMask |= 1 << i;
+            }
+        }
+        int extraCap = max >= 0 ? max : min;
+        // state = mask | extras << n; moves[state] = (expression, next state)
+        java.util.Map<Integer, List<Object[]>> moves = new java.util.LinkedHashMap<>();
+        java.util.Set<Integer> accepting = new java.util.HashSet<>();
+        java.util.ArrayDeque<Integer> work = new java.util.ArrayDeque<>();
+        moves.put(0, new ArrayList<>());
+        work.add(0);
+        while (!work.isEmpty()) {
+            int st = work.pop();
+            int mask = st & ((1 << n) - 1);
+            int extras = st >>> n;
+            int count = Integer.bitCount(mask) + extras;
+            if ((requiredMask & ~mask) == 0 && count >= min) {
+                accepting.add(st);
+            }
+            if (max >= 0 && count >= max) {
+                continue;
+            }
+            for (int i = 0; i < n; i++) {
+                if ((mask & (1 << i)) == 0) {
+                    Member m = members.get(i);
+                    addMove(moves, work, st, Expr.seq(m.key(), Expr.lit(":"), m.value()), st | (1 << i));
+                }
+            }
+            int e = Math.min(extras + 1, extraCap);
+            addMove(moves, work, st, extra, mask | (e << n));
+        }
+        java.util.Set<Integer> productive = new java.util.HashSet<>(accepting);
+        for (boolean changed = true; changed; ) {
+            changed = false;
+            for (var en : moves.entrySet()) {
+                if (!productive.contains(en.getKey())) {
+                    for (Object[] mv : en.getValue()) {
+                        if (productive.contains((Integer) mv[1])) {
+                            productive.add(en.getKey());
+                            changed = true;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        if (!productive.contains(0)) {
+            return null;
+        }
+        for (var en : moves.entrySet()) {
+            int st = en.getKey();
+            if (!productive.contains(st)) {
+                continue;
+            }
+            List<Expr> alts = new ArrayList<>();
+            if (accepting.contains(st)) {
+                alts.add(Expr.empty());
+            }
+            for (Object[] mv : en.getValue()) {
+                if (productive.contains((Integer) mv[1])) {
+                    Expr member = (Expr) mv[0];
+                    Expr next = Expr.ref(base + "_e" + mv[1]);
+                    alts.add(st == 0 ? Expr.seq(member, next) : Expr.seq(Expr.lit(","), member, next));
+                }
+            }
+            grammar.rule(base + "_e" + st, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
+        }
+        return Expr.ref(base + "_e0");
+    }
+
+    private static void addMove(java.util.Map<Integer, List<Object[]>> moves, java.util.ArrayDeque<Integer> work,
+            int from, Expr member, int to) {
+        moves.get(from).add(new Object[] {member, to});
+        if (!moves.containsKey(to)) {
+            moves.put(to, new ArrayList<>());
+            work.add(to);
+        }
     }
 }

@@ -164,7 +164,16 @@ final class StringLexemes {
         long min = 0;
         long max = -1;
         SchemaNode lengthAt = null;
+        List<ByteDfa> excluded = new ArrayList<>();
         for (SchemaNode s : parts) {
+            JsonNode not = s.get(Negation.NOT_STRING);
+            if (not != null) {
+                ByteDfa x = negatedStrings(session.child(s, not, ""));
+                if (x != null) {
+                    excluded.add(x);
+                    desc.add("n" + session.id(not));
+                }
+            }
             constraints.addAll(valueRegexes(s, desc, formats));
             JsonNode mn = s.get("minLength");
             if (mn != null && mn.isNumber()) {
@@ -204,7 +213,7 @@ final class StringLexemes {
                     + "exact, or turn format assertion off");
             formats.remove("hostname");
         }
-        if (constraints.isEmpty() && formats.isEmpty()) {
+        if (constraints.isEmpty() && formats.isEmpty() && excluded.isEmpty()) {
             return JsonGrammar.stringLexeme();
         }
         desc.sort(null);
@@ -220,9 +229,37 @@ final class StringLexemes {
         for (String f : formats) {
             d = d == null ? formatDfa(f, true) : d.intersect(formatDfa(f, true));
         }
+        for (ByteDfa x : excluded) {
+            d = x.complementWithin(d == null ? anyString(parts.get(0)) : d);
+        }
         Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("STR" + cache.size(), d);
         cache.put(key, lex);
         return lex;
+    }
+
+    /**
+     * Spellings of the strings a {@link Negation#NOT_STRING} group allows (to be excluded), or null
+     * when it allows none. The group holds string-level keywords only, or an {@code enum} of strings.
+     */
+    private ByteDfa negatedStrings(SchemaNode group) {
+        JsonNode values = group.get("enum");
+        if (values != null) {
+            ByteDfa d = null;
+            for (JsonNode v : values) {
+                ByteDfa x = literal(v.asText(), group).compile();
+                d = d == null ? x : d.union(x);
+            }
+            return d;
+        }
+        Lexeme lex = lexeme(List.of(group));
+        return lex == null ? null : lex.compile();
+    }
+
+    private ByteDfa anyString(SchemaNode at) {
+        if (anyString == null) {
+            anyString = compile(JsonStringEncoding.quoted(Regex.star(Regex.any())), at, "properties");
+        }
+        return anyString;
     }
 
     /** A JSON string literal whose decoded value is exactly {@code value}, in any spelling. */
@@ -253,9 +290,7 @@ final class StringLexemes {
         if (cache.containsKey(key)) {
             return cache.get(key);
         }
-        if (anyString == null) {
-            anyString = compile(JsonStringEncoding.quoted(Regex.star(Regex.any())), at, "properties");
-        }
+        anyString(at);
         List<Regex> alts = new ArrayList<>();
         for (String n : sorted) {
             alts.add(Regex.literal(n));

@@ -78,6 +78,17 @@ final class ValueCheck {
                 return false;
             }
         }
+        if (!conditionalOk(v, s, depth)) {
+            return false;
+        }
+        JsonNode notString = j.get(Negation.NOT_STRING);
+        if (notString != null && v.isTextual() && matches(v, session.child(s, notString, ""), depth + 1)) {
+            return false;
+        }
+        JsonNode notNumber = j.get(Negation.NOT_NUMBER);
+        if (notNumber != null && v.isNumber() && matches(v, session.child(s, notNumber, ""), depth + 1)) {
+            return false;
+        }
         if (v.isTextual()) {
             return stringOk(v.asText(), s);
         }
@@ -91,6 +102,64 @@ final class ValueCheck {
             return arrayOk(v, s, depth);
         }
         return true;
+    }
+
+    /** if/then/else. */
+    private boolean conditionalOk(JsonNode v, SchemaNode s, int depth) {
+        JsonNode cond = Keywords.defined("if", s.draft()) ? s.get("if") : null;
+        if (cond == null) {
+            return true;
+        }
+        boolean holds = matches(v, session.child(s, cond, "/if"), depth + 1);
+        JsonNode branch = holds ? s.get("then") : s.get("else");
+        return branch == null || matches(v, session.child(s, branch, holds ? "/then" : "/else"), depth + 1);
+    }
+
+    /** dependentRequired, dependentSchemas and dependencies of an object value. */
+    private boolean dependenciesOk(JsonNode v, SchemaNode s, int depth) {
+        Draft d = s.draft();
+        for (String k : new String[] {"dependentRequired", "dependentSchemas", "dependencies"}) {
+            JsonNode deps = Keywords.defined(k, d) ? s.get(k) : null;
+            if (deps == null || !deps.isObject()) {
+                continue;
+            }
+            for (Iterator<Map.Entry<String, JsonNode>> it = deps.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                if (!v.has(e.getKey())) {
+                    continue;
+                }
+                if (e.getValue().isArray()) {
+                    for (JsonNode name : e.getValue()) {
+                        if (!v.has(name.asText())) {
+                            return false;
+                        }
+                    }
+                } else if (!matches(v, session.child(s, e.getValue(), "/" + k + "/"
+                        + SchemaResources.escape(e.getKey())), depth + 1)) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    /** contains with minContains / maxContains. */
+    private boolean containsOk(JsonNode v, SchemaNode s, int depth) {
+        JsonNode c = Keywords.defined("contains", s.draft()) ? s.get("contains") : null;
+        if (c == null) {
+            return true;
+        }
+        SchemaNode cs = session.child(s, c, "/contains");
+        long count = 0;
+        for (JsonNode item : v) {
+            if (matches(item, cs, depth + 1)) {
+                count++;
+            }
+        }
+        JsonNode mn = Keywords.defined("minContains", s.draft()) ? s.get("minContains") : null;
+        JsonNode mx = Keywords.defined("maxContains", s.draft()) ? s.get("maxContains") : null;
+        double min = mn != null && mn.isNumber() ? mn.asDouble() : 1;
+        return count >= min && (mx == null || !mx.isNumber() || count <= mx.asDouble());
     }
 
     private static boolean contains(JsonNode arr, JsonNode v) {
@@ -161,6 +230,9 @@ final class ValueCheck {
                 || (maxP != null && maxP.isNumber() && v.size() > maxP.asDouble())) {
             return false;
         }
+        if (!dependenciesOk(v, s, depth)) {
+            return false;
+        }
         if (req != null && req.isArray()) {
             for (JsonNode r : req) {
                 if (!v.has(r.asText())) {
@@ -216,6 +288,9 @@ final class ValueCheck {
             return false;
         }
         if (max != null && max.isNumber() && v.size() > max.asDouble()) {
+            return false;
+        }
+        if (!containsOk(v, s, depth)) {
             return false;
         }
         ArrayShape shape = ArrayShape.of(s, session);

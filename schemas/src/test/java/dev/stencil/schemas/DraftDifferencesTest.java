@@ -18,11 +18,13 @@ class DraftDifferencesTest {
     }
 
     @Test
-    void dependenciesIsNeverSilentlyIgnored() {
+    void dependenciesIsHonouredInEveryDraft() {
         // 2019-09 replaced it, but validators still apply it: compiling without it would under-constrain
-        SchemaCompiler strict = new SchemaCompiler(SchemaOptions.defaults());
-        SchemaException e = assertThrows(SchemaException.class,
-                () -> strict.compile("{\"properties\":{\"a\":{\"type\":\"number\"}},\"dependencies\":{\"a\":[\"b\"]}}"));
-        assertEquals("dependencies", e.keyword());
+        for (String draft : new String[] {"http://json-schema.org/draft-04/schema#",
+                "https://json-schema.org/draft/2020-12/schema"}) {
+            Instances.of("{\"$schema\":\"" + draft + "\",\"properties\":{\"a\":{\"type\":\"number\"}},"
+                    + "\"dependencies\":{\"a\":[\"b\"]}}")
+                    .accepts("{\"a\":1,\"b\":2}", "{\"b\":1}", "{}").rejects("{\"a\":1}");
+        }
     }
 }

@@ -65,6 +65,24 @@ public final class ReferenceRecognizer {
         }
     }
 
+    /** ANTLR's mode commands on a plain stack; null for a pop with nothing saved. */
+    private static Modes runModeCommands(Modes m, dev.stencil.automata.ir.ModeCommand[] commands) {
+        for (dev.stencil.automata.ir.ModeCommand c : commands) {
+            switch (c.kind()) {
+                case PUSH -> m = new Modes(c.mode(), m);
+                case SET -> m = new Modes(c.mode(), m.below());
+                case POP -> {
+                    if (m.below() == null) {
+                        return null;
+                    }
+                    m = m.below();
+                }
+                default -> throw new IllegalStateException(c.toString());
+            }
+        }
+        return m;
+    }
+
     public Cursor start() {
         Cursor c = new Cursor();
         EarleySet first = new EarleySet();
@@ -97,8 +115,8 @@ public final class ReferenceRecognizer {
     private static final class EarleySet {
         long[] items = new long[8];
         int size;
-        /** The lexemes that may start after this set, without and with the after-ignorable rule (computed on first use). */
-        final int[][] startPairs = new int[2][];
+        /** The lexemes that may start after this set, by (lexer mode, after-ignorable rule) (computed on first use). */
+        final java.util.Map<Integer, int[]> startPairs = new java.util.HashMap<>();
         /** Which lexemes this set expects, as a string key (computed on first use). */
         String allowedKey;
         java.util.HashSet<Long> seen = new java.util.HashSet<>();
@@ -160,6 +178,42 @@ public final class ReferenceRecognizer {
         return false;
     }
 
+    /**
+     * Whether the input may end after {@code sets}: the last set accepts, or does after the
+     * parser takes the end-of-input terminal a few times (ANTLR's {@code EOF} may be required
+     * more than once, e.g. {@code a : b EOF; b : x EOF?}). Leaves {@code sets} as it found them.
+     */
+    private boolean acceptingAtEnd(List<EarleySet> sets) {
+        int endOfInput = -1;
+        for (int t = 0; t < g.lexemeCount(); t++) {
+            if (g.isEndOfInput(t)) {
+                endOfInput = t;
+            }
+        }
+        int count = sets.size();
+        boolean ok = accepting(sets.get(count - 1));
+        for (int round = 0; !ok && endOfInput >= 0 && round < 8; round++) {
+            EarleySet cur = sets.get(sets.size() - 1);
+            EarleySet next = new EarleySet();
+            for (int j = 0; j < cur.size; j++) {
+                if (symbolAfterDot(cur.items[j]) == -(endOfInput + 1)) {
+                    long it = cur.items[j];
+                    next.add(item(prodOf(it), dotOf(it) + 1, originOf(it)));
+                }
+            }
+            if (next.size == 0) {
+                break;
+            }
+            sets.add(next);
+            closure(sets, sets.size() - 1);
+            ok = accepting(next);
+        }
+        while (sets.size() > count) {
+            sets.remove(sets.size() - 1);
+        }
+        return ok;
+    }
+
     private boolean expects(EarleySet s, int lexeme) {
         int sym = -(lexeme + 1);
         for (int i = 0; i < s.size; i++) {
@@ -170,12 +224,17 @@ public final class ReferenceRecognizer {
         return false;
     }
 
-    /** A prefix: Earley sets, the lexeme in progress, and the ignorable flag. */
+    /** A lexer-mode stack as a plain immutable linked list: the current mode and the saved ones below. */
+    private record Modes(int mode, Modes below) {
+    }
+
+    /** A prefix: Earley sets, the lexeme in progress, the ignorable flag and the mode stack. */
     public final class Cursor {
         final List<EarleySet> sets = new ArrayList<>();
         /** (lexeme, dfa state) pairs of the lexeme in progress; null = no byte of it yet. */
         int[] pairs;
         boolean afterIgnorable;
+        Modes modes = new Modes(0, null);
         boolean dead;
 
         /** Whether {@code bytes} extend the current prefix; leaves the cursor unchanged. */
@@ -183,6 +242,7 @@ public final class ReferenceRecognizer {
             int setCount = sets.size();
             int[] savedPairs = pairs;
             boolean savedIgn = afterIgnorable;
+            Modes savedModes = modes;
             boolean ok = true;
             for (byte b : bytes) {
                 if (!step(b & 0xff)) {
@@ -195,6 +255,7 @@ public final class ReferenceRecognizer {
             }
             pairs = savedPairs;
             afterIgnorable = savedIgn;
+            modes = savedModes;
             return ok;
         }
 
@@ -215,17 +276,19 @@ public final class ReferenceRecognizer {
                 return false;
             }
             if (pairs == null) {
-                return accepting(sets.get(sets.size() - 1));
+                return acceptingAtEnd(sets);
             }
             int setCount = sets.size();
             boolean savedIgn = afterIgnorable;
             int[] savedPairs = pairs;
-            boolean ok = emit() && accepting(sets.get(sets.size() - 1));
+            Modes savedModes = modes;
+            boolean ok = emit(true) && acceptingAtEnd(sets);
             while (sets.size() > setCount) {
                 sets.remove(sets.size() - 1);
             }
             afterIgnorable = savedIgn;
             pairs = savedPairs;
+            modes = savedModes;
             return ok;
         }
 
@@ -239,7 +302,7 @@ public final class ReferenceRecognizer {
                     pairs = next;
                     return endIfFinished();
                 }
-                if (!emit()) {
+                if (!emit(false)) {
                     return false;
                 }
             }
@@ -290,16 +353,17 @@ public final class ReferenceRecognizer {
             return false;
         }
 
+        /** Whether a winner at {@code p}, in the middle of the input or at its end, is one the parser takes. */
         private boolean winnerAllowed(int[] p, EarleySet cur) {
-            int best = Integer.MAX_VALUE;
-            for (int i = 0; i < p.length; i += 2) {
-                if (dfas[p[i]].isAccepting(p[i + 1])) {
-                    best = Math.min(best, g.priority(p[i]));
-                }
-            }
+            return winnerAllowed(p, cur, false) || winnerAllowed(p, cur, true);
+        }
+
+        private boolean winnerAllowed(int[] p, EarleySet cur, boolean atEnd) {
+            boolean endOnly = atEnd && endOnlyAccepts(p);
+            int best = bestPriority(p, endOnly);
             for (int i = 0; i < p.length; i += 2) {
                 int t = p[i];
-                if (!dfas[t].isAccepting(p[i + 1]) || g.priority(t) != best) {
+                if (!dfas[t].isAccepting(p[i + 1]) || g.isEndOnly(t) != endOnly || g.priority(t) != best) {
                     continue;
                 }
                 boolean allowed = g.isIgnorable(t)
@@ -322,17 +386,40 @@ public final class ReferenceRecognizer {
                     return true;
                 }
             }
-            return emit();
+            if (endOnlyAccepts(pairs)) {
+                return true; // the end of the input could still pick an end-only lexeme: keep it open
+            }
+            return emit(false);
         }
 
-        /** Ends the lexeme in progress: feeds the winning lexemes to the parser. */
-        private boolean emit() {
-            int best = Integer.MAX_VALUE;
-            for (int i = 0; i < pairs.length; i += 2) {
-                if (dfas[pairs[i]].isAccepting(pairs[i + 1])) {
-                    best = Math.min(best, g.priority(pairs[i]));
+        /** Whether an end-only lexeme accepts in {@code p}. */
+        private boolean endOnlyAccepts(int[] p) {
+            for (int i = 0; i < p.length; i += 2) {
+                if (g.isEndOnly(p[i]) && dfas[p[i]].isAccepting(p[i + 1])) {
+                    return true;
                 }
             }
+            return false;
+        }
+
+        /** Best priority among the accepting lexemes of {@code p} that are (not) end-only; MAX_VALUE if none. */
+        private int bestPriority(int[] p, boolean endOnly) {
+            int best = Integer.MAX_VALUE;
+            for (int i = 0; i < p.length; i += 2) {
+                if (dfas[p[i]].isAccepting(p[i + 1]) && g.isEndOnly(p[i]) == endOnly) {
+                    best = Math.min(best, g.priority(p[i]));
+                }
+            }
+            return best;
+        }
+
+        /**
+         * Ends the lexeme in progress: feeds the winning lexemes to the parser and runs their mode
+         * commands. At the end of the input ({@code atEnd}) end-only lexemes win if any accepts.
+         */
+        private boolean emit(boolean atEnd) {
+            boolean endOnly = atEnd && endOnlyAccepts(pairs);
+            int best = bestPriority(pairs, endOnly);
             if (best == Integer.MAX_VALUE) {
                 return false;
             }
@@ -340,10 +427,17 @@ public final class ReferenceRecognizer {
             EarleySet next = new EarleySet();
             boolean ignorable = false;
             boolean repeatable = true;
+            Modes after = null;
             for (int i = 0; i < pairs.length; i += 2) {
                 int t = pairs[i];
-                if (!dfas[t].isAccepting(pairs[i + 1]) || g.priority(t) != best) {
+                if (!dfas[t].isAccepting(pairs[i + 1]) || g.isEndOnly(t) != endOnly || g.priority(t) != best) {
                     continue;
+                }
+                if (after == null) {
+                    after = runModeCommands(modes, g.modeCommands(t));
+                    if (after == null) {
+                        return false; // popMode with nothing saved
+                    }
                 }
                 if (g.isIgnorable(t)) {
                     ignorable = true;
@@ -363,11 +457,13 @@ public final class ReferenceRecognizer {
                 sets.add(next);
                 closure(sets, sets.size() - 1);
                 afterIgnorable = false;
+                modes = after;
                 return true;
             }
             if (!ignorable) {
                 return false;
             }
+            modes = after;
             if (!repeatable) {
                 afterIgnorable = true;
             }
@@ -377,17 +473,17 @@ public final class ReferenceRecognizer {
         /** The lexemes that may start at the current boundary, each at its DFA's start. */
         private int[] startPairs() {
             EarleySet cur = sets.get(sets.size() - 1);
-            int variant = afterIgnorable ? 1 : 0;
-            if (cur.startPairs[variant] == null) {
-                cur.startPairs[variant] = computeStartPairs(cur);
-            }
-            return cur.startPairs[variant];
+            int variant = modes.mode() * 2 + (afterIgnorable ? 1 : 0);
+            return cur.startPairs.computeIfAbsent(variant, v -> computeStartPairs(cur));
         }
 
         private int[] computeStartPairs(EarleySet cur) {
             int[] out = new int[2 * dfas.length];
             int n = 0;
             for (int t = 0; t < dfas.length; t++) {
+                if (g.lexemeMode(t) != modes.mode() || g.isEndOfInput(t)) {
+                    continue;
+                }
                 boolean inPlay;
                 if (g.isIgnorable(t)) {
                     inPlay = !afterIgnorable || g.isIgnorableRepeatable(t);

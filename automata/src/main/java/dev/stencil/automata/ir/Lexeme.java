@@ -38,6 +38,17 @@ public final class Lexeme {
         return new Lexeme(name, null, Objects.requireNonNull(dfa), "D" + name);
     }
 
+    private static final Lexeme END_OF_INPUT = new Lexeme("EOF", Regex.nothing(), "$EOF");
+
+    /**
+     * The end of the input as a terminal (ANTLR's {@code EOF} in a parser rule): the lexer never
+     * produces it; the parser takes it, as often as asked, only once the input has ended. So
+     * {@code eol : NEWLINE | EOF} matches nothing in the middle of the input.
+     */
+    public static Lexeme endOfInput() {
+        return END_OF_INPUT;
+    }
+
     /** The exact text {@code text}, named by its quoted form. */
     public static Lexeme literal(String text) {
         if (text.isEmpty()) {

@@ -32,9 +32,11 @@ public final class LexerAutomaton {
 
     private final BnfGrammar grammar;
     private final ByteDfa[] dfas;
+    private final boolean tracksWinners;
 
     private volatile int[] trans = filled(256 * 64);
     private volatile int[] emit = filled(64);
+    private volatile int[] emitAtEnd = filled(64);
     private volatile boolean[] complete = new boolean[64];
     private volatile int[][] emitSets = new int[16][];
     private int stateCount;
@@ -46,7 +48,17 @@ public final class LexerAutomaton {
     private final List<int[]> descriptors = new ArrayList<>();
 
     public LexerAutomaton(BnfGrammar grammar) {
+        this(grammar, true);
+    }
+
+    /**
+     * @param tracksWinners whether to maintain {@link #reachableWinners()}, which only ANTLR-style
+     *     lexing reads; it is a fixpoint over every new state, so parser-driven grammars (all JSON
+     *     Schema grammars) skip it
+     */
+    public LexerAutomaton(BnfGrammar grammar, boolean tracksWinners) {
         this.grammar = grammar;
+        this.tracksWinners = tracksWinners;
         this.dfas = new ByteDfa[grammar.lexemeCount()];
         for (int t = 0; t < dfas.length; t++) {
             dfas[t] = grammar.dfa(t);
@@ -61,6 +73,16 @@ public final class LexerAutomaton {
     /** Per state: the id of the lexeme set that ends there ({@link #emitSet(int)}), or -1. */
     public int[] emits() {
         return emit;
+    }
+
+    /**
+     * Per state: the id of the lexeme set that ends there when the input ends right after it, or
+     * -1. It differs from {@link #emits()} only where a lexeme that may end only at the end of
+     * the input ({@code Grammar.isEndOnly}) accepts: then those win, as ANTLR's lexer takes its
+     * match on the {@code EOF} symbol after any earlier match of the same length.
+     */
+    public int[] emitsAtEnd() {
+        return emitAtEnd;
     }
 
     /**
@@ -112,6 +134,7 @@ public final class LexerAutomaton {
         }
         int[] localTrans = trans;
         int[] localEmit = emit;
+        int[] localEmitAtEnd = emitAtEnd;
         boolean[] localComplete = complete;
         ArrayDeque<Integer> work = new ArrayDeque<>();
         int start = intern(desc, work);
@@ -140,21 +163,27 @@ public final class LexerAutomaton {
                 anyTransition |= target >= 0;
             }
             localEmit = ensureEmit(localEmit, s);
-            localEmit[s] = emitSetOf(d);
+            localEmit[s] = emitSetOf(d, false);
+            localEmitAtEnd = ensureEmit(localEmitAtEnd, s);
+            localEmitAtEnd[s] = emitSetOf(d, true);
             if (s >= localComplete.length) {
                 localComplete = Arrays.copyOf(localComplete, Math.max(localComplete.length * 2, s + 1));
             }
-            localComplete[s] = !anyTransition && localEmit[s] >= 0;
+            // ended eagerly only if the end of the input would not pick another lexeme
+            localComplete[s] = !anyTransition && localEmit[s] >= 0 && localEmitAtEnd[s] == localEmit[s];
         }
         localTrans = ensureTrans(localTrans, stateCount - 1);
         localEmit = ensureEmit(localEmit, stateCount - 1);
+        localEmitAtEnd = ensureEmit(localEmitAtEnd, stateCount - 1);
         if (stateCount > localComplete.length) {
             localComplete = Arrays.copyOf(localComplete, stateCount);
         }
-        int[] localReach = computeReachableWinners(built, localTrans, localEmit);
+        if (tracksWinners) {
+            reachableWinners = computeReachableWinners(built, localTrans, localEmit, localEmitAtEnd);
+        }
         // Publish tables before the id escapes (the id is returned to callers that publish it).
-        reachableWinners = localReach;
         complete = localComplete;
+        emitAtEnd = localEmitAtEnd;
         emit = localEmit;
         trans = localTrans;
         initialByAllowed.put(k, start);
@@ -165,7 +194,8 @@ public final class LexerAutomaton {
      * Per state: id of the set of lexemes that can still <em>win</em> (end a lexeme after
      * priority) from this state, see {@link #winnerSetBits(int)}. With ANTLR-style lexing every
      * lexeme competes but the parser takes only some: a state whose reachable winners miss the
-     * parser's lexemes is a dead end even though the lexer would happily go on.
+     * parser's lexemes is a dead end even though the lexer would happily go on. Empty unless the
+     * automaton was built to track winners.
      */
     public int[] reachableWinners() {
         return reachableWinners;
@@ -191,13 +221,18 @@ public final class LexerAutomaton {
     private final Map<IntArrayKey, Integer> winnerSetIds = new HashMap<>();
 
     /** Fixpoint W(s) = winners(s) ∪ W(successors) over the states just built (older ones are final). */
-    private int[] computeReachableWinners(List<Integer> built, int[] t, int[] e) {
+    private int[] computeReachableWinners(List<Integer> built, int[] t, int[] e, int[] eAtEnd) {
         int words = (dfas.length + 63) >>> 6;
         Map<Integer, long[]> w = new HashMap<>();
         for (int s : built) {
             long[] bits = new long[words];
             if (e[s] >= 0) {
                 for (int l : emitSets[e[s]]) {
+                    bits[l >>> 6] |= 1L << l;
+                }
+            }
+            if (eAtEnd[s] >= 0) {
+                for (int l : emitSets[eAtEnd[s]]) {
                     bits[l >>> 6] |= 1L << l;
                 }
             }
@@ -283,11 +318,20 @@ public final class LexerAutomaton {
         return e;
     }
 
-    /** Lexemes that accept in descriptor {@code d}, keeping only the best (lowest) priority. */
-    private int emitSetOf(int[] d) {
+    /**
+     * Lexemes that accept in descriptor {@code d}, keeping only the best (lowest) priority. In the
+     * middle of the input end-only lexemes do not count; at its end they win if any accepts.
+     */
+    private int emitSetOf(int[] d, boolean atEnd) {
+        boolean endOnly = false;
+        if (atEnd) {
+            for (int i = 0; i < d.length; i += 2) {
+                endOnly |= grammar.isEndOnly(d[i]) && dfas[d[i]].isAccepting(d[i + 1]);
+            }
+        }
         int best = Integer.MAX_VALUE;
         for (int i = 0; i < d.length; i += 2) {
-            if (dfas[d[i]].isAccepting(d[i + 1])) {
+            if (dfas[d[i]].isAccepting(d[i + 1]) && grammar.isEndOnly(d[i]) == endOnly) {
                 best = Math.min(best, grammar.priority(d[i]));
             }
         }
@@ -297,7 +341,7 @@ public final class LexerAutomaton {
         int[] set = new int[d.length / 2];
         int n = 0;
         for (int i = 0; i < d.length; i += 2) {
-            if (dfas[d[i]].isAccepting(d[i + 1]) && grammar.priority(d[i]) == best) {
+            if (dfas[d[i]].isAccepting(d[i + 1]) && grammar.isEndOnly(d[i]) == endOnly && grammar.priority(d[i]) == best) {
                 set[n++] = d[i];
             }
         }

@@ -108,6 +108,31 @@ public final class ByteTrie {
         return new ByteTrie(label, depth, skip, idStart, ids, maxDepth);
     }
 
+    /** Last byte of node {@code i} (i > 0). */
+    public int label(int i) {
+        return label[i] & 0xff;
+    }
+
+    /** Length of node {@code i}'s string. */
+    public int depth(int i) {
+        return depth[i];
+    }
+
+    /** The node after node {@code i}'s whole subtree (depth-first order): where a walk goes when it rejects node i. */
+    public int skip(int i) {
+        return skip[i];
+    }
+
+    /** First index into {@link #id} of the strings that end exactly at node {@code i}; they run to {@code idStart(i + 1)}. */
+    public int idStart(int i) {
+        return idStart[i];
+    }
+
+    /** The string id at index {@code k} (see {@link #idStart}). */
+    public int id(int k) {
+        return ids[k];
+    }
+
     public int nodeCount() {
         return label.length;
     }

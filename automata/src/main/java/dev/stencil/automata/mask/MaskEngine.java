@@ -85,14 +85,14 @@ public final class MaskEngine {
     /** Whether the input may end at this position. */
     public boolean canEnd(ParseNode node, int lexState) {
         if (lexState == AT_START) {
-            return node.isAccepting();
+            return parser.acceptsAtEnd(node);
         }
-        int e = lexer.emits()[lexState];
+        int e = lexer.emitsAtEnd()[lexState];
         if (e < 0) {
             return false;
         }
         ParseNode after = parser.scan(node, e);
-        return after != null && after.isAccepting();
+        return after != null && parser.acceptsAtEnd(after);
     }
 
     private MaskEntry entry(ParseNode node, int lexState) {
@@ -263,7 +263,7 @@ public final class MaskEngine {
         if (state < arr.length && arr[state] != null) {
             return arr[state];
         }
-        TokenClasses tc = classifier.classify(state);
+        TokenClasses tc = classifyOrShare(state);
         synchronized (this) {
             arr = classes;
             if (state >= arr.length) {
@@ -276,6 +276,24 @@ public final class MaskEngine {
             classes = arr;
             return arr[state];
         }
+    }
+
+    /**
+     * Classifies {@code state}, or renames the classification of an equivalent state that any
+     * grammar on this vocabulary classified before (see {@link LexerStateSignature}).
+     */
+    private TokenClasses classifyOrShare(int state) {
+        LexerStateSignature sig = LexerStateSignature.of(lexer, state, vocab.trie.maxDepth, parser.lexesAllLexemes());
+        if (sig == null) {
+            return classifier.classify(state);
+        }
+        TokenClasses local = vocab.sharedClasses.state(sig);
+        if (local != null) {
+            return sig.toGlobal(local);
+        }
+        TokenClasses tc = classifier.classify(state);
+        vocab.sharedClasses.putState(sig, sig.toLocal(tc));
+        return tc;
     }
 
     /** Number of lexer states classified so far. */

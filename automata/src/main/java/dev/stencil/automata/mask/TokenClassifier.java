@@ -5,19 +5,36 @@ import dev.stencil.automata.lexer.LexerAutomaton;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * Builds the {@link TokenClasses} of a lexer state with one depth-first pass over the vocabulary
- * trie: which tokens stay inside the lexeme(s) in play, which die there, and which cross a
- * boundary (grouped by the lexemes that end there, with their suffixes). Pure precomputation:
- * nothing here looks at a parser state.
+ * Builds the {@link TokenClasses} of a lexer state: which tokens stay inside the lexeme(s) in
+ * play, which die there, and which cross a boundary (grouped by the lexemes that end there, with
+ * their suffixes). Pure precomputation: nothing here looks at a parser state.
+ *
+ * <p>The vocabulary trie is taken one first byte at a time. A first byte that kills or ends the
+ * lexeme is settled on the spot; any other leads to a state whose subtree is walked depth-first
+ * ({@link #walkSubtree}) or, when an equivalent state's walk of the same subtree is in
+ * {@link SharedTokenClasses}, reused from there. Most first bytes of a new state lead to states
+ * seen before (after the first character of a key, the key is usually just a string), so a new
+ * state costs the walks of the few subtrees that really differ.
  */
 final class TokenClassifier {
+    /**
+     * Groups up to this many tokens get a trie of their suffixes, which merges equal suffixes
+     * (many tokens end in {@code ",}); larger groups, such as every word after a whitespace run,
+     * are walked in place in the vocabulary trie instead of being copied.
+     */
+    static final int SUFFIX_TRIE_MAX_TOKENS = 4096;
+
     private final VocabularyIndex vocab;
     private final LexerAutomaton lexer;
     private final boolean lexesAllLexemes;
+    /** Suffix tries this grammar's classes use (each counted once in {@link #sharedTrieHeapBytes}). */
+    private final Map<ByteTrie, Boolean> triesUsed = new IdentityHashMap<>();
 
     TokenClassifier(VocabularyIndex vocab, LexerAutomaton lexer, boolean lexesAllLexemes) {
         this.vocab = vocab;
@@ -25,21 +42,19 @@ final class TokenClassifier {
         this.lexesAllLexemes = lexesAllLexemes;
     }
 
-    /** Heap held by the shared suffix tries. */
+    /** Heap held by the suffix tries this grammar's classes use (shared with other grammars). */
     synchronized long sharedTrieHeapBytes() {
         long b = 0;
-        for (ByteTrie t : sharedTries.values()) {
+        for (ByteTrie t : triesUsed.keySet()) {
             b += t.heapBytes();
         }
         return b;
     }
 
-    /** Suffix tries by content: many lexer states share the same boundary suffixes (e.g. after a whitespace run). */
-    private final Map<IntArrayKey, ByteTrie> sharedTries = new HashMap<>();
-
-    private synchronized ByteTrie sharedTrie(int[] pairs) {
+    /** The suffix trie of a boundary group, shared by content across states and grammars. */
+    private ByteTrie suffixTrie(int[] pairs) {
         IntArrayKey key = new IntArrayKey(pairs);
-        ByteTrie t = sharedTries.get(key);
+        ByteTrie t = vocab.sharedClasses.suffixTrie(key);
         if (t == null) {
             int m = pairs.length / 2;
             byte[][] strings = new byte[m][];
@@ -51,18 +66,13 @@ final class TokenClassifier {
                 ids[k] = id;
             }
             t = ByteTrie.build(strings, ids);
-            sharedTries.put(key, t);
+            vocab.sharedClasses.putSuffixTrie(key, t);
+        }
+        synchronized (this) {
+            triesUsed.put(t, Boolean.TRUE);
         }
         return t;
     }
-
-
-    /**
-     * Groups up to this many tokens get a private trie of their suffixes, which merges equal
-     * suffixes (many tokens end in {@code ",}); larger groups, such as every word after a
-     * whitespace run, are walked in place in the vocabulary trie instead of being copied.
-     */
-    static final int SUFFIX_TRIE_MAX_TOKENS = 4096;
 
     /** (token id, suffix offset) pairs of the tokens under the given segment nodes. */
     private int[] suffixPairs(int[] segs) {
@@ -77,103 +87,119 @@ final class TokenClassifier {
         return pairs.toArray();
     }
 
-    /** One depth-first pass over the vocabulary trie from lexer state {@code start}. */
+    /** Boundary groups being collected, by emit-set id. */
+    private static final class Groups {
+        final List<Integer> emit = new ArrayList<>();
+        final List<MaskEngine.IntList> segments = new ArrayList<>();
+        final List<MaskEngine.IntList> at = new ArrayList<>();
+        final List<int[]> size = new ArrayList<>();
+        int[] indexOf = new int[0]; // emit id -> group index + 1 (0 = none yet)
+
+        int group(int e) {
+            if (e >= indexOf.length) {
+                indexOf = Arrays.copyOf(indexOf, Math.max(e + 1, indexOf.length * 2));
+            }
+            int g = indexOf[e] - 1;
+            if (g < 0) {
+                g = emit.size();
+                indexOf[e] = g + 1;
+                emit.add(e);
+                segments.add(new MaskEngine.IntList());
+                at.add(new MaskEngine.IntList());
+                size.add(new int[1]);
+            }
+            return g;
+        }
+    }
+
+    /** The classes of lexer state {@code start}. */
     TokenClasses classify(int start) {
         ByteTrie trie = vocab.trie;
         int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
-        long[] accept = new long[vocab.maskWords()];
+        int words = vocab.maskWords();
+        long[] accept = new long[words];
         int acceptCount = 0;
-        int[] reach = lexer.reachableWinners();
-        Map<Integer, long[]> byWinners = lexesAllLexemes ? new java.util.TreeMap<>() : null;
-        byte[] label = trie.label;
-        int[] depth = trie.depth;
-        int[] stack = new int[trie.maxDepth + 1];
-        stack[0] = start;
-        // boundary groups: emit id -> (token id, suffix offset) pairs, and tokens ending at the boundary
-        List<Integer> groupEmit = new ArrayList<>();
-        List<MaskEngine.IntList> groupSegments = new ArrayList<>();
-        List<MaskEngine.IntList> groupAt = new ArrayList<>();
-        List<int[]> groupSize = new ArrayList<>();
-        int[] groupOf = new int[0]; // emit id -> group index + 1 (0 = none yet)
+        Map<Integer, long[]> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
+        Groups groups = new Groups();
         int rootEmit = emit[start];
-        long[] rootFilter = rootEmit >= 0 ? new long[vocab.maskWords()] : null;
+        long[] rootFilter = rootEmit >= 0 ? new long[words] : null;
         int dependent = 0;
-        int n = label.length;
-        int i = 1;
-        while (i < n) {
-            int d = depth[i];
-            int p = stack[d - 1];
-            int t = trans[p * 256 + (label[i] & 0xff)];
+        Map<Long, LexerStateSignature> signatures = new HashMap<>();
+        int n = trie.label.length;
+        for (int c = 1; c < n; c = trie.skip[c]) { // the root's children: one per first byte
+            int t = trans[start * 256 + (trie.label[c] & 0xff)];
             if (t >= 0 && !complete[t]) {
-                stack[d] = t;
-                long[] bits = accept;
-                if (byWinners != null && trie.idStart[i] < trie.idStart[i + 1]) {
-                    // ANTLR-style lexing: whether a token ending here is allowed depends on the
-                    // lexemes that can still win from its last state, so group by them
-                    bits = byWinners.computeIfAbsent(reach[t], w -> new long[vocab.maskWords()]);
+                SubtreeClasses part = subtree(t, c, signatures);
+                acceptCount += part.acceptCount;
+                dependent += part.dependent;
+                if (part.winnerIds != null) {
+                    for (int w = 0; w < part.winnerIds.length; w++) {
+                        long[] bits = byWinners.computeIfAbsent(part.winnerIds[w], k -> new long[words]);
+                        for (int id : part.winnerAccept[w]) {
+                            bits[id >>> 6] |= 1L << id;
+                        }
+                    }
+                } else if (part.acceptBits != null) {
+                    for (int w = 0; w < words; w++) {
+                        accept[w] |= part.acceptBits[w];
+                    }
+                } else {
+                    for (int id : part.acceptIds) {
+                        accept[id >>> 6] |= 1L << id;
+                    }
                 }
-                for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
-                    int id = trie.ids[k];
-                    bits[id >>> 6] |= 1L << id;
-                    acceptCount++;
+                for (int g = 0; g < part.groupEmit.length; g++) {
+                    int mine = groups.group(part.groupEmit[g]);
+                    for (int seg : part.groupSegments[g]) {
+                        groups.segments.get(mine).add(seg);
+                    }
+                    for (int id : part.groupAt[g]) {
+                        groups.at.get(mine).add(id);
+                    }
+                    groups.size.get(mine)[0] += part.groupSize[g];
                 }
-                i++;
                 continue;
             }
             // t >= 0: the lexeme is complete after this byte; t < 0: it ends before this byte, if it can
-            int e = t >= 0 ? emit[t] : emit[p];
-            if (e >= 0 && t < 0 && d == 1) {
+            int e = t >= 0 ? emit[t] : emit[start];
+            if (e < 0) {
+                continue; // the first byte kills every lexeme in play
+            }
+            if (t < 0) {
                 // the start state itself may end: the whole subtree is judged by the next lexeme
-                for (int k = trie.idStart[i]; k < trie.idStart[trie.skip[i]]; k++) {
+                for (int k = trie.idStart[c]; k < trie.idStart[trie.skip[c]]; k++) {
                     int id = trie.ids[k];
                     rootFilter[id >>> 6] |= 1L << id;
                     dependent++;
                 }
-            } else if (e >= 0) {
-                if (e >= groupOf.length) {
-                    groupOf = Arrays.copyOf(groupOf, Math.max(e + 1, groupOf.length * 2));
-                }
-                int g = groupOf[e] - 1;
-                if (g < 0) {
-                    g = groupEmit.size();
-                    groupOf[e] = g + 1;
-                    groupEmit.add(e);
-                    groupSegments.add(new MaskEngine.IntList());
-                    groupAt.add(new MaskEngine.IntList());
-                    groupSize.add(new int[1]);
-                }
-                MaskEngine.IntList segments = groupSegments.get(g);
-                if (t >= 0) {
-                    // complete after this byte: tokens ending here, then each child subtree
-                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
-                        groupAt.get(g).add(trie.ids[k]);
-                        dependent++;
-                    }
-                    for (int c = i + 1; c < trie.skip[i]; c = trie.skip[c]) {
-                        segments.add(c);
-                    }
-                } else {
-                    segments.add(i); // this byte starts the next lexeme
-                }
-                int count = trie.idStart[trie.skip[i]] - trie.idStart[i] - (t >= 0 ? trie.idStart[i + 1] - trie.idStart[i] : 0);
-                groupSize.get(g)[0] += count;
-                dependent += count;
+                continue;
             }
-            i = trie.skip[i];
+            // complete after this byte: tokens ending here, then each child subtree
+            int g = groups.group(e);
+            for (int k = trie.idStart[c]; k < trie.idStart[c + 1]; k++) {
+                groups.at.get(g).add(trie.ids[k]);
+                dependent++;
+            }
+            for (int child = c + 1; child < trie.skip[c]; child = trie.skip[child]) {
+                groups.segments.get(g).add(child);
+            }
+            int count = trie.idStart[trie.skip[c]] - trie.idStart[c + 1];
+            groups.size.get(g)[0] += count;
+            dependent += count;
         }
-        int groups = groupEmit.size();
-        int[] emitIds = new int[groups];
-        ByteTrie[] suffixes = new ByteTrie[groups];
-        int[][] segments = new int[groups][];
-        int[][] atBoundary = new int[groups][];
-        for (int g = 0; g < groups; g++) {
-            emitIds[g] = groupEmit.get(g);
-            atBoundary[g] = groupAt.get(g).toArray();
-            int[] segs = groupSegments.get(g).toArray();
-            if (groupSize.get(g)[0] <= SUFFIX_TRIE_MAX_TOKENS) {
-                suffixes[g] = sharedTrie(suffixPairs(segs));
+        int gs = groups.emit.size();
+        int[] emitIds = new int[gs];
+        ByteTrie[] suffixes = new ByteTrie[gs];
+        int[][] segments = new int[gs][];
+        int[][] atBoundary = new int[gs][];
+        for (int g = 0; g < gs; g++) {
+            emitIds[g] = groups.emit.get(g);
+            atBoundary[g] = groups.at.get(g).toArray();
+            int[] segs = groups.segments.get(g).toArray();
+            if (groups.size.get(g)[0] <= SUFFIX_TRIE_MAX_TOKENS) {
+                suffixes[g] = suffixTrie(suffixPairs(segs));
             } else {
                 segments[g] = segs;
             }
@@ -191,5 +217,133 @@ final class TokenClassifier {
         }
         return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter,
                 dependent, winnerIds, winnerGroups);
+    }
+
+    /**
+     * The part of first-byte subtree {@code node}, entered in lexer state {@code t}: shared when
+     * possible. The walk reads the lexer no deeper than the subtree (most first bytes have no
+     * token longer than a few dozen bytes), so the signature is cut there, rounded up to a few
+     * fixed depths to keep the signatures per state few: inside a string bounded by
+     * {@code maxLength}, every position far enough from the bound then shares its subtrees.
+     */
+    private SubtreeClasses subtree(int t, int node, Map<Long, LexerStateSignature> signatures) {
+        int walkDepth = vocab.subtreeDepth[node] - 1; // lexer steps after the first byte's state
+        int cut = walkDepth <= 8 ? 8 : walkDepth <= 16 ? 16 : walkDepth <= 32 ? 32 : walkDepth <= 64 ? 64
+                : vocab.trie.maxDepth;
+        long memo = ((long) t << 8) | cut;
+        LexerStateSignature sig;
+        if (signatures.containsKey(memo)) {
+            sig = signatures.get(memo);
+        } else {
+            sig = LexerStateSignature.of(lexer, t, cut, lexesAllLexemes);
+            signatures.put(memo, sig);
+        }
+        if (sig == null) {
+            return walkSubtree(t, node);
+        }
+        SharedTokenClasses.SubtreeKey key = new SharedTokenClasses.SubtreeKey(sig, node);
+        SubtreeClasses local = vocab.sharedClasses.subtree(key);
+        if (local != null) {
+            return local.renamed(sig::globalEmit, sig::globalWinner);
+        }
+        SubtreeClasses part = walkSubtree(t, node);
+        vocab.sharedClasses.putSubtree(key, part.renamed(sig::localEmit, sig::localWinner));
+        return part;
+    }
+
+    /**
+     * One depth-first pass over the subtree of first-byte node {@code top} (depth 1), whose byte
+     * led to state {@code t} (which continues a lexeme and does not complete it).
+     */
+    private SubtreeClasses walkSubtree(int t0, int top) {
+        ByteTrie trie = vocab.trie;
+        int[] trans = lexer.transitions();
+        int[] emit = lexer.emits();
+        boolean[] complete = lexer.completes();
+        int[] reach = lexer.reachableWinners();
+        byte[] label = trie.label;
+        int[] depth = trie.depth;
+        MaskEngine.IntList accepted = lexesAllLexemes ? null : new MaskEngine.IntList();
+        Map<Integer, MaskEngine.IntList> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
+        int acceptCount = 0;
+        Groups groups = new Groups();
+        int dependent = 0;
+        int[] stack = new int[trie.maxDepth + 1];
+        stack[1] = t0;
+        int end = trie.skip[top];
+        int i = top;
+        while (i < end) {
+            int d = depth[i];
+            int t = d == 1 ? t0 : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
+            if (t >= 0 && !complete[t]) {
+                stack[d] = t;
+                if (trie.idStart[i] < trie.idStart[i + 1]) {
+                    // ANTLR-style lexing: whether a token ending here is allowed depends on the
+                    // lexemes that can still win from its last state, so group by them
+                    MaskEngine.IntList out = accepted != null ? accepted
+                            : byWinners.computeIfAbsent(reach[t], w -> new MaskEngine.IntList());
+                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                        out.add(trie.ids[k]);
+                        acceptCount++;
+                    }
+                }
+                i++;
+                continue;
+            }
+            // t >= 0: the lexeme is complete after this byte; t < 0: it ends before this byte, if it can
+            int e = t >= 0 ? emit[t] : emit[stack[d - 1]];
+            if (e >= 0) {
+                int g = groups.group(e);
+                if (t >= 0) {
+                    // complete after this byte: tokens ending here, then each child subtree
+                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                        groups.at.get(g).add(trie.ids[k]);
+                        dependent++;
+                    }
+                    for (int c = i + 1; c < trie.skip[i]; c = trie.skip[c]) {
+                        groups.segments.get(g).add(c);
+                    }
+                } else {
+                    groups.segments.get(g).add(i); // this byte starts the next lexeme
+                }
+                int count = trie.idStart[trie.skip[i]] - trie.idStart[i]
+                        - (t >= 0 ? trie.idStart[i + 1] - trie.idStart[i] : 0);
+                groups.size.get(g)[0] += count;
+                dependent += count;
+            }
+            i = trie.skip[i];
+        }
+        int[] acceptIds = null;
+        long[] acceptBits = null;
+        if (accepted != null) {
+            if (accepted.size() > vocab.maskWords()) {
+                acceptBits = new long[vocab.maskWords()]; // cheaper to merge than many ids
+                for (int k = 0; k < accepted.size(); k++) {
+                    int id = accepted.get(k);
+                    acceptBits[id >>> 6] |= 1L << id;
+                }
+            } else {
+                acceptIds = accepted.toArray();
+            }
+        }
+        int[] winnerIds = null;
+        int[][] winnerAccept = null;
+        if (byWinners != null) {
+            winnerIds = byWinners.keySet().stream().mapToInt(Integer::intValue).toArray();
+            winnerAccept = byWinners.values().stream().map(MaskEngine.IntList::toArray).toArray(int[][]::new);
+        }
+        int gs = groups.emit.size();
+        int[] groupEmit = new int[gs];
+        int[][] groupSegments = new int[gs][];
+        int[][] groupAt = new int[gs][];
+        int[] groupSize = new int[gs];
+        for (int g = 0; g < gs; g++) {
+            groupEmit[g] = groups.emit.get(g);
+            groupSegments[g] = groups.segments.get(g).toArray();
+            groupAt[g] = groups.at.get(g).toArray();
+            groupSize[g] = groups.size.get(g)[0];
+        }
+        return new SubtreeClasses(acceptIds, acceptBits, acceptCount, winnerIds, winnerAccept, groupEmit,
+                groupSegments, groupAt, groupSize, dependent);
     }
 }

@@ -14,6 +14,14 @@ public final class VocabularyIndex {
     final int size;
     final int eosTokenId;
     final long buildNanos;
+    /**
+     * Per node of the trie's first level (others 0): the depth of the deepest node of its
+     * subtree. Classifying a subtree reads the lexer only that deep, so states that differ
+     * further out classify it alike ({@link TokenClassifier}).
+     */
+    final int[] subtreeDepth;
+    /** Lexer-state classifications shared by the grammars compiled against this vocabulary. */
+    final SharedTokenClasses sharedClasses = SharedTokenClasses.withDefaultBudget();
 
     private VocabularyIndex(Vocabulary vocabulary, ByteTrie trie, byte[][] tokenBytes, long buildNanos) {
         this.vocabulary = vocabulary;
@@ -22,6 +30,14 @@ public final class VocabularyIndex {
         this.size = vocabulary.size();
         this.eosTokenId = vocabulary.eosTokenId();
         this.buildNanos = buildNanos;
+        this.subtreeDepth = new int[trie.label.length];
+        for (int c = 1; c < trie.label.length; c = trie.skip[c]) {
+            int deepest = 1;
+            for (int i = c; i < trie.skip[c]; i++) {
+                deepest = Math.max(deepest, trie.depth[i]);
+            }
+            subtreeDepth[c] = deepest;
+        }
     }
 
     public static VocabularyIndex build(Vocabulary vocabulary) {
@@ -71,6 +87,22 @@ public final class VocabularyIndex {
     /** Wall time of {@link #build}, in milliseconds. */
     public double buildMillis() {
         return buildNanos / 1e6;
+    }
+
+    /**
+     * Forgets the lexer-state classifications shared between grammars, so that the next grammar
+     * starts cold (benchmarks that report first-use costs call this between compiles).
+     */
+    public void clearSharedClasses() {
+        sharedClasses.clear();
+    }
+
+    /**
+     * Shared classifications: {@code [states held, state hits, state misses, bytes held, subtree
+     * hits, subtree misses]}.
+     */
+    public long[] sharedClassStats() {
+        return sharedClasses.stats();
     }
 
     public long heapBytes() {

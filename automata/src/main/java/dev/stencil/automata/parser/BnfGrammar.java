@@ -4,6 +4,7 @@ import dev.stencil.automata.GrammarException;
 import dev.stencil.automata.ir.Expr;
 import dev.stencil.automata.ir.Grammar;
 import dev.stencil.automata.ir.Lexeme;
+import dev.stencil.automata.ir.ModeCommand;
 import dev.stencil.automata.regex.ByteDfa;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,6 +53,10 @@ public final class BnfGrammar {
     boolean[] ignorable;
     boolean[] ignorableRepeatable;
     int[] priority;
+    int[] lexemeMode;
+    ModeCommand[][] modeCommands;
+    boolean[] endOnly;
+    List<String> modeNames;
 
     private final Map<String, Integer> ruleIds = new HashMap<>();
     private final Map<String, Expr> ruleBodies;
@@ -241,6 +246,17 @@ public final class BnfGrammar {
             }
             priority[t] = g.priority(l);
         }
+        modeNames = g.modes();
+        lexemeMode = new int[n];
+        modeCommands = new ModeCommand[n][];
+        endOnly = new boolean[n];
+        for (int t = 0; t < n; t++) {
+            Lexeme l = lexemes.get(t);
+            lexemeMode[t] = g.mode(l);
+            modeCommands[t] = g.modeCommands(l).toArray(new ModeCommand[0]);
+            endOnly[t] = g.isEndOnly(l);
+        }
+        checkModeTies();
         for (Grammar.Ignorable ig : g.ignorables()) {
             int t = lexemeIds.get(ig.lexeme());
             ignorable[t] = true;
@@ -284,7 +300,7 @@ public final class BnfGrammar {
 
     private boolean canMatch(int p, boolean[] productive) {
         for (int sym : prodRhs[p]) {
-            if (sym >= 0 ? !productive[sym] : dfas[-sym - 1].isEmptyLanguage()) {
+            if (sym >= 0 ? !productive[sym] : dfas[-sym - 1].isEmptyLanguage() && !isEndOfInput(-sym - 1)) {
                 return false;
             }
         }
@@ -420,6 +436,11 @@ public final class BnfGrammar {
         return dfas[lexeme];
     }
 
+    /** Whether {@code lexeme} is {@link Lexeme#endOfInput()}, which the lexer never produces. */
+    public boolean isEndOfInput(int lexeme) {
+        return lexemes.get(lexeme).equals(Lexeme.endOfInput());
+    }
+
     public boolean isIgnorable(int lexeme) {
         return ignorable[lexeme];
     }
@@ -430,6 +451,47 @@ public final class BnfGrammar {
 
     public int priority(int lexeme) {
         return priority[lexeme];
+    }
+
+    /**
+     * Two lexemes that can end together (same mode, same priority, both normal or both end-only)
+     * must run the same mode commands, otherwise the next mode would depend on which of them the
+     * parser takes. Front ends give such rules distinct priorities; this catches any that do not.
+     */
+    private void checkModeTies() {
+        for (int a = 0; a < lexemeMode.length; a++) {
+            for (int b = a + 1; b < lexemeMode.length; b++) {
+                if (lexemeMode[a] == lexemeMode[b] && priority[a] == priority[b] && endOnly[a] == endOnly[b]
+                        && !Arrays.equals(modeCommands[a], modeCommands[b])) {
+                    throw new GrammarException("grammar '" + grammarName + "': lexemes " + lexemes.get(a).name() + " and "
+                            + lexemes.get(b).name() + " tie at priority " + priority[a] + " but run different mode commands");
+                }
+            }
+        }
+    }
+
+    /** Number of lexer modes (1 for a grammar without modes). */
+    public int modeCount() {
+        return modeNames.size();
+    }
+
+    public String modeName(int mode) {
+        return modeNames.get(mode);
+    }
+
+    /** The mode whose boundaries {@code lexeme} competes at. */
+    public int lexemeMode(int lexeme) {
+        return lexemeMode[lexeme];
+    }
+
+    /** The mode commands {@code lexeme} runs when it ends; do not modify. */
+    public ModeCommand[] modeCommands(int lexeme) {
+        return modeCommands[lexeme];
+    }
+
+    /** Whether {@code lexeme} may end only at the end of the input. */
+    public boolean isEndOnly(int lexeme) {
+        return endOnly[lexeme];
     }
 
     public int nonterminalCount() {

@@ -1,6 +1,8 @@
 package dev.stencil.automata.parser;
 
+import dev.stencil.automata.GrammarException;
 import dev.stencil.automata.lexer.LexerAutomaton;
+import dev.stencil.automata.lexer.ModeStacks;
 import java.util.Arrays;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -21,13 +23,16 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EarleyParser {
     /** Sentinel stored in scan memos for "these lexemes are not allowed here". */
-    static final ParseNode DEAD = new ParseNode(-1, new int[0], new ParseNode[0], new int[0], false);
+    static final ParseNode DEAD = new ParseNode(-1, new int[0], new ParseNode[0], new int[0], false, 0);
 
     private final BnfGrammar g;
     private final LexerAutomaton lexer;
     private final boolean lexAllLexemes;
     private final int acceptCore;
     private final int[] grammarLexemes;
+    /** Id of {@code Lexeme.endOfInput()} in the grammar, or -1: scanned only by {@link #acceptsAtEnd}. */
+    private final int endOfInput;
+    private final ModeStacks modeStacks = new ModeStacks();
     private final ConcurrentHashMap<NodeKey, ParseNode> interned = new ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
     private final ParseNode root;
@@ -41,18 +46,31 @@ public final class EarleyParser {
         this.g = g;
         this.lexer = lexer;
         this.lexAllLexemes = lexAllLexemes;
+        if (g.modeCount() > 1 && !lexAllLexemes) {
+            throw new GrammarException("grammar '" + g.name() + "' has lexer modes, which need ANTLR-style lexing"
+                    + " (every lexeme of the current mode competes at every boundary)");
+        }
         this.acceptCore = g.firstCore[g.startProduction] + 1;
         int n = 0;
         int[] all = new int[g.lexemeCount()];
+        int endOfInput = -1;
         for (int t = 0; t < g.lexemeCount(); t++) {
-            if (!g.isIgnorable(t)) {
+            if (g.isEndOfInput(t)) {
+                endOfInput = t;
+            } else if (!g.isIgnorable(t)) {
                 all[n++] = t;
             }
         }
+        this.endOfInput = endOfInput;
         this.grammarLexemes = Arrays.copyOf(all, n);
         Builder b = new Builder();
         b.add(g.firstCore[g.startProduction], null);
-        this.root = b.close(null, false);
+        this.root = b.close(null, false, ModeStacks.START);
+    }
+
+    /** The interned lexer-mode stacks that {@link ParseNode#modeStack()} ids refer to. */
+    public ModeStacks modeStacks() {
+        return modeStacks;
     }
 
     /**
@@ -89,7 +107,43 @@ public final class EarleyParser {
         return next == DEAD ? null : next;
     }
 
+    /**
+     * Whether the input may end at {@code node}: it is accepting, or becomes so after the parser
+     * takes the end of the input ({@code Lexeme.endOfInput()}) one or more times.
+     */
+    public boolean acceptsAtEnd(ParseNode node) {
+        if (node.accepting || endOfInput < 0) {
+            return node.accepting;
+        }
+        Boolean known = node.acceptsAtEnd;
+        if (known != null) {
+            return known;
+        }
+        boolean result = false;
+        java.util.Set<ParseNode> seen = new java.util.HashSet<>();
+        ParseNode cur = node;
+        int sym = -(endOfInput + 1);
+        while (cur != null && seen.add(cur)) {
+            if (cur.accepting) {
+                result = true;
+                break;
+            }
+            Builder b = new Builder();
+            for (int i = cur.firstWaiting(sym); i < cur.nexts.length && cur.nexts[i] == sym; i++) {
+                b.add(cur.cores[i] + 1, cur.origins[i]);
+            }
+            cur = b.size == 0 ? null : b.close(cur, false, cur.modeStack);
+        }
+        node.acceptsAtEnd = result;
+        return result;
+    }
+
     private ParseNode computeScan(ParseNode node, int[] lexemes) {
+        // lexemes of one emit set run the same mode commands (BnfGrammar checks ties)
+        int stack = modeStacks.apply(node.modeStack, g.modeCommands(lexemes[0]));
+        if (stack == ModeStacks.INVALID) {
+            return null; // popMode with no mode saved: ANTLR's lexer fails there
+        }
         Builder b = new Builder();
         boolean ignorableSeen = false;
         for (int t : lexemes) {
@@ -105,7 +159,7 @@ public final class EarleyParser {
             }
         }
         if (b.size > 0) {
-            return b.close(node, false);
+            return b.close(node, false, stack);
         }
         if (!ignorableSeen) {
             return null;
@@ -116,10 +170,7 @@ public final class EarleyParser {
                 repeatable = false;
             }
         }
-        if (repeatable) {
-            return node;
-        }
-        return twin(node, true);
+        return twin(node, repeatable ? node.afterIgnorable : true, stack);
     }
 
     /**
@@ -127,20 +178,20 @@ public final class EarleyParser {
      * their origins, including those that point at {@code node} itself: both stand for the same
      * input position, so completions read the same items either way.
      */
-    private ParseNode twin(ParseNode node, boolean afterIgnorable) {
-        if (node.afterIgnorable == afterIgnorable) {
+    private ParseNode twin(ParseNode node, boolean afterIgnorable, int modeStack) {
+        if (node.afterIgnorable == afterIgnorable && node.modeStack == modeStack) {
             return node;
         }
         int[] originIds = new int[node.cores.length];
         for (int i = 0; i < originIds.length; i++) {
             originIds[i] = node.origins[i].id;
         }
-        NodeKey key = new NodeKey(node.cores, originIds, afterIgnorable);
+        NodeKey key = new NodeKey(node.cores, originIds, afterIgnorable, modeStack);
         ParseNode existing = interned.get(key);
         if (existing != null) {
             return existing;
         }
-        ParseNode fresh = new ParseNode(ids.getAndIncrement(), node.cores, node.origins, node.nexts, afterIgnorable);
+        ParseNode fresh = new ParseNode(ids.getAndIncrement(), node.cores, node.origins, node.nexts, afterIgnorable, modeStack);
         fresh.accepting = node.accepting;
         return publish(key, fresh);
     }
@@ -171,12 +222,18 @@ public final class EarleyParser {
         return false;
     }
 
-    /** ANTLR-style lexing: every grammar lexeme competes, plus the ignorables allowed here. */
+    /** ANTLR-style lexing: every grammar lexeme of the current mode competes, plus the ignorables allowed here. */
     private int[] inPlay(ParseNode n) {
-        int[] out = Arrays.copyOf(grammarLexemes, grammarLexemes.length + g.lexemeCount());
-        int count = grammarLexemes.length;
+        int mode = modeStacks.mode(n.modeStack);
+        int[] out = new int[g.lexemeCount()];
+        int count = 0;
+        for (int t : grammarLexemes) {
+            if (g.lexemeMode(t) == mode) {
+                out[count++] = t;
+            }
+        }
         for (int t = 0; t < g.lexemeCount(); t++) {
-            if (g.isIgnorable(t) && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
+            if (g.isIgnorable(t) && g.lexemeMode(t) == mode && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
                 out[count++] = t;
             }
         }
@@ -187,20 +244,21 @@ public final class EarleyParser {
 
     /** The lexemes the parser accepts next (expected terminals) plus the ignorables allowed here. */
     private int[] computeAllowed(ParseNode n) {
+        int mode = modeStacks.mode(n.modeStack);
         int[] out = new int[g.lexemeCount()];
         int count = 0;
         int last = 0;
         // terminals are negative symbols, sorted first (after END); walk them in order
         for (int i = 0; i < n.nexts.length && n.nexts[i] < 0; i++) {
             int sym = n.nexts[i];
-            if (sym == BnfGrammar.END || sym == last) {
+            if (sym == BnfGrammar.END || sym == last || -sym - 1 == endOfInput) {
                 continue;
             }
             last = sym;
             out[count++] = -sym - 1;
         }
         for (int t = 0; t < g.lexemeCount(); t++) {
-            if (g.isIgnorable(t) && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
+            if (g.isIgnorable(t) && g.lexemeMode(t) == mode && (!n.afterIgnorable || g.isIgnorableRepeatable(t))) {
                 out[count++] = t;
             }
         }
@@ -268,7 +326,7 @@ public final class EarleyParser {
         }
 
         /** Closes the item set, then returns the interned node ({@code previous} is the node scanned from). */
-        ParseNode close(ParseNode previous, boolean afterIgnorable) {
+        ParseNode close(ParseNode previous, boolean afterIgnorable, int modeStack) {
             for (int i = 0; i < size; i++) {
                 if (closed[i]) {
                     continue; // part of a precomputed prediction, already closed
@@ -296,10 +354,10 @@ public final class EarleyParser {
                     }
                 }
             }
-            return canonical(afterIgnorable);
+            return canonical(afterIgnorable, modeStack);
         }
 
-        private ParseNode canonical(boolean afterIgnorable) {
+        private ParseNode canonical(boolean afterIgnorable, int modeStack) {
             // Sort by (next symbol, core, origin id) with one primitive sort: coreRank orders cores
             // by (next symbol, core), and (core, origin) pairs are distinct, so the packed keys are.
             long[] keys = new long[size];
@@ -326,12 +384,12 @@ public final class EarleyParser {
                 sOriginIds[i] = originId;
                 sOrigins[i] = originId < 0 ? null : table.get(originId);
             }
-            NodeKey key = new NodeKey(sCores, sOriginIds, afterIgnorable);
+            NodeKey key = new NodeKey(sCores, sOriginIds, afterIgnorable, modeStack);
             ParseNode existing = interned.get(key);
             if (existing != null) {
                 return existing;
             }
-            ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sNexts, afterIgnorable);
+            ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sNexts, afterIgnorable, modeStack);
             for (int i = 0; i < size; i++) {
                 if (sOrigins[i] == null) {
                     sOrigins[i] = fresh;
@@ -373,23 +431,25 @@ public final class EarleyParser {
         return k ^ (k >>> 29);
     }
 
-    /** Identity of a canonical node: sorted cores, origin ids (-1 = itself), the ignorable flag. */
+    /** Identity of a canonical node: sorted cores, origin ids (-1 = itself), the ignorable flag, the mode stack. */
     private static final class NodeKey {
         final int[] cores;
         final int[] originIds;
         final boolean afterIgnorable;
+        final int modeStack;
         final int hash;
 
-        NodeKey(int[] cores, int[] originIds, boolean afterIgnorable) {
+        NodeKey(int[] cores, int[] originIds, boolean afterIgnorable, int modeStack) {
             this.cores = cores;
             this.originIds = originIds;
             this.afterIgnorable = afterIgnorable;
-            this.hash = (Arrays.hashCode(cores) * 31 + Arrays.hashCode(originIds)) * 2 + (afterIgnorable ? 1 : 0);
+            this.modeStack = modeStack;
+            this.hash = ((Arrays.hashCode(cores) * 31 + Arrays.hashCode(originIds)) * 31 + modeStack) * 2 + (afterIgnorable ? 1 : 0);
         }
 
         @Override
         public boolean equals(Object o) {
-            return o instanceof NodeKey k && k.hash == hash && k.afterIgnorable == afterIgnorable
+            return o instanceof NodeKey k && k.hash == hash && k.afterIgnorable == afterIgnorable && k.modeStack == modeStack
                     && Arrays.equals(k.cores, cores) && Arrays.equals(k.originIds, originIds);
         }
 

@@ -20,7 +20,11 @@ public final class ParseNode {
     final ParseNode[] origins;
     final int[] nexts;
     final boolean afterIgnorable;
+    /** The lexer-mode stack ({@code ModeStacks} id): part of the state, since it picks the lexemes in play. */
+    final int modeStack;
     boolean accepting;
+    /** Cache of {@code EarleyParser.acceptsAtEnd}: null until computed. */
+    volatile Boolean acceptsAtEnd;
     /** Lexer start state for the lexemes allowed here, -1 if none. */
     int lexStart;
     /** Sorted ids of the lexemes allowed here (parser lexemes and ignorables). */
@@ -33,8 +37,9 @@ public final class ParseNode {
     /** lexer state -> cached mask data; owned by the mask engine. */
     final CowIntMap<Object> maskCache = new CowIntMap<>();
 
-    ParseNode(int id, int[] cores, ParseNode[] origins, int[] nexts, boolean afterIgnorable) {
+    ParseNode(int id, int[] cores, ParseNode[] origins, int[] nexts, boolean afterIgnorable, int modeStack) {
         this.id = id;
+        this.modeStack = modeStack;
         this.cores = cores;
         this.origins = origins;
         this.nexts = nexts;
@@ -44,6 +49,11 @@ public final class ParseNode {
     /** A process-unique id (for diagnostics and hashing). */
     public int id() {
         return id;
+    }
+
+    /** The lexer-mode stack after the input so far (a {@code ModeStacks} id; 0 without modes). */
+    public int modeStack() {
+        return modeStack;
     }
 
     /** Whether the input so far is a complete sentence of the grammar. */
@@ -88,7 +98,7 @@ public final class ParseNode {
      * same lexemes, so they reach the same lexer states (used to bound eager precomputation).
      */
     public String shapeKey() {
-        return java.util.Arrays.toString(cores) + (afterIgnorable ? "+" : "");
+        return java.util.Arrays.toString(cores) + (afterIgnorable ? "+" : "") + "m" + modeStack;
     }
 
     /** First index of the items whose next symbol is {@code sym} (items are sorted by it). */

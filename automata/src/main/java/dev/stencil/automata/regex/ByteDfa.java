@@ -101,8 +101,14 @@ public final class ByteDfa {
         return new ByteDfa(DfaMinimizer.minimize(DfaTable.fromFlat(n, 0, table, accepting)), description);
     }
 
-    /** Package-private escape hatch for tests and other constructions: minimises an arbitrary table. */
-    static ByteDfa fromTable(int stateCount, int start, int[] table, boolean[] accepting, String description) {
+    /**
+     * An automaton given by its transition table (for constructions no regex states compactly, such
+     * as remainders modulo k): minimised and trimmed here, so the table may hold unreachable or dead
+     * states. The caller keeps to well-formed UTF-8 (say, ASCII only).
+     *
+     * @param table {@code stateCount * 256} entries, {@code state * 256 + byte}, -1 for no transition
+     */
+    public static ByteDfa fromTable(int stateCount, int start, int[] table, boolean[] accepting, String description) {
         if (table.length != stateCount * 256 || accepting.length != stateCount) {
             throw new IllegalArgumentException("table must have stateCount*256 entries");
         }

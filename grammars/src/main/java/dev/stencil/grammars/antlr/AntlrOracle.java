@@ -66,7 +66,13 @@ public final class AntlrOracle {
             }
         });
         CommonTokenStream tokens = new CommonTokenStream(lexer);
-        tokens.fill();
+        try {
+            tokens.fill();
+        } catch (java.util.EmptyStackException e) {
+            // popMode with no mode saved: ANTLR's lexer throws; the input cannot be lexed
+            int at = lexer._tokenStartCharIndex;
+            return new Verdict(false, byteOffset(input, at), "lexer popMode with an empty mode stack at " + at);
+        }
         int parseError = -1;
         String parseMessage = null;
         ParserInterpreter parser = grammar.parser().createParserInterpreter(tokens);

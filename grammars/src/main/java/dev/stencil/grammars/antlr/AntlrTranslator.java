@@ -3,6 +3,7 @@ package dev.stencil.grammars.antlr;
 import dev.stencil.automata.GrammarException;
 import dev.stencil.automata.ir.Expr;
 import dev.stencil.automata.ir.Lexeme;
+import dev.stencil.automata.ir.ModeCommand;
 import dev.stencil.automata.regex.CodePointSet;
 import dev.stencil.automata.regex.Regex;
 import dev.stencil.grammars.GrammarSyntaxException;
@@ -38,12 +39,15 @@ import org.antlr.v4.tool.ast.QuantifierAST;
  * body contains a non-greedy loop ({@code .*?}) gets the language ANTLR's ordered simulation gives
  * it ({@link OrderedLexerRule}): the order of alternatives decides which threads survive an accept,
  * so {@code '/' ('\\' '/' | ~'/')*? '/' [a-z]*} keeps escapes and trailing flags.
- * Lexer modes and {@code more} have no counterpart in the core and are rejected with their position.
+ * Lexer modes become IR modes with the same commands ({@code pushMode}, {@code popMode},
+ * {@code mode}); {@code more} is translated as {@code skip}, which the parser cannot tell apart.
+ * A rule that refers to {@code EOF} also gets an end-only lexeme for its matches through it.
  *
  * <p>Parser: rules keep their structure; left-recursive rules are taken in their original,
  * unrewritten form because the Earley core handles left recursion. A token reference becomes the
- * alternation of the lexemes that produce that token type. {@code EOF} is the end of the input,
- * which the matcher enforces anyway. Actions and predicates are dropped with a warning each (the
+ * alternation of the lexemes that produce that token type. {@code EOF} is
+ * {@code Lexeme.endOfInput()}, which the parser takes only once the input has ended (so
+ * {@code eol : NEWLINE | EOF} cannot match in the middle). Actions and predicates are dropped with a warning each (the
  * language becomes a superset), or rejected in strict mode.
  */
 final class AntlrTranslator {
@@ -57,8 +61,11 @@ final class AntlrTranslator {
     private final Set<String> warnings = new java.util.LinkedHashSet<>();
     private final Map<String, Regex> fragmentCache = new HashMap<>();
     private final Set<String> inProgress = new HashSet<>();
+    private final Map<String, boolean[]> fragmentFlags = new HashMap<>();
     private final Map<Integer, List<Lexeme>> lexemesByType = new LinkedHashMap<>();
     private boolean nonGreedy;
+    /** Whether the rule being translated refers to {@code EOF}: then it goes through {@link OrderedLexerRule}. */
+    private boolean refersToEof;
 
     AntlrTranslator(Grammar g, LexerGrammar lg, boolean strict) {
         this.g = g;
@@ -105,11 +112,8 @@ final class AntlrTranslator {
     // ------------------------------------------------------------------ lexer
 
     private void translateLexer(dev.stencil.automata.ir.Grammar.Builder b) {
-        for (Rule r : lg.rules.values()) {
-            if (r.mode != null && !r.mode.equals("DEFAULT_MODE")) {
-                throw error(r.ast, "lexer modes are not supported (rule " + r.name + " is in mode " + r.mode
-                        + "); Stencil's lexer has one mode");
-            }
+        for (String mode : lg.modes.keySet()) {
+            b.mode(mode); // ids in declaration order; DEFAULT_MODE is always 0
         }
         int priority = 0;
         for (Rule r : lg.rules.values()) {
@@ -122,6 +126,7 @@ final class AntlrTranslator {
             Map<String, List<GrammarAST>> groupBodies = new LinkedHashMap<>();
             Map<String, GrammarAST> groupCommands = new LinkedHashMap<>();
             nonGreedy = false;
+            refersToEof = false;
             GrammarAST block = block(r.ast);
             for (GrammarAST alt : children(block)) {
                 GrammarAST commands = null;
@@ -138,36 +143,65 @@ final class AntlrTranslator {
                 groupBodies.computeIfAbsent(key, k -> new ArrayList<>()).add(body);
                 groupCommands.putIfAbsent(key, commands);
             }
+            int mode = b.mode(r.mode != null ? r.mode : "DEFAULT_MODE");
             int k = 0;
             for (Map.Entry<String, List<Regex>> e : groups.entrySet()) {
                 String name = groups.size() == 1 ? r.name : r.name + "#" + (++k);
-                Lexeme lexeme = lexeme(name, Regex.alt(e.getValue()), groupBodies.get(e.getKey()), r);
-                b.priority(lexeme, priority);
                 GrammarAST commands = groupCommands.get(e.getKey());
                 int type = lg.getTokenType(r.name);
                 boolean hidden = false;
+                List<ModeCommand> modeCommands = new ArrayList<>();
                 if (commands != null) {
                     for (int i = 1; i < commands.getChildCount(); i++) {
                         GrammarAST c = (GrammarAST) commands.getChild(i);
                         String cmd = c.getType() == ANTLRParser.LEXER_ACTION_CALL ? c.getChild(0).getText() : c.getText();
                         switch (cmd) {
-                            case "skip", "channel" -> hidden = true;
+                            // 'more' glues the text to the next token: for the parser, which sees only
+                            // that token's type, it is the same as skipping it (at the end of the input
+                            // ANTLR emits EOF in both cases)
+                            case "skip", "channel", "more" -> hidden = true;
                             case "type" -> type = tokenTypeOf(c.getChild(1).getText(), c);
-                            case "more" -> throw error(c, "lexer command 'more' (in rule " + r.name
-                                    + ") is not supported: Stencil's lexemes cannot be glued to the next token");
-                            case "pushMode", "popMode", "mode" -> throw error(c, "lexer modes are not supported ('"
-                                    + cmd + "' in rule " + r.name + "); Stencil's lexer has one mode");
+                            case "pushMode" -> modeCommands.add(ModeCommand.push(modeId(b, c)));
+                            case "mode" -> modeCommands.add(ModeCommand.set(modeId(b, c)));
+                            case "popMode" -> modeCommands.add(ModeCommand.pop());
                             default -> throw error(c, "unknown lexer command '" + cmd + "' in rule " + r.name);
                         }
                     }
                 }
-                if (hidden) {
-                    b.ignorable(lexeme, true);
-                } else {
-                    lexemesByType.computeIfAbsent(type, t -> new ArrayList<>()).add(lexeme);
+                if (groups.size() > 1 && !modeCommands.isEmpty()) {
+                    // alternatives of one rule tie at the same length, and ANTLR then takes the first
+                    // alternative; the IR's ties are by rule, so it cannot tell them apart
+                    throw error(commands, "rule " + r.name + " has alternatives with different lexer commands"
+                            + " that switch modes; Stencil cannot order them (split the rule)");
+                }
+                for (Lexeme lexeme : lexemes(name, Regex.alt(e.getValue()), groupBodies.get(e.getKey()), r)) {
+                    b.priority(lexeme, priority);
+                    b.lexemeMode(lexeme, mode);
+                    if (!modeCommands.isEmpty()) {
+                        b.modeCommands(lexeme, modeCommands);
+                    }
+                    if (lexeme.name().endsWith(AT_EOF_SUFFIX)) {
+                        b.endOnly(lexeme);
+                    }
+                    if (hidden) {
+                        b.ignorable(lexeme, true);
+                    } else {
+                        lexemesByType.computeIfAbsent(type, t -> new ArrayList<>()).add(lexeme);
+                    }
                 }
             }
         }
+    }
+
+    /** Suffix of the lexeme that holds a rule's matches through {@code EOF} (see {@link #lexemes}). */
+    private static final String AT_EOF_SUFFIX = "@EOF";
+
+    private int modeId(dev.stencil.automata.ir.Grammar.Builder b, GrammarAST command) {
+        String mode = command.getChild(1).getText();
+        if (!lg.modes.containsKey(mode)) {
+            throw error(command, "lexer command " + command.getChild(0).getText() + "(" + mode + ") names no mode of the lexer");
+        }
+        return b.mode(mode);
     }
 
     private static String commandKey(GrammarAST commands) {
@@ -189,17 +223,42 @@ final class AntlrTranslator {
         return t;
     }
 
-    private Lexeme lexeme(String name, Regex regex, List<GrammarAST> alts, Rule r) {
+    /**
+     * The lexemes of one rule (or one command group of it): usually one; a rule that refers to
+     * {@code EOF} gets a second, end-only lexeme {@code name@EOF} for its matches through
+     * {@code EOF} (and no first one if every match needs {@code EOF}).
+     */
+    private List<Lexeme> lexemes(String name, Regex regex, List<GrammarAST> alts, Rule r) {
         try {
-            if (nonGreedy) {
-                // ANTLR's non-greedy loops depend on the order of alternatives: see OrderedLexerRule
-                regex = orderedLanguage(alts, r);
+            Regex atEof = Regex.nothing();
+            if (nonGreedy || refersToEof) {
+                // ANTLR's non-greedy loops depend on the order of alternatives, and EOF is a symbol
+                // of its own: see OrderedLexerRule
+                OrderedLexerRule a = orderedRule(alts, r);
+                regex = a.language(orderedStart, orderedStop);
+                atEof = a.languageAtEof();
             }
+            List<Lexeme> out = new ArrayList<>();
             Lexeme l = Lexeme.of(name, regex);
             if (l.compile().acceptsEmpty()) {
                 throw error(r.ast, "lexer rule " + r.name + " matches the empty string, which ANTLR forbids too");
             }
-            return l;
+            if (!refersToEof || !l.compile().isEmptyLanguage()) {
+                out.add(l);
+            }
+            if (refersToEof) {
+                Lexeme end = Lexeme.of(name + AT_EOF_SUFFIX, atEof);
+                if (end.compile().acceptsEmpty()) {
+                    throw error(r.ast, "lexer rule " + r.name + " matches the empty string at the end of the input");
+                }
+                if (!end.compile().isEmptyLanguage()) {
+                    out.add(end);
+                }
+            }
+            if (out.isEmpty()) {
+                throw error(r.ast, "lexer rule " + r.name + " matches nothing");
+            }
+            return out;
         } catch (GrammarSyntaxException e) {
             throw e;
         } catch (GrammarException | IllegalArgumentException | IllegalStateException e) {
@@ -207,16 +266,19 @@ final class AntlrTranslator {
         }
     }
 
-    private Regex orderedLanguage(List<GrammarAST> alts, Rule r) {
+    private int orderedStart;
+    private int orderedStop;
+
+    private OrderedLexerRule orderedRule(List<GrammarAST> alts, Rule r) {
         OrderedLexerRule a = new OrderedLexerRule();
-        int start = a.newState();
-        int stop = a.newState();
+        orderedStart = a.newState();
+        orderedStop = a.newState();
         for (GrammarAST alt : alts) {
             int s = a.newState();
-            a.epsilon(start, s);
-            a.epsilon(nfa(a, alt, r, s, new HashSet<>()), stop);
+            a.epsilon(orderedStart, s);
+            a.epsilon(nfa(a, alt, r, s, new HashSet<>()), orderedStop);
         }
-        return a.language(start, stop);
+        return a;
     }
 
     /** Thompson construction with ANTLR's ordering of epsilon edges; returns the end state of {@code t} begun at {@code from}. */
@@ -299,6 +361,11 @@ final class AntlrTranslator {
                 return n;
             }
             case ANTLRParser.TOKEN_REF: {
+                if (t.getText().equals("EOF")) {
+                    int n = a.newState();
+                    a.eofEdge(from, n);
+                    return n;
+                }
                 Rule ref = lg.getRule(t.getText());
                 if (ref == null || !inlining.add(ref.name)) {
                     throw error(t, "lexer rule " + r.name + " refers to undefined or recursive rule " + t.getText());
@@ -392,7 +459,8 @@ final class AntlrTranslator {
     private Regex tokenRef(GrammarAST t, Rule r) {
         String name = t.getText();
         if (name.equals("EOF")) {
-            throw error(t, "EOF inside lexer rule " + r.name + " is not supported");
+            refersToEof = true; // the rule is translated by OrderedLexerRule, which knows EOF
+            return Regex.empty();
         }
         Rule ref = lg.getRule(name);
         if (ref == null) {
@@ -400,16 +468,24 @@ final class AntlrTranslator {
         }
         Regex cached = fragmentCache.get(name);
         if (cached != null) {
+            // a cached fragment still makes the rule non-greedy or EOF-aware
+            nonGreedy |= fragmentFlags.get(name)[0];
+            refersToEof |= fragmentFlags.get(name)[1];
             return cached;
         }
         if (!inProgress.add(name)) {
             throw error(t, "lexer rule " + name + " is recursive; recursive lexer rules are not regular and are not supported");
         }
         boolean savedNonGreedy = nonGreedy;
+        boolean savedEof = refersToEof;
+        nonGreedy = false;
+        refersToEof = false;
         Regex body = lexer(block(ref.ast), ref);
         inProgress.remove(name);
         fragmentCache.put(name, body);
+        fragmentFlags.put(name, new boolean[] {nonGreedy, refersToEof});
         nonGreedy |= savedNonGreedy;
+        refersToEof |= savedEof;
         return body;
     }
 
@@ -516,7 +592,7 @@ final class AntlrTranslator {
             case ANTLRParser.RULE_REF:
                 return Expr.ref(t.getText());
             case ANTLRParser.TOKEN_REF:
-                return t.getText().equals("EOF") ? Expr.empty() : token(g.getTokenType(t.getText()), t);
+                return t.getText().equals("EOF") ? Expr.lex(Lexeme.endOfInput()) : token(g.getTokenType(t.getText()), t);
             case ANTLRParser.STRING_LITERAL:
                 return token(g.getTokenType(t.getText()), t);
             case ANTLRParser.SET: {
@@ -555,7 +631,7 @@ final class AntlrTranslator {
             throw error(at, "token " + at.getText() + " is not defined by the lexer");
         }
         if (type == Token.EOF) {
-            return Expr.empty();
+            return Expr.lex(Lexeme.endOfInput());
         }
         List<Lexeme> ls = lexemesByType.get(type);
         if (ls == null) {

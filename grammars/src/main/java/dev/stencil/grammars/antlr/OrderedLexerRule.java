@@ -37,13 +37,17 @@ final class OrderedLexerRule {
     private final List<CodePointSet> edgeSet = new ArrayList<>();
     private final List<Integer> edgeTarget = new ArrayList<>();
     private final List<Boolean> nonGreedyDecision = new ArrayList<>();
+    /** States whose one edge is the {@code EOF} symbol (its target is in {@link #edgeTarget}). */
+    private final List<Boolean> eofEdge = new ArrayList<>();
     private int stop = -1;
+    private Regex atEof;
 
     int newState() {
         eps.add(new int[0]);
         edgeSet.add(null);
         edgeTarget.add(-1);
         nonGreedyDecision.add(false);
+        eofEdge.add(false);
         return eps.size() - 1;
     }
 
@@ -56,6 +60,12 @@ final class OrderedLexerRule {
 
     void edge(int from, CodePointSet set, int to) {
         edgeSet.set(from, set);
+        edgeTarget.set(from, to);
+    }
+
+    /** An edge on ANTLR's {@code EOF} symbol: matched, without consuming anything, at the end of the input. */
+    void eofEdge(int from, int to) {
+        eofEdge.set(from, true);
         edgeTarget.set(from, to);
     }
 
@@ -114,7 +124,39 @@ final class OrderedLexerRule {
                 edges.computeIfAbsent(id, k -> new CodePointSet.Builder()).add(cut[a], cut[a + 1] - 1);
             }
         }
-        return eliminate(states, out);
+        boolean[] accepting = new boolean[states.size()];
+        boolean[] acceptingAtEof = new boolean[states.size()];
+        for (int i = 0; i < states.size(); i++) {
+            accepting[i] = states.get(i).stream().anyMatch(c -> c.state() == stop);
+            acceptingAtEof[i] = stepEof(states.get(i)).stream().anyMatch(c -> c.state() == stop);
+        }
+        atEof = eofEdge.contains(true) ? eliminate(states, out, acceptingAtEof) : Regex.nothing();
+        return eliminate(states, out, accepting);
+    }
+
+    /**
+     * After {@link #language}: the texts that the rule matches when the input ends right after
+     * them, through an {@code EOF} edge ({@link Regex#nothing()} for a rule without one).
+     */
+    Regex languageAtEof() {
+        return atEof;
+    }
+
+    /** The configurations after the {@code EOF} symbol (same ordered closure as a code point). */
+    private List<Cfg> stepEof(List<Cfg> from) {
+        List<Cfg> next = new ArrayList<>();
+        Set<Cfg> seen = new HashSet<>();
+        boolean skip = false;
+        for (Cfg c : from) {
+            if ((skip && c.ng()) || !eofEdge.get(c.state())) {
+                continue;
+            }
+            int t = edgeTarget.get(c.state());
+            if (closure(new Cfg(t, c.ng() || nonGreedyDecision.get(t)), next, seen, skip)) {
+                skip = true;
+            }
+        }
+        return next;
     }
 
     private List<Cfg> step(List<Cfg> from, int cp) {
@@ -146,7 +188,7 @@ final class OrderedLexerRule {
             }
             return true;
         }
-        if (edgeSet.get(c.state()) != null) {
+        if (edgeSet.get(c.state()) != null || eofEdge.get(c.state())) {
             if ((!reached || !c.ng()) && seen.add(c)) {
                 out.add(c);
             }
@@ -160,7 +202,7 @@ final class OrderedLexerRule {
     }
 
     /** State elimination: a regular expression for the DFA with the given edges (states accepting when they hold {@code stop}). */
-    private Regex eliminate(List<List<Cfg>> states, List<Map<Integer, CodePointSet.Builder>> out) {
+    private Regex eliminate(List<List<Cfg>> states, List<Map<Integer, CodePointSet.Builder>> out, boolean[] accepting) {
         int n = states.size();
         int start = n;
         int fin = n + 1;
@@ -172,7 +214,7 @@ final class OrderedLexerRule {
             for (Map.Entry<Integer, CodePointSet.Builder> e : out.get(i).entrySet()) {
                 r.get(i).put(e.getKey(), Regex.chars(e.getValue().build()));
             }
-            if (states.get(i).stream().anyMatch(c -> c.state() == stop)) {
+            if (accepting[i]) {
                 r.get(i).put(fin, Regex.empty());
             }
         }

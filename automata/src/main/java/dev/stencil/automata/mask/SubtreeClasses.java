@@ -1,0 +1,73 @@
+package dev.stencil.automata.mask;
+
+import java.util.function.IntUnaryOperator;
+
+/**
+ * What one first-byte subtree of the vocabulary trie does from the lexer state reached after
+ * that byte: the part of a {@link TokenClasses} that those tokens contribute. A lexer state's
+ * classes are the union of its subtrees' parts (plus the cheap cases of a first byte that ends
+ * or kills the lexeme), which lets {@link TokenClassifier} reuse parts across states and grammars.
+ *
+ * <p>Ids of emit sets and winner sets are those of one grammar, or local ones (see
+ * {@link LexerStateSignature}) when stored in {@link SharedTokenClasses}; {@link #renamed}
+ * converts between them and shares every array.
+ */
+final class SubtreeClasses {
+    /** Tokens that stay inside the lexeme(s): as ids, or as a vocabulary bitset when there are many. */
+    final int[] acceptIds;
+    final long[] acceptBits;
+    final int acceptCount;
+    /** ANTLR-style lexing: accepted tokens grouped by winner-set id (then acceptIds/acceptBits are null). */
+    final int[] winnerIds;
+    final int[][] winnerAccept;
+    /** Boundary groups: emit-set id, trie nodes starting right after the boundary, tokens ending at it, size. */
+    final int[] groupEmit;
+    final int[][] groupSegments;
+    final int[][] groupAt;
+    final int[] groupSize;
+    final int dependent;
+
+    SubtreeClasses(int[] acceptIds, long[] acceptBits, int acceptCount, int[] winnerIds, int[][] winnerAccept,
+            int[] groupEmit, int[][] groupSegments, int[][] groupAt, int[] groupSize, int dependent) {
+        this.acceptIds = acceptIds;
+        this.acceptBits = acceptBits;
+        this.acceptCount = acceptCount;
+        this.winnerIds = winnerIds;
+        this.winnerAccept = winnerAccept;
+        this.groupEmit = groupEmit;
+        this.groupSegments = groupSegments;
+        this.groupAt = groupAt;
+        this.groupSize = groupSize;
+        this.dependent = dependent;
+    }
+
+    /** The same part with emit-set and winner-set ids mapped (arrays of token ids and nodes shared). */
+    SubtreeClasses renamed(IntUnaryOperator emits, IntUnaryOperator winners) {
+        int[] e = new int[groupEmit.length];
+        for (int g = 0; g < e.length; g++) {
+            e[g] = emits.applyAsInt(groupEmit[g]);
+        }
+        int[] w = null;
+        if (winnerIds != null) {
+            w = new int[winnerIds.length];
+            for (int g = 0; g < w.length; g++) {
+                w[g] = winners.applyAsInt(winnerIds[g]);
+            }
+        }
+        return new SubtreeClasses(acceptIds, acceptBits, acceptCount, w, winnerAccept, e, groupSegments, groupAt,
+                groupSize, dependent);
+    }
+
+    long heapBytes() {
+        long b = 96 + (acceptIds == null ? 0 : 4L * acceptIds.length) + (acceptBits == null ? 0 : 8L * acceptBits.length);
+        if (winnerAccept != null) {
+            for (int[] a : winnerAccept) {
+                b += 4L * a.length + 16;
+            }
+        }
+        for (int g = 0; g < groupEmit.length; g++) {
+            b += 4L * (groupSegments[g].length + groupAt[g].length) + 48;
+        }
+        return b;
+    }
+}

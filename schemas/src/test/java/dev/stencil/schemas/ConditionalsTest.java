@@ -1,0 +1,50 @@
+package dev.stencil.schemas;
+
+import org.junit.jupiter.api.Test;
+
+/** if/then/else, dependencies, contains counts and overlapping oneOf, each checked against the oracle. */
+class ConditionalsTest {
+    @Test
+    void ifThenElseTakesTheBranchTheConditionPicks() {
+        Instances.of("{\"if\":{\"exclusiveMaximum\":0},\"then\":{\"minimum\":-10},\"else\":{\"multipleOf\":2}}")
+                .accepts("-1", "-10", "0", "4", "\"s\"").rejects("-11", "3", "1.5");
+        Instances.of("{\"if\":{\"required\":[\"a\"]},\"then\":{\"required\":[\"b\"]}}")
+                .accepts("{}", "{\"a\":1,\"b\":2}", "{\"b\":1}").rejects("{\"a\":1}");
+        Instances.of("{\"if\":{\"type\":\"string\"},\"else\":{\"type\":\"integer\"}}")
+                .accepts("\"x\"", "3").rejects("1.5", "null");
+    }
+
+    @Test
+    void dependentRequiredAndDependentSchemas() {
+        Instances.of("{\"dependentRequired\":{\"a\":[\"b\",\"c\"]}}")
+                .accepts("{}", "{\"b\":1}", "{\"a\":1,\"b\":2,\"c\":3}", "[]").rejects("{\"a\":1,\"b\":2}");
+        Instances.of("{\"dependentSchemas\":{\"a\":{\"properties\":{\"b\":{\"type\":\"string\"}}}}}")
+                .accepts("{\"b\":1}", "{\"a\":1,\"b\":\"x\"}", "{\"a\":1}").rejects("{\"a\":1,\"b\":2}");
+        Instances.of("{\"$schema\":\"http://json-schema.org/draft-07/schema#\",\"dependencies\":"
+                + "{\"a\":{\"required\":[\"c\"]}}}").accepts("{\"a\":1,\"c\":1}").rejects("{\"a\":1}");
+    }
+
+    @Test
+    void containsCountsMatchingItems() {
+        Instances.of("{\"contains\":{\"minimum\":5}}").accepts("[5]", "[1,6]", "{}").rejects("[]", "[1,2]");
+        Instances.of("{\"contains\":{\"const\":1},\"minContains\":2,\"maxContains\":3}")
+                .accepts("[1,1]", "[1,2,1,1]").rejects("[1]", "[1,1,1,1]", "[2,2]");
+        Instances.of("{\"contains\":{\"type\":\"string\"},\"minContains\":0,\"maxContains\":1}")
+                .accepts("[]", "[1]", "[\"a\",2]").rejects("[\"a\",\"b\"]");
+        Instances.of("{\"prefixItems\":[{\"type\":\"string\"}],\"items\":{\"type\":\"integer\"},"
+                + "\"contains\":{\"type\":\"string\"},\"maxItems\":3}")
+                .accepts("[\"a\"]", "[\"a\",1,2]").rejects("[\"a\",1,2,3]");
+        Instances.of("{\"prefixItems\":[{\"type\":\"string\"}],\"items\":{\"type\":\"integer\"},"
+                + "\"contains\":{\"type\":\"integer\"},\"maxContains\":1}")
+                .accepts("[\"a\",1]").rejects("[\"a\"]", "[\"a\",1,2]");
+        Instances.of("{\"contains\":false}").rejects("[]", "[1]");
+    }
+
+    @Test
+    void overlappingOneOfExcludesTheOverlap() {
+        Instances.of("{\"oneOf\":[{\"type\":\"integer\"},{\"minimum\":2}]}")
+                .accepts("1", "2.5", "\"x\"").rejects("3", "1.5");
+        Instances.of("{\"type\":\"object\",\"oneOf\":[{\"required\":[\"a\",\"b\"]},{\"required\":[\"a\",\"c\"]}]}")
+                .accepts("{\"a\":1,\"b\":2}", "{\"a\":1,\"c\":2}").rejects("{\"a\":1,\"b\":2,\"c\":3}", "{\"a\":1}");
+    }
+}
