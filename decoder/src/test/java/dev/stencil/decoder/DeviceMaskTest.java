@@ -208,6 +208,15 @@ class DeviceMaskTest {
         DecoderException direct = assertThrows(DecoderException.class,
                 () -> TestModels.model().forwardTopK(TestModels.model().newCache(1), new int[][] {{1}}, null, 1));
         assertTrue(direct.getMessage().contains("without the device mask"), direct.getMessage());
+        DecoderException keywords = assertThrows(DecoderException.class,
+                () -> DEVICE.json().prompt(prompt).mustExclude(List.of("zzz")).maskOnDevice(true).generate());
+        assertTrue(keywords.getMessage().contains("keywords"), keywords.getMessage());
+        DecoderException healing = assertThrows(DecoderException.class,
+                () -> DEVICE.json().prompt(prompt).tokenHealing(true).maskOnDevice(true).generate());
+        assertTrue(healing.getMessage().contains("token healing"), healing.getMessage());
+        // unset: a keyword constraint simply takes the host path
+        GenerationResult excluded = DEVICE.json().prompt(prompt).mustExclude(List.of("a")).maxTokens(40).generate();
+        assertTrue(!excluded.text().contains("a"), excluded.text());
         // unset: a penalty simply falls back to the host path
         assertTrue(DEVICE.json().prompt(prompt).repetitionPenalty(1.2).maxTokens(40).generate().text().length() > 0);
     }
