@@ -35,9 +35,15 @@ final class LexerStateSignature {
     private final Map<Integer, Integer> localOfEmit;
     private final Map<Integer, Integer> localOfWinner;
 
+    /** Local state id (discovery order) -> this grammar's lexer state. */
+    private final int[] stateOfLocal;
+    private final IntIntMap localOfState;
+
     private LexerStateSignature(int[] code, int[] emitOfLocal, int[] winnerOfLocal, Map<Integer, Integer> localOfEmit,
-            Map<Integer, Integer> localOfWinner) {
+            Map<Integer, Integer> localOfWinner, int[] stateOfLocal, IntIntMap localOfState) {
         this.code = code;
+        this.stateOfLocal = stateOfLocal;
+        this.localOfState = localOfState;
         this.hash = Arrays.hashCode(code);
         this.emitOfLocal = emitOfLocal;
         this.winnerOfLocal = winnerOfLocal;
@@ -52,12 +58,17 @@ final class LexerStateSignature {
      * @param depth the vocabulary trie's maximum depth (longest token in bytes)
      * @param lexesAll whether winner sets matter (ANTLR-style lexing)
      */
-    static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll) {
-        int[] trans = lexer.transitions();
+    static LexerStateSignature of(LexerAutomaton lexer, TransitionRuns runs, int start, int depth, boolean lexesAll) {
+        return of(lexer, runs, start, depth, lexesAll, MAX_STATES);
+    }
+
+    /** As {@link #of(LexerAutomaton, TransitionRuns, int, int, boolean)}, giving up beyond {@code maxStates} states. */
+    static LexerStateSignature of(LexerAutomaton lexer, TransitionRuns runs, int start, int depth, boolean lexesAll,
+            int maxStates) {
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
         int[] reach = lexesAll ? lexer.reachableWinners() : null;
-        Map<Integer, Integer> local = new HashMap<>();
+        IntIntMap local = new IntIntMap();
         Map<Integer, Integer> localOfEmit = new HashMap<>();
         Map<Integer, Integer> localOfWinner = new HashMap<>();
         int[] queue = new int[16];
@@ -81,27 +92,19 @@ final class LexerStateSignature {
             if (d >= depth) {
                 continue; // the walk never reads transitions this deep
             }
-            // transitions as runs of equal targets: (first byte of the run, local target); most
-            // bytes repeat the previous byte's target, so only run starts touch the map
-            int prev = Integer.MIN_VALUE;
-            int prevTarget = Integer.MIN_VALUE;
-            for (int b = 0; b < 256; b++) {
-                int t = trans[s * 256 + b];
-                if (t == prevTarget) {
-                    continue;
-                }
-                prevTarget = t;
-                int lt;
-                if (t < 0) {
-                    lt = -1;
-                } else {
-                    Integer known = local.get(t);
-                    if (known == null) {
-                        if (tail == MAX_STATES) {
+            // transitions as runs of equal targets: (first byte of the run, local target)
+            int[] row = runs.row(s);
+            for (int r = 0; r < row.length; r += 2) {
+                int t = row[r + 1];
+                int lt = -1;
+                if (t >= 0) {
+                    lt = local.get(t);
+                    if (lt < 0) {
+                        if (tail == maxStates) {
                             return null;
                         }
-                        known = tail;
-                        local.put(t, known);
+                        lt = tail;
+                        local.put(t, lt);
                         if (tail == queue.length) {
                             queue = Arrays.copyOf(queue, tail * 2);
                             queueDepth = Arrays.copyOf(queueDepth, tail * 2);
@@ -109,24 +112,34 @@ final class LexerStateSignature {
                         queue[tail] = t;
                         queueDepth[tail++] = d + 1;
                     }
-                    lt = known;
                 }
-                if (lt != prev) {
-                    out.add(b);
-                    out.add(lt);
-                    prev = lt;
-                }
+                out.add(row[r]);
+                out.add(lt);
             }
             out.add(256); // end of this state's runs
         }
         return new LexerStateSignature(out.toArray(), inverse(localOfEmit), inverse(localOfWinner), localOfEmit,
-                localOfWinner);
+                localOfWinner, Arrays.copyOf(queue, tail), local);
     }
 
     private static int[] inverse(Map<Integer, Integer> localOf) {
         int[] out = new int[localOf.size()];
         localOf.forEach((global, l) -> out[l] = global);
         return out;
+    }
+
+    /** This grammar's lexer state for local state id {@code local}. */
+    int globalState(int local) {
+        return stateOfLocal[local];
+    }
+
+    /** The local id of this grammar's lexer state {@code global} (it must have been discovered). */
+    int localState(int global) {
+        int l = localOfState.get(global);
+        if (l < 0) {
+            throw new IllegalStateException("lexer state " + global + " is outside the signature");
+        }
+        return l;
     }
 
     /** This grammar's emit-set id {@code global} as a local id (it must be in reach of the state). */
@@ -188,6 +201,60 @@ final class LexerStateSignature {
     /** Heap held by the signature's code (for the cache's budget). */
     long heapBytes() {
         return 4L * code.length + 64;
+    }
+
+    /** Non-negative int keys to non-negative values, open addressing; {@code get} answers -1 when absent. */
+    private static final class IntIntMap {
+        int[] keys = new int[32];
+        int[] values = new int[32];
+        int size;
+
+        IntIntMap() {
+            Arrays.fill(keys, -1);
+        }
+
+        int get(int k) {
+            int mask = keys.length - 1;
+            for (int i = mix(k) & mask; ; i = (i + 1) & mask) {
+                if (keys[i] == k) {
+                    return values[i];
+                }
+                if (keys[i] < 0) {
+                    return -1;
+                }
+            }
+        }
+
+        void put(int k, int v) {
+            if ((size + 1) * 2 > keys.length) {
+                int[] oldKeys = keys;
+                int[] oldValues = values;
+                keys = new int[oldKeys.length * 2];
+                values = new int[oldKeys.length * 2];
+                Arrays.fill(keys, -1);
+                size = 0;
+                for (int i = 0; i < oldKeys.length; i++) {
+                    if (oldKeys[i] >= 0) {
+                        put(oldKeys[i], oldValues[i]);
+                    }
+                }
+            }
+            int mask = keys.length - 1;
+            int i = mix(k) & mask;
+            while (keys[i] >= 0 && keys[i] != k) {
+                i = (i + 1) & mask;
+            }
+            if (keys[i] < 0) {
+                size++;
+            }
+            keys[i] = k;
+            values[i] = v;
+        }
+
+        private static int mix(int k) {
+            int h = k * 0x9E3779B9;
+            return h ^ (h >>> 16);
+        }
     }
 
     private static final class IntBuffer {

@@ -282,8 +282,15 @@ public final class MaskEngine {
      * Classifies {@code state}, or renames the classification of an equivalent state that any
      * grammar on this vocabulary classified before (see {@link LexerStateSignature}).
      */
+    /**
+     * Whole-state signatures reach the vocabulary's full depth; beyond this many states (a long
+     * counted lexeme) computing one costs more than classifying through shared subtrees.
+     */
+    private static final int WHOLE_STATE_SIGNATURE_MAX = 256;
+
     private TokenClasses classifyOrShare(int state) {
-        LexerStateSignature sig = LexerStateSignature.of(lexer, state, vocab.trie.maxDepth, parser.lexesAllLexemes());
+        LexerStateSignature sig = LexerStateSignature.of(lexer, classifier.runs, state, vocab.trie.maxDepth, parser.lexesAllLexemes(),
+                WHOLE_STATE_SIGNATURE_MAX);
         if (sig == null) {
             return classifier.classify(state);
         }

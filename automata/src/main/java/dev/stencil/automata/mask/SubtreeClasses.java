@@ -26,9 +26,17 @@ final class SubtreeClasses {
     final int[][] groupAt;
     final int[] groupSize;
     final int dependent;
+    /**
+     * Trie nodes below the signature's depth cut that are still live, with the lexer state of
+     * their parent: the walk goes on from there for each grammar (few nodes: only tokens longer
+     * than the cut reach them).
+     */
+    final int[] deferredNodes;
+    final int[] deferredStates;
 
     SubtreeClasses(int[] acceptIds, long[] acceptBits, int acceptCount, int[] winnerIds, int[][] winnerAccept,
-            int[] groupEmit, int[][] groupSegments, int[][] groupAt, int[] groupSize, int dependent) {
+            int[] groupEmit, int[][] groupSegments, int[][] groupAt, int[] groupSize, int dependent,
+            int[] deferredNodes, int[] deferredStates) {
         this.acceptIds = acceptIds;
         this.acceptBits = acceptBits;
         this.acceptCount = acceptCount;
@@ -39,10 +47,12 @@ final class SubtreeClasses {
         this.groupAt = groupAt;
         this.groupSize = groupSize;
         this.dependent = dependent;
+        this.deferredNodes = deferredNodes;
+        this.deferredStates = deferredStates;
     }
 
-    /** The same part with emit-set and winner-set ids mapped (arrays of token ids and nodes shared). */
-    SubtreeClasses renamed(IntUnaryOperator emits, IntUnaryOperator winners) {
+    /** The same part with emit-set, winner-set and lexer-state ids mapped (token ids and nodes shared). */
+    SubtreeClasses renamed(IntUnaryOperator emits, IntUnaryOperator winners, IntUnaryOperator states) {
         int[] e = new int[groupEmit.length];
         for (int g = 0; g < e.length; g++) {
             e[g] = emits.applyAsInt(groupEmit[g]);
@@ -54,12 +64,16 @@ final class SubtreeClasses {
                 w[g] = winners.applyAsInt(winnerIds[g]);
             }
         }
+        int[] ds = new int[deferredStates.length];
+        for (int k = 0; k < ds.length; k++) {
+            ds[k] = states.applyAsInt(deferredStates[k]);
+        }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, w, winnerAccept, e, groupSegments, groupAt,
-                groupSize, dependent);
+                groupSize, dependent, deferredNodes, ds);
     }
 
     long heapBytes() {
-        long b = 96 + (acceptIds == null ? 0 : 4L * acceptIds.length) + (acceptBits == null ? 0 : 8L * acceptBits.length);
+        long b = 96 + 8L * deferredNodes.length + (acceptIds == null ? 0 : 4L * acceptIds.length) + (acceptBits == null ? 0 : 8L * acceptBits.length);
         if (winnerAccept != null) {
             for (int[] a : winnerAccept) {
                 b += 4L * a.length + 16;

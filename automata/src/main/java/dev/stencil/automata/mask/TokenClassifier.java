@@ -29,10 +29,14 @@ final class TokenClassifier {
      * are walked in place in the vocabulary trie instead of being copied.
      */
     static final int SUFFIX_TRIE_MAX_TOKENS = 4096;
+    /** Deepest signature cut for subtrees; longer tokens (a few hundred per vocabulary) are deferred. */
+    static final int MAX_CUT = 32;
 
     private final VocabularyIndex vocab;
     private final LexerAutomaton lexer;
     private final boolean lexesAllLexemes;
+    /** Run-length transition rows of this grammar's lexer, for signatures. */
+    final TransitionRuns runs;
     /** Suffix tries this grammar's classes use (each counted once in {@link #sharedTrieHeapBytes}). */
     private final Map<ByteTrie, Boolean> triesUsed = new IdentityHashMap<>();
 
@@ -40,6 +44,7 @@ final class TokenClassifier {
         this.vocab = vocab;
         this.lexer = lexer;
         this.lexesAllLexemes = lexesAllLexemes;
+        this.runs = new TransitionRuns(lexer);
     }
 
     /** Heap held by the suffix tries this grammar's classes use (shared with other grammars). */
@@ -132,33 +137,15 @@ final class TokenClassifier {
             int t = trans[start * 256 + (trie.label[c] & 0xff)];
             if (t >= 0 && !complete[t]) {
                 SubtreeClasses part = subtree(t, c, signatures);
+                merge(part, accept, byWinners, groups);
                 acceptCount += part.acceptCount;
                 dependent += part.dependent;
-                if (part.winnerIds != null) {
-                    for (int w = 0; w < part.winnerIds.length; w++) {
-                        long[] bits = byWinners.computeIfAbsent(part.winnerIds[w], k -> new long[words]);
-                        for (int id : part.winnerAccept[w]) {
-                            bits[id >>> 6] |= 1L << id;
-                        }
-                    }
-                } else if (part.acceptBits != null) {
-                    for (int w = 0; w < words; w++) {
-                        accept[w] |= part.acceptBits[w];
-                    }
-                } else {
-                    for (int id : part.acceptIds) {
-                        accept[id >>> 6] |= 1L << id;
-                    }
-                }
-                for (int g = 0; g < part.groupEmit.length; g++) {
-                    int mine = groups.group(part.groupEmit[g]);
-                    for (int seg : part.groupSegments[g]) {
-                        groups.segments.get(mine).add(seg);
-                    }
-                    for (int id : part.groupAt[g]) {
-                        groups.at.get(mine).add(id);
-                    }
-                    groups.size.get(mine)[0] += part.groupSize[g];
+                for (int k = 0; k < part.deferredNodes.length; k++) {
+                    int node = part.deferredNodes[k];
+                    SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE);
+                    merge(rest, accept, byWinners, groups);
+                    acceptCount += rest.acceptCount;
+                    dependent += rest.dependent;
                 }
                 continue;
             }
@@ -219,43 +206,79 @@ final class TokenClassifier {
                 dependent, winnerIds, winnerGroups);
     }
 
+    /** Adds a subtree's part to the classes being built (accepted tokens and boundary groups). */
+    private void merge(SubtreeClasses part, long[] accept, Map<Integer, long[]> byWinners, Groups groups) {
+        int words = accept.length;
+        if (part.winnerIds != null) {
+            for (int w = 0; w < part.winnerIds.length; w++) {
+                long[] bits = byWinners.computeIfAbsent(part.winnerIds[w], k -> new long[words]);
+                for (int id : part.winnerAccept[w]) {
+                    bits[id >>> 6] |= 1L << id;
+                }
+            }
+        } else if (part.acceptBits != null) {
+            for (int w = 0; w < words; w++) {
+                accept[w] |= part.acceptBits[w];
+            }
+        } else {
+            for (int id : part.acceptIds) {
+                accept[id >>> 6] |= 1L << id;
+            }
+        }
+        for (int g = 0; g < part.groupEmit.length; g++) {
+            int mine = groups.group(part.groupEmit[g]);
+            MaskEngine.IntList segs = groups.segments.get(mine);
+            for (int seg : part.groupSegments[g]) {
+                segs.add(seg);
+            }
+            MaskEngine.IntList at = groups.at.get(mine);
+            for (int id : part.groupAt[g]) {
+                at.add(id);
+            }
+            groups.size.get(mine)[0] += part.groupSize[g];
+        }
+    }
+
     /**
      * The part of first-byte subtree {@code node}, entered in lexer state {@code t}: shared when
-     * possible. The walk reads the lexer no deeper than the subtree (most first bytes have no
-     * token longer than a few dozen bytes), so the signature is cut there, rounded up to a few
-     * fixed depths to keep the signatures per state few: inside a string bounded by
-     * {@code maxLength}, every position far enough from the bound then shares its subtrees.
+     * possible. The signature is cut at the subtree's depth, rounded up to 8, 16 or
+     * {@link #MAX_CUT} bytes (few signatures per state, each cheap); the rare tokens longer than
+     * the cut are walked per grammar from the deferred nodes the shared part records. Inside a
+     * string bounded by {@code maxLength}, every position far enough from the bound then shares
+     * its subtrees.
      */
     private SubtreeClasses subtree(int t, int node, Map<Long, LexerStateSignature> signatures) {
         int walkDepth = vocab.subtreeDepth[node] - 1; // lexer steps after the first byte's state
-        int cut = walkDepth <= 8 ? 8 : walkDepth <= 16 ? 16 : walkDepth <= 32 ? 32 : walkDepth <= 64 ? 64
-                : vocab.trie.maxDepth;
+        int cut = walkDepth <= 8 ? 8 : walkDepth <= 16 ? 16 : MAX_CUT;
         long memo = ((long) t << 8) | cut;
         LexerStateSignature sig;
         if (signatures.containsKey(memo)) {
             sig = signatures.get(memo);
         } else {
-            sig = LexerStateSignature.of(lexer, t, cut, lexesAllLexemes);
+            sig = LexerStateSignature.of(lexer, runs, t, cut, lexesAllLexemes);
             signatures.put(memo, sig);
         }
         if (sig == null) {
-            return walkSubtree(t, node);
+            return walk(node, vocab.trie.skip[node], -1, t, Integer.MAX_VALUE);
         }
         SharedTokenClasses.SubtreeKey key = new SharedTokenClasses.SubtreeKey(sig, node);
         SubtreeClasses local = vocab.sharedClasses.subtree(key);
         if (local != null) {
-            return local.renamed(sig::globalEmit, sig::globalWinner);
+            return local.renamed(sig::globalEmit, sig::globalWinner, sig::globalState);
         }
-        SubtreeClasses part = walkSubtree(t, node);
-        vocab.sharedClasses.putSubtree(key, part.renamed(sig::localEmit, sig::localWinner));
+        // nodes deeper than cut + 1 bytes read lexer states beyond the signature: deferred
+        SubtreeClasses part = walk(node, vocab.trie.skip[node], -1, t, cut + 1);
+        vocab.sharedClasses.putSubtree(key, part.renamed(sig::localEmit, sig::localWinner, sig::localState));
         return part;
     }
 
     /**
-     * One depth-first pass over the subtree of first-byte node {@code top} (depth 1), whose byte
-     * led to state {@code t} (which continues a lexeme and does not complete it).
+     * One depth-first pass over trie nodes {@code [from, to)} (whole subtrees): node {@code from}
+     * is entered in lexer state {@code firstState} when that is given (>= 0), else by its byte
+     * from {@code parentState}. Nodes deeper than {@code limitDepth} are not walked but returned
+     * as deferred, with their parent's state.
      */
-    private SubtreeClasses walkSubtree(int t0, int top) {
+    private SubtreeClasses walk(int from, int to, int parentState, int firstState, int limitDepth) {
         ByteTrie trie = vocab.trie;
         int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
@@ -265,16 +288,25 @@ final class TokenClassifier {
         int[] depth = trie.depth;
         MaskEngine.IntList accepted = lexesAllLexemes ? null : new MaskEngine.IntList();
         Map<Integer, MaskEngine.IntList> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
+        MaskEngine.IntList deferredNodes = new MaskEngine.IntList();
+        MaskEngine.IntList deferredStates = new MaskEngine.IntList();
         int acceptCount = 0;
         Groups groups = new Groups();
         int dependent = 0;
         int[] stack = new int[trie.maxDepth + 1];
-        stack[1] = t0;
-        int end = trie.skip[top];
-        int i = top;
-        while (i < end) {
+        if (parentState >= 0) {
+            stack[depth[from] - 1] = parentState;
+        }
+        int i = from;
+        while (i < to) {
             int d = depth[i];
-            int t = d == 1 ? t0 : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
+            if (d > limitDepth) {
+                deferredNodes.add(i);
+                deferredStates.add(stack[d - 1]);
+                i = trie.skip[i];
+                continue;
+            }
+            int t = i == from && firstState >= 0 ? firstState : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
             if (t >= 0 && !complete[t]) {
                 stack[d] = t;
                 if (trie.idStart[i] < trie.idStart[i + 1]) {
@@ -344,6 +376,6 @@ final class TokenClassifier {
             groupSize[g] = groups.size.get(g)[0];
         }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, winnerIds, winnerAccept, groupEmit,
-                groupSegments, groupAt, groupSize, dependent);
+                groupSegments, groupAt, groupSize, dependent, deferredNodes.toArray(), deferredStates.toArray());
     }
 }
