@@ -102,6 +102,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = its default).")
     int threads;
 
+    @Option(names = "--provider", defaultValue = "CPU", description = "ONNX Runtime execution provider: CPU or CUDA (CUDA needs the onnxruntime_gpu build on the class path). Default: ${DEFAULT-VALUE}.")
+    RuntimeOptions.Provider provider;
+
+    @Option(names = "--device-id", defaultValue = "0", description = "GPU ordinal for --provider CUDA. Default: ${DEFAULT-VALUE}.")
+    int deviceId;
+
+    @Option(names = "--mask-on-device", description = "Extend the model graph with the grammar mask and a top-k, so only the best allowed candidates leave the model (greedy, or sampling with --top-k; same tokens as host masking).")
+    boolean maskOnDevice;
+
     @Option(names = "--unconstrained", description = "No grammar: the model's own output (for comparison).")
     boolean unconstrained;
 
@@ -126,7 +135,11 @@ final class GenerateCommand implements Callable<Integer> {
         if (prompt == null && keys == null && schemaJson == null) {
             throw new IllegalArgumentException("give --prompt or --keys (or a --schema whose top-level properties name the keys)");
         }
-        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
+        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization)
+                .withProvider(provider).withMaskOnDevice(maskOnDevice);
+        if (provider == RuntimeOptions.Provider.CUDA) {
+            options = options.withCuda(deviceId);
+        }
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
                         : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
@@ -144,6 +157,9 @@ final class GenerateCommand implements Callable<Integer> {
             }
             if (draftModel != null) {
                 g.draft(draftModel).draftTokens(draftTokens);
+            }
+            if (maskOnDevice) {
+                g.maskOnDevice(true); // an option combination that needs the full logits is an error, not a silent fallback
             }
             if (stream) {
                 g.onText(piece -> {

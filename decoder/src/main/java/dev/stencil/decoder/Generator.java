@@ -64,6 +64,8 @@ public final class Generator {
     private List<String> includeWords = List.of();
     private KeywordTokens excludeTokens;
     private KeywordTokens includeTokens;
+    /** null: use the in-graph mask whenever the model has it and the request allows; else as set. */
+    private Boolean maskOnDevice;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
         this(stencil, grammar, json, null);
@@ -329,6 +331,64 @@ public final class Generator {
         return this;
     }
 
+    /**
+     * Masks inside the model's graph (the model must be loaded with {@link
+     * RuntimeOptions#withMaskOnDevice}): only the best allowed candidates leave the model, see
+     * {@link DeviceMaskDecoder}. Possible for greedy decoding without penalties or min tokens, and
+     * for sampling with top-k (then k candidates) without them; same tokens as masking on the host.
+     * Not with beams or a draft, which need the full logits. {@code true} makes an impossible
+     * combination an error; {@code false} always masks on the host. Unset, the device mask is used
+     * whenever the model has it and the request allows.
+     */
+    public Generator maskOnDevice(boolean on) {
+        this.maskOnDevice = on;
+        return this;
+    }
+
+    /**
+     * Candidates per step for the in-graph mask, or 0 when this request masks on the host; with
+     * {@code maskOnDevice(true)}, an error saying why it cannot. Judged on the actual processor
+     * chain: greedy needs none; sampling needs top-k before anything that reads the rest of the
+     * distribution (top-p, typical-p, min-p), and nothing else but temperature. Any other
+     * processor (penalties, min tokens, keywords, ones added later) means the host path.
+     */
+    private int deviceCandidates(List<LogitsProcessor> stages) {
+        if (Boolean.FALSE.equals(maskOnDevice)) {
+            return 0;
+        }
+        String why = null;
+        int k = 0;
+        if (!stencil.model().hasDeviceTopK()) {
+            why = "the model was loaded without it (RuntimeOptions.withMaskOnDevice(true), --mask-on-device)";
+        } else if (numBeams > 1 || beamGroups > 1 || draft != null || contrastiveK > 0 || tokenHealing) {
+            why = "beam search, speculative decoding, contrastive search and token healing need the full logits";
+        } else if (temperature == 0) {
+            if (stages.isEmpty()) {
+                k = 1;
+            } else {
+                why = "penalties, min tokens and keywords change logits outside the top candidates";
+            }
+        } else if (topK == 0) {
+            why = "sampling without top-k needs the whole distribution (set top-k)";
+        } else {
+            boolean seenTopK = false;
+            for (LogitsProcessor p : stages) {
+                if (p instanceof TopK) {
+                    seenTopK = true;
+                } else if ((p instanceof TopP || p instanceof TypicalP || p instanceof MinP) && !seenTopK) {
+                    why = "top-p, typical-p and min-p before top-k read the whole distribution";
+                } else if (!(p instanceof Temperature || p instanceof TopP || p instanceof TypicalP || p instanceof MinP)) {
+                    why = "penalties, min tokens and keywords change logits outside the top candidates";
+                }
+            }
+            k = Math.min(topK, stencil.model().shape().vocabSize()); // a top-k wider than the vocabulary keeps everything
+        }
+        if (why != null && Boolean.TRUE.equals(maskOnDevice)) {
+            throw new DecoderException("cannot mask on the device: " + why);
+        }
+        return why == null ? k : 0;
+    }
+
     /** Seed of the sampling generator (ignored when greedy). */
     public Generator seed(long s) {
         this.seed = s;
@@ -435,6 +495,7 @@ public final class Generator {
         FinishReason finish;
         Timings timings;
         Speculation speculation = null;
+        int deviceK = deviceCandidates(stages);
         if (numBeams > 1 || beamGroups > 1) {
             BeamSearch.Outcome o = beamSearch(matcher, stages, stop);
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
@@ -465,6 +526,16 @@ public final class Generator {
             finish = o.finishReason();
             timings = o.timings();
             speculation = o.speculation();
+        } else if (deviceK > 0) {
+            if (forceTokens && replay != null) {
+                throw new DecoderException("forced tokens cannot be combined with replay");
+            }
+            SequenceDecoder.Outcome o = new DeviceMaskDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                    .decode(modelPrompt, matcher, stages, selector, deviceK, maxTokens, replay, onToken, stop,
+                            id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
+            tokens = o.tokens();
+            finish = o.finishReason();
+            timings = o.timings();
         } else {
             if (forceTokens && replay != null) {
                 throw new DecoderException("forced tokens cannot be combined with replay");
