@@ -123,6 +123,27 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--stream", description = "Print the text as it is generated.")
     boolean stream;
 
+    @Option(names = "--best-of", defaultValue = "1", description = "Semantic constraint: sample this many candidates (seeds --seed, --seed + 1, ...; needs --temperature > 0) and return the best that passes. With --num-beams the finished beams are the candidates.")
+    int bestOf;
+
+    @Option(names = "--judge-prompt", description = "Semantic constraint judged by the model itself: a prompt with {text} where the candidate goes; the candidate passes when --judge-yes is at least as likely as --judge-no as the next token.")
+    String judgePrompt;
+
+    @Option(names = "--judge-yes", defaultValue = " yes", description = "Verdict token for a pass (one token). Default: '${DEFAULT-VALUE}'.")
+    String judgeYes;
+
+    @Option(names = "--judge-no", defaultValue = " no", description = "Verdict token for a fail (one token). Default: '${DEFAULT-VALUE}'.")
+    String judgeNo;
+
+    @Option(names = "--classifier", description = "Semantic constraint judged by an ONNX text classifier (input_ids [+ attention_mask] -> logits [1, classes]); its tokenizer.json must sit beside it.")
+    Path classifier;
+
+    @Option(names = "--classifier-class", defaultValue = "1", description = "The class a passing candidate must have. Default: ${DEFAULT-VALUE}.")
+    int classifierClass;
+
+    @Option(names = "--classifier-threshold", defaultValue = "0.5", description = "Least probability of that class. Default: ${DEFAULT-VALUE}.")
+    double classifierThreshold;
+
     @Override
     public Integer call() {
         if (schema != null && unconstrained) {
@@ -167,10 +188,33 @@ final class GenerateCommand implements Callable<Integer> {
                     System.out.flush();
                 });
             }
+            if (judgePrompt != null && classifier != null) {
+                throw new IllegalArgumentException("give one semantic constraint: --judge-prompt or --classifier");
+            }
+            dev.stencil.decoder.semantic.OnnxClassifierJudge classifierJudge = null;
+            if (judgePrompt != null) {
+                g.semantic(new dev.stencil.decoder.semantic.ModelJudge(stencil.model(), stencil.tokenizer(),
+                        judgePrompt.replace("\\n", "\n"), judgeYes, judgeNo, 0));
+            } else if (classifier != null) {
+                Path tokenizerJson = classifier.toAbsolutePath().resolveSibling("tokenizer.json");
+                classifierJudge = new dev.stencil.decoder.semantic.OnnxClassifierJudge(classifier,
+                        dev.stencil.automata.vocab.BpeTokenizer.load(tokenizerJson), classifierClass, classifierThreshold);
+                g.semantic(classifierJudge);
+            }
+            if (bestOf > 1) {
+                g.bestOf(bestOf);
+            }
             if (beamGroups > 1) {
                 return printGroups(g.generateGroups());
             }
-            GenerationResult r = g.generate();
+            GenerationResult r;
+            try {
+                r = g.generate();
+            } finally {
+                if (classifierJudge != null) {
+                    classifierJudge.close();
+                }
+            }
             if (stream) {
                 System.out.println();
             } else {
@@ -183,10 +227,12 @@ final class GenerateCommand implements Callable<Integer> {
     /** Prints the one-line summary on stderr; the exit code (0 = a complete, valid output or as asked). */
     private int summarize(GenerationResult r) {
         boolean cut = r.finishReason() == dev.stencil.decoder.FinishReason.STOP_SEQUENCE;
-        boolean missing = r.finishReason() == dev.stencil.decoder.FinishReason.MISSING_KEYWORDS;
+        boolean missing = r.finishReason() == dev.stencil.decoder.FinishReason.MISSING_KEYWORDS
+                || r.finishReason() == dev.stencil.decoder.FinishReason.UNSATISFIED;
         System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
                 + (cut ? " (cut before a stop sequence, as asked: not a complete output)" : "")
-                + (missing ? " (the grammar could only end before every --include keyword appeared: " + r.validationErrors() + ")" : "")
+                + (missing ? " (" + (r.finishReason() == dev.stencil.decoder.FinishReason.UNSATISFIED ? "" : "the grammar could only end before "
+                        + "every --include keyword appeared: ") + r.validationErrors() + ")" : "")
                 + (!unconstrained && !r.valid() && !r.truncated() && !cut && !missing ? " (INVALID: " + r.validationErrors() + ")" : ""));
         return (r.valid() && r.validationErrors().isEmpty()) || (unconstrained && !missing) || cut ? 0 : 1;
     }

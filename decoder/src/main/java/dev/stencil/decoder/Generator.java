@@ -64,6 +64,8 @@ public final class Generator {
     private List<String> includeWords = List.of();
     private KeywordTokens excludeTokens;
     private KeywordTokens includeTokens;
+    private dev.stencil.decoder.semantic.SemanticConstraint semantic;
+    private int bestOf = 1;
     /** null: use the in-graph mask whenever the model has it and the request allows; else as set. */
     private Boolean maskOnDevice;
 
@@ -436,7 +438,101 @@ public final class Generator {
     }
 
     /** Runs the generation. */
+    /**
+     * A constraint on meaning that no grammar can express, judged on finished candidates: with
+     * {@link #bestOf} n sampled candidates (seeds {@code seed .. seed + n - 1}) or with beam search
+     * every finished beam, incomplete or invalid candidates are dropped, then those the constraint
+     * rejects; {@link #generate()} returns the passing candidate with the highest score (with
+     * beams: the best-ranked passing beam), or a result with finish reason
+     * {@link FinishReason#UNSATISFIED} whose validation errors give every verdict.
+     */
+    public Generator semantic(dev.stencil.decoder.semantic.SemanticConstraint constraint) {
+        this.semantic = java.util.Objects.requireNonNull(constraint, "constraint");
+        return this;
+    }
+
+    /** Number of sampled candidates to draw for a {@link #semantic} constraint (needs a temperature above 0 when more than 1). */
+    public Generator bestOf(int n) {
+        if (n < 1 || n > 64) {
+            throw new DecoderException("best-of must be between 1 and 64, got " + n);
+        }
+        this.bestOf = n;
+        return this;
+    }
+
     public GenerationResult generate() {
+        if (semantic != null) {
+            return generateJudged();
+        }
+        if (bestOf > 1) {
+            throw new DecoderException("best-of-n draws candidates for a semantic constraint: set one with semantic(...)");
+        }
+        return generateOne();
+    }
+
+    /** The candidates of a semantic constraint, judged; the best passing one or an UNSATISFIED result. */
+    private GenerationResult generateJudged() {
+        if (onText != null) {
+            throw new DecoderException("streaming is not available with a semantic constraint: candidates are judged once finished");
+        }
+        boolean beams = numBeams > 1 || beamGroups > 1;
+        List<GenerationResult> candidates = new ArrayList<>();
+        if (beams) {
+            if (bestOf > 1) {
+                throw new DecoderException("with beam search the candidates are the finished beams: leave best-of at 1");
+            }
+            if (promptIds == null) {
+                throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
+            }
+            BeamSearch.Outcome o = beamSearch(grammar == null ? null : grammar.newMatcher(), stages(promptIds),
+                    stopSequences.isEmpty() ? null : new StopSequences(stopSequences));
+            List<BeamSearch.Hypothesis> ranked = o.finished().isEmpty() ? o.groupBests() : o.finished();
+            for (BeamSearch.Hypothesis h : ranked) {
+                candidates.add(result(h.tokens(), null, promptIds.length, h.finishReason(), o.timings(), null));
+            }
+        } else {
+            if (bestOf > 1 && temperature <= 0) {
+                throw new DecoderException("best-of-" + bestOf + " needs sampling (temperature > 0): greedy candidates would all be the same");
+            }
+            long base = seed;
+            try {
+                for (int i = 0; i < bestOf; i++) {
+                    seed = base + i;
+                    candidates.add(generateOne());
+                }
+            } finally {
+                seed = base;
+            }
+        }
+        GenerationResult best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        List<String> verdicts = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            GenerationResult c = candidates.get(i);
+            boolean complete = c.finishReason() == FinishReason.STOP && c.validationErrors().isEmpty() && (!json || c.json() != null);
+            if (!complete) {
+                verdicts.add("candidate " + i + ": not a complete valid output (" + c.finishReason().label() + ")");
+                continue;
+            }
+            dev.stencil.decoder.semantic.SemanticConstraint.Verdict v = semantic.judge(c.text());
+            verdicts.add("candidate " + i + ": " + (v.passes() ? "passes" : "fails") + ", " + v.explanation());
+            if (v.passes() && (best == null || (!beams && v.score() > bestScore))) {
+                best = c;
+                bestScore = v.score();
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        GenerationResult first = candidates.get(0);
+        List<String> errors = new ArrayList<>();
+        errors.add("no candidate satisfied the semantic constraint (" + candidates.size() + " judged)");
+        errors.addAll(verdicts);
+        return new GenerationResult(first.text(), null, first.tokens(), first.promptTokens(), FinishReason.UNSATISFIED,
+                first.timings(), first.speculation(), List.copyOf(errors));
+    }
+
+    private GenerationResult generateOne() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
         }
