@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 
 /** {@code ./stencil bench ...}: performance benchmarks. */
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks.",
-        subcommands = {BenchCommand.Masks.class, BenchDecodeCommand.class, BenchE2eCommand.class})
+        subcommands = {BenchCommand.Masks.class, BenchDecodeCommand.class, BenchE2eCommand.class, BenchDeviceMaskCommand.class})
 final class BenchCommand implements Runnable {
     @Override
     public void run() {

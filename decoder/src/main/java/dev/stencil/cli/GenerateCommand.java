@@ -102,6 +102,15 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--threads", defaultValue = "0", description = "ONNX Runtime intra-op threads (0 = its default).")
     int threads;
 
+    @Option(names = "--provider", defaultValue = "CPU", description = "ONNX Runtime execution provider: CPU or CUDA (CUDA needs the onnxruntime_gpu build on the class path). Default: ${DEFAULT-VALUE}.")
+    RuntimeOptions.Provider provider;
+
+    @Option(names = "--device-id", defaultValue = "0", description = "GPU ordinal for --provider CUDA. Default: ${DEFAULT-VALUE}.")
+    int deviceId;
+
+    @Option(names = "--mask-on-device", description = "Extend the model graph with the grammar mask and a top-k, so only the best allowed candidates leave the model (greedy, or sampling with --top-k; same tokens as host masking).")
+    boolean maskOnDevice;
+
     @Option(names = "--unconstrained", description = "No grammar: the model's own output (for comparison).")
     boolean unconstrained;
 
@@ -113,6 +122,27 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Option(names = "--stream", description = "Print the text as it is generated.")
     boolean stream;
+
+    @Option(names = "--best-of", defaultValue = "1", description = "Semantic constraint: sample this many candidates (seeds --seed, --seed + 1, ...; needs --temperature > 0) and return the best that passes. With --num-beams the finished beams are the candidates.")
+    int bestOf;
+
+    @Option(names = "--judge-prompt", description = "Semantic constraint judged by the model itself: a prompt with {text} where the candidate goes; the candidate passes when --judge-yes is at least as likely as --judge-no as the next token.")
+    String judgePrompt;
+
+    @Option(names = "--judge-yes", defaultValue = " yes", description = "Verdict token for a pass (one token). Default: '${DEFAULT-VALUE}'.")
+    String judgeYes;
+
+    @Option(names = "--judge-no", defaultValue = " no", description = "Verdict token for a fail (one token). Default: '${DEFAULT-VALUE}'.")
+    String judgeNo;
+
+    @Option(names = "--classifier", description = "Semantic constraint judged by an ONNX text classifier (input_ids [+ attention_mask] -> logits [1, classes]); its tokenizer.json must sit beside it.")
+    Path classifier;
+
+    @Option(names = "--classifier-class", defaultValue = "1", description = "The class a passing candidate must have. Default: ${DEFAULT-VALUE}.")
+    int classifierClass;
+
+    @Option(names = "--classifier-threshold", defaultValue = "0.5", description = "Least probability of that class. Default: ${DEFAULT-VALUE}.")
+    double classifierThreshold;
 
     @Override
     public Integer call() {
@@ -126,7 +156,11 @@ final class GenerateCommand implements Callable<Integer> {
         if (prompt == null && keys == null && schemaJson == null) {
             throw new IllegalArgumentException("give --prompt or --keys (or a --schema whose top-level properties name the keys)");
         }
-        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
+        RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization)
+                .withProvider(provider).withMaskOnDevice(maskOnDevice);
+        if (provider == RuntimeOptions.Provider.CUDA) {
+            options = options.withCuda(deviceId);
+        }
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
                         : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
@@ -145,16 +179,42 @@ final class GenerateCommand implements Callable<Integer> {
             if (draftModel != null) {
                 g.draft(draftModel).draftTokens(draftTokens);
             }
+            if (maskOnDevice) {
+                g.maskOnDevice(true); // an option combination that needs the full logits is an error, not a silent fallback
+            }
             if (stream) {
                 g.onText(piece -> {
                     System.out.print(piece);
                     System.out.flush();
                 });
             }
+            if (judgePrompt != null && classifier != null) {
+                throw new IllegalArgumentException("give one semantic constraint: --judge-prompt or --classifier");
+            }
+            dev.stencil.decoder.semantic.OnnxClassifierJudge classifierJudge = null;
+            if (judgePrompt != null) {
+                g.semantic(new dev.stencil.decoder.semantic.ModelJudge(stencil.model(), stencil.tokenizer(),
+                        judgePrompt.replace("\\n", "\n"), judgeYes, judgeNo, 0));
+            } else if (classifier != null) {
+                Path tokenizerJson = classifier.toAbsolutePath().resolveSibling("tokenizer.json");
+                classifierJudge = new dev.stencil.decoder.semantic.OnnxClassifierJudge(classifier,
+                        dev.stencil.automata.vocab.BpeTokenizer.load(tokenizerJson), classifierClass, classifierThreshold);
+                g.semantic(classifierJudge);
+            }
+            if (bestOf > 1) {
+                g.bestOf(bestOf);
+            }
             if (beamGroups > 1) {
                 return printGroups(g.generateGroups());
             }
-            GenerationResult r = g.generate();
+            GenerationResult r;
+            try {
+                r = g.generate();
+            } finally {
+                if (classifierJudge != null) {
+                    classifierJudge.close();
+                }
+            }
             if (stream) {
                 System.out.println();
             } else {
@@ -167,10 +227,12 @@ final class GenerateCommand implements Callable<Integer> {
     /** Prints the one-line summary on stderr; the exit code (0 = a complete, valid output or as asked). */
     private int summarize(GenerationResult r) {
         boolean cut = r.finishReason() == dev.stencil.decoder.FinishReason.STOP_SEQUENCE;
-        boolean missing = r.finishReason() == dev.stencil.decoder.FinishReason.MISSING_KEYWORDS;
+        boolean missing = r.finishReason() == dev.stencil.decoder.FinishReason.MISSING_KEYWORDS
+                || r.finishReason() == dev.stencil.decoder.FinishReason.UNSATISFIED;
         System.err.println(r.summary() + (r.truncated() ? " (truncated: not a complete output)" : "")
                 + (cut ? " (cut before a stop sequence, as asked: not a complete output)" : "")
-                + (missing ? " (the grammar could only end before every --include keyword appeared: " + r.validationErrors() + ")" : "")
+                + (missing ? " (" + (r.finishReason() == dev.stencil.decoder.FinishReason.UNSATISFIED ? "" : "the grammar could only end before "
+                        + "every --include keyword appeared: ") + r.validationErrors() + ")" : "")
                 + (!unconstrained && !r.valid() && !r.truncated() && !cut && !missing ? " (INVALID: " + r.validationErrors() + ")" : ""));
         return (r.valid() && r.validationErrors().isEmpty()) || (unconstrained && !missing) || cut ? 0 : 1;
     }

@@ -6,7 +6,7 @@ import picocli.CommandLine.Command;
 /** Entry point of {@code ./stencil}: every report, benchmark and the main job are subcommands. */
 @Command(name = "stencil", mixinStandardHelpOptions = true, version = "stencil 0.1.0",
         description = "Token masks that make a language model follow a JSON Schema or a grammar.",
-        subcommands = {DemoCommand.class, BenchCommand.class, CheckCommand.class, GenerateCommand.class, CorpusCommand.class, ComplianceCommand.class, EvalCommand.class})
+        subcommands = {DemoCommand.class, BenchCommand.class, CheckCommand.class, GenerateCommand.class, CorpusCommand.class, ComplianceCommand.class, EvalCommand.class, CompareCommand.class})
 public final class StencilCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

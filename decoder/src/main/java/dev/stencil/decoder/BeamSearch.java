@@ -36,8 +36,9 @@ final class BeamSearch {
     }
 
     /** What the search returns: the best hypothesis, and the best of each beam group (one entry without groups). */
+    /** @param finished every finished hypothesis of every group, best normalized score first */
     record Outcome(int[] tokens, FinishReason finishReason, double logProb, double normalizedScore, Timings timings,
-            List<Hypothesis> groupBests) {
+            List<Hypothesis> groupBests, List<Hypothesis> finished) {
     }
 
     /**
@@ -224,7 +225,15 @@ final class BeamSearch {
             // across groups: complete outputs first, then the most likely
             Hypothesis top = bests.stream().max(Comparator.<Hypothesis>comparingInt(h -> h.finishReason() == FinishReason.STOP ? 1 : 0)
                     .thenComparingDouble(Hypothesis::normalizedScore)).orElseThrow();
-            return new Outcome(top.tokens(), top.finishReason(), top.logProb(), top.normalizedScore(), timings, List.copyOf(bests));
+            List<Hypothesis> all = new ArrayList<>();
+            for (List<Beam> group : finished) {
+                for (Beam b : group) {
+                    all.add(new Hypothesis(b.tokens(), FinishReason.STOP, b.logProb(), normalized(b, lengthPenalty)));
+                }
+            }
+            all.sort(Comparator.comparingDouble(Hypothesis::normalizedScore).reversed());
+            return new Outcome(top.tokens(), top.finishReason(), top.logProb(), top.normalizedScore(), timings, List.copyOf(bests),
+                    List.copyOf(all));
         }
     }
 

@@ -19,9 +19,15 @@ public enum FinishReason {
      * stop token as the only way on: the stop token stays masked, so generation ends here with an
      * output that is not complete. The result's validation errors name the missing keywords.
      */
-    MISSING_KEYWORDS;
+    MISSING_KEYWORDS,
+    /**
+     * A semantic constraint judged every finished candidate and none passed: the result carries
+     * the best-ranked candidate's text for inspection, never as a valid output, and its validation
+     * errors give each candidate's verdict.
+     */
+    UNSATISFIED;
 
-    /** The lower-case name used in reports ({@code stop}, {@code length}, {@code stop_sequence}, {@code missing_keywords}). */
+    /** The lower-case name used in reports ({@code stop}, {@code length}, {@code stop_sequence}, {@code missing_keywords}, {@code unsatisfied}). */
     public String label() {
         return name().toLowerCase(java.util.Locale.ROOT);
     }

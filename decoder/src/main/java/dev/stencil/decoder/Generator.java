@@ -65,6 +65,10 @@ public final class Generator {
     private List<String> includeWords = List.of();
     private KeywordTokens excludeTokens;
     private KeywordTokens includeTokens;
+    private dev.stencil.decoder.semantic.SemanticConstraint semantic;
+    private int bestOf = 1;
+    /** null: use the in-graph mask whenever the model has it and the request allows; else as set. */
+    private Boolean maskOnDevice;
 
     Generator(Stencil stencil, CompiledGrammar grammar, boolean json) {
         this(stencil, grammar, json, null);
@@ -247,7 +251,9 @@ public final class Generator {
     /**
      * Must-exclude keywords: none of these strings can appear in the output, also where one would
      * straddle two tokens or start at the end of the prompt (exact: see {@link KeywordConstraint}).
-     * Matched on the UTF-8 bytes, case-sensitively. Not combined with forced tokens or a draft model.
+     * Matched on the UTF-8 bytes, case-sensitively. With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustExclude(List<String> words) {
         this.excludeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-exclude").keywords(-1L);
@@ -260,7 +266,9 @@ public final class Generator {
      * output. Where the grammar leaves nothing but the stop token before they all appeared,
      * generation ends with {@link FinishReason#MISSING_KEYWORDS} (never as a valid output). With
      * beam search, beams that made more progress towards them are kept first (constrained beam
-     * search). Not combined with forced tokens or a draft model.
+     * search). With a draft model the draft proposes under a fork of the keyword state. With
+     * forced tokens, text the grammar forces is checked as it is fed: forced text that completes a
+     * banned word is an error (the grammar leaves no other way, as without forced tokens).
      */
     public Generator mustInclude(List<String> words) {
         this.includeWords = words.isEmpty() ? List.of() : new KeywordAutomaton(words, "must-include").keywords(-1L);
@@ -326,6 +334,64 @@ public final class Generator {
         return this;
     }
 
+    /**
+     * Masks inside the model's graph (the model must be loaded with {@link
+     * RuntimeOptions#withMaskOnDevice}): only the best allowed candidates leave the model, see
+     * {@link DeviceMaskDecoder}. Possible for greedy decoding without penalties or min tokens, and
+     * for sampling with top-k (then k candidates) without them; same tokens as masking on the host.
+     * Not with beams or a draft, which need the full logits. {@code true} makes an impossible
+     * combination an error; {@code false} always masks on the host. Unset, the device mask is used
+     * whenever the model has it and the request allows.
+     */
+    public Generator maskOnDevice(boolean on) {
+        this.maskOnDevice = on;
+        return this;
+    }
+
+    /**
+     * Candidates per step for the in-graph mask, or 0 when this request masks on the host; with
+     * {@code maskOnDevice(true)}, an error saying why it cannot. Judged on the actual processor
+     * chain: greedy needs none; sampling needs top-k before anything that reads the rest of the
+     * distribution (top-p, typical-p, min-p), and nothing else but temperature. Any other
+     * processor (penalties, min tokens, keywords, ones added later) means the host path.
+     */
+    private int deviceCandidates(List<LogitsProcessor> stages) {
+        if (Boolean.FALSE.equals(maskOnDevice)) {
+            return 0;
+        }
+        String why = null;
+        int k = 0;
+        if (!stencil.model().hasDeviceTopK()) {
+            why = "the model was loaded without it (RuntimeOptions.withMaskOnDevice(true), --mask-on-device)";
+        } else if (numBeams > 1 || beamGroups > 1 || draft != null || contrastiveK > 0 || tokenHealing) {
+            why = "beam search, speculative decoding, contrastive search and token healing need the full logits";
+        } else if (temperature == 0) {
+            if (stages.isEmpty()) {
+                k = 1;
+            } else {
+                why = "penalties, min tokens and keywords change logits outside the top candidates";
+            }
+        } else if (topK == 0) {
+            why = "sampling without top-k needs the whole distribution (set top-k)";
+        } else {
+            boolean seenTopK = false;
+            for (LogitsProcessor p : stages) {
+                if (p instanceof TopK) {
+                    seenTopK = true;
+                } else if ((p instanceof TopP || p instanceof TypicalP || p instanceof MinP) && !seenTopK) {
+                    why = "top-p, typical-p and min-p before top-k read the whole distribution";
+                } else if (!(p instanceof Temperature || p instanceof TopP || p instanceof TypicalP || p instanceof MinP)) {
+                    why = "penalties, min tokens and keywords change logits outside the top candidates";
+                }
+            }
+            k = Math.min(topK, stencil.model().shape().vocabSize()); // a top-k wider than the vocabulary keeps everything
+        }
+        if (why != null && Boolean.TRUE.equals(maskOnDevice)) {
+            throw new DecoderException("cannot mask on the device: " + why);
+        }
+        return why == null ? k : 0;
+    }
+
     /** Seed of the sampling generator (ignored when greedy). */
     public Generator seed(long s) {
         this.seed = s;
@@ -385,7 +451,101 @@ public final class Generator {
     }
 
     /** Runs the generation. */
+    /**
+     * A constraint on meaning that no grammar can express, judged on finished candidates: with
+     * {@link #bestOf} n sampled candidates (seeds {@code seed .. seed + n - 1}) or with beam search
+     * every finished beam, incomplete or invalid candidates are dropped, then those the constraint
+     * rejects; {@link #generate()} returns the passing candidate with the highest score (with
+     * beams: the best-ranked passing beam), or a result with finish reason
+     * {@link FinishReason#UNSATISFIED} whose validation errors give every verdict.
+     */
+    public Generator semantic(dev.stencil.decoder.semantic.SemanticConstraint constraint) {
+        this.semantic = java.util.Objects.requireNonNull(constraint, "constraint");
+        return this;
+    }
+
+    /** Number of sampled candidates to draw for a {@link #semantic} constraint (needs a temperature above 0 when more than 1). */
+    public Generator bestOf(int n) {
+        if (n < 1 || n > 64) {
+            throw new DecoderException("best-of must be between 1 and 64, got " + n);
+        }
+        this.bestOf = n;
+        return this;
+    }
+
     public GenerationResult generate() {
+        if (semantic != null) {
+            return generateJudged();
+        }
+        if (bestOf > 1) {
+            throw new DecoderException("best-of-n draws candidates for a semantic constraint: set one with semantic(...)");
+        }
+        return generateOne();
+    }
+
+    /** The candidates of a semantic constraint, judged; the best passing one or an UNSATISFIED result. */
+    private GenerationResult generateJudged() {
+        if (onText != null) {
+            throw new DecoderException("streaming is not available with a semantic constraint: candidates are judged once finished");
+        }
+        boolean beams = numBeams > 1 || beamGroups > 1;
+        List<GenerationResult> candidates = new ArrayList<>();
+        if (beams) {
+            if (bestOf > 1) {
+                throw new DecoderException("with beam search the candidates are the finished beams: leave best-of at 1");
+            }
+            if (promptIds == null) {
+                throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
+            }
+            BeamSearch.Outcome o = beamSearch(grammar == null ? null : grammar.newMatcher(), stages(promptIds),
+                    stopSequences.isEmpty() ? null : new StopSequences(stopSequences));
+            List<BeamSearch.Hypothesis> ranked = o.finished().isEmpty() ? o.groupBests() : o.finished();
+            for (BeamSearch.Hypothesis h : ranked) {
+                candidates.add(result(h.tokens(), null, promptIds.length, h.finishReason(), o.timings(), null));
+            }
+        } else {
+            if (bestOf > 1 && temperature <= 0) {
+                throw new DecoderException("best-of-" + bestOf + " needs sampling (temperature > 0): greedy candidates would all be the same");
+            }
+            long base = seed;
+            try {
+                for (int i = 0; i < bestOf; i++) {
+                    seed = base + i;
+                    candidates.add(generateOne());
+                }
+            } finally {
+                seed = base;
+            }
+        }
+        GenerationResult best = null;
+        double bestScore = Double.NEGATIVE_INFINITY;
+        List<String> verdicts = new ArrayList<>();
+        for (int i = 0; i < candidates.size(); i++) {
+            GenerationResult c = candidates.get(i);
+            boolean complete = c.finishReason() == FinishReason.STOP && c.validationErrors().isEmpty() && (!json || c.json() != null);
+            if (!complete) {
+                verdicts.add("candidate " + i + ": not a complete valid output (" + c.finishReason().label() + ")");
+                continue;
+            }
+            dev.stencil.decoder.semantic.SemanticConstraint.Verdict v = semantic.judge(c.text());
+            verdicts.add("candidate " + i + ": " + (v.passes() ? "passes" : "fails") + ", " + v.explanation());
+            if (v.passes() && (best == null || (!beams && v.score() > bestScore))) {
+                best = c;
+                bestScore = v.score();
+            }
+        }
+        if (best != null) {
+            return best;
+        }
+        GenerationResult first = candidates.get(0);
+        List<String> errors = new ArrayList<>();
+        errors.add("no candidate satisfied the semantic constraint (" + candidates.size() + " judged)");
+        errors.addAll(verdicts);
+        return new GenerationResult(first.text(), null, first.tokens(), first.promptTokens(), FinishReason.UNSATISFIED,
+                first.timings(), first.speculation(), List.copyOf(errors));
+    }
+
+    private GenerationResult generateOne() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generate()");
         }
@@ -394,10 +554,6 @@ public final class Generator {
         }
         if (forceTokens && grammar == null) {
             throw new DecoderException("forced tokens need a grammar (they come from what the grammar forces)");
-        }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet "
-                    + "(forced text bypasses the keyword mask)");
         }
         TokenHealing heal = tokenHealing ? TokenHealing.of(promptIds, stencil.vocabularyIndex()) : null;
         if (heal != null && (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || draft != null || forceTokens || replay != null
@@ -448,6 +604,7 @@ public final class Generator {
         FinishReason finish;
         Timings timings;
         Speculation speculation = null;
+        int deviceK = deviceCandidates(stages);
         if (numBeams > 1 || beamGroups > 1) {
             BeamSearch.Outcome o = beamSearch(matcher, stages, stop);
             return result(o.tokens(), null, promptIds.length, o.finishReason(), o.timings(), null);
@@ -465,6 +622,9 @@ public final class Generator {
             if (matcher == null || replay != null || stop != null) {
                 throw new DecoderException("speculative decoding needs a grammar and supports neither replay nor stop sequences (for now)");
             }
+            if (keywords() && forceTokens) {
+                throw new DecoderException("must-include/must-exclude keywords with a draft model do not combine with forced tokens yet");
+            }
             if (minTokens > 0 || repetitionPenalty > 1 || presencePenalty != 0 || frequencyPenalty != 0) {
                 // these stages remember the sequence; the draft's proposals would need their own copies
                 throw new DecoderException("speculative decoding does not combine with min tokens or penalties (for now)");
@@ -475,14 +635,30 @@ public final class Generator {
                 : stencil.draftSchedule(draft, forceTokens, draftTokens);
         boolean speculate = schedule != null && schedule.speculateNext();
         if (speculate) {
+            KeywordConstraint draftKeywords = keywordConstraint(modelPrompt);
+            List<LogitsProcessor> specStages = stages;
+            if (draftKeywords != null) {
+                // the speculative loop carries it (forked for the draft), not the processor chain
+                specStages = new ArrayList<>(stages.subList(1, stages.size()));
+            }
             SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
-                    .decode(promptIds, matcher, maxTokens, schedule, onToken, stages,
+                    .decode(promptIds, matcher, draftKeywords, maxTokens, schedule, onToken, specStages,
                             temperature > 0 ? new java.util.SplittableRandom(seed) : null,
                             forceTokens ? new JumpForward(stencil.tokenizer()) : null);
             tokens = o.tokens();
             finish = o.finishReason();
             timings = o.timings();
             speculation = o.speculation();
+        } else if (deviceK > 0) {
+            if (forceTokens && replay != null) {
+                throw new DecoderException("forced tokens cannot be combined with replay");
+            }
+            SequenceDecoder.Outcome o = new DeviceMaskDecoder(stencil.model(), stencil.eosTokenId(), stencil.maxPositions())
+                    .decode(modelPrompt, matcher, stages, selector, deviceK, maxTokens, replay, onToken, stop,
+                            id -> stencil.tokenizer().decode(new int[] {id}), forceTokens ? new JumpForward(stencil.tokenizer()) : null);
+            tokens = o.tokens();
+            finish = o.finishReason();
+            timings = o.timings();
         } else {
             if (forceTokens && replay != null) {
                 throw new DecoderException("forced tokens cannot be combined with replay");
@@ -541,6 +717,10 @@ public final class Generator {
         if (draft != null || onText != null || replay != null || !stopSequences.isEmpty() || forceTokens) {
             throw new DecoderException("generateAll does not support drafts, streaming, replay, stop sequences or forced tokens yet");
         }
+        if (numBeams > 1 || beamGroups > 1 || contrastiveK > 0 || tokenHealing) {
+            throw new DecoderException("generateAll decodes each prompt greedily or by sampling: beams, contrastive search and token "
+                    + "healing work per prompt with generate()");
+        }
         if (minTokens > maxTokens) {
             throw new DecoderException("min tokens (" + minTokens + ") exceeds max tokens (" + maxTokens + ")");
         }
@@ -576,9 +756,6 @@ public final class Generator {
     public List<GenerationResult> generateGroups() {
         if (promptIds == null) {
             throw new DecoderException("no prompt: call prompt(...) or promptTokens(...) before generateGroups()");
-        }
-        if (keywords() && (forceTokens || draft != null)) {
-            throw new DecoderException("must-include/must-exclude keywords cannot be combined with forced tokens or a draft model yet");
         }
         Matcher matcher = grammar == null ? null : grammar.newMatcher();
         BeamSearch.Outcome o = beamSearch(matcher, stages(promptIds), stopSequences.isEmpty() ? null : new StopSequences(stopSequences));

@@ -52,6 +52,16 @@ public final class KvCache implements AutoCloseable {
     private boolean captureHidden;
     private FloatBuffer hidden;
 
+    // In-graph mask and top-k (OnnxCausalLm.forwardTopK): the masks going in, the k candidates per row coming out.
+    private LongBuffer deviceMaskBuffer;
+    private int candidatesK;
+    private OnnxTensor candidatesKTensor;
+    private FloatBuffer candidateValues;
+    private LongBuffer candidateIds;
+    private Map<String, OnnxTensor> candidateOutputs;
+    /** Whether the last pass returned candidates rather than logits. */
+    private boolean hasCandidates;
+
     KvCache(OnnxCausalLm model, int batch) {
         this.model = model;
         this.batch = batch;
@@ -89,7 +99,8 @@ public final class KvCache implements AutoCloseable {
      */
     public float[] logits(int row, int t, float[] dst) {
         if (logits == null) {
-            throw new DecoderException("no logits: run a forward pass first");
+            throw new DecoderException(hasCandidates ? "no logits: the last pass returned only the top-k candidates (forwardTopK)"
+                    : "no logits: run a forward pass first");
         }
         int pos = t < 0 ? logitsLength + t : t;
         if (row < 0 || row >= batch || pos < 0 || pos >= logitsLength) {
@@ -196,7 +207,7 @@ public final class KvCache implements AutoCloseable {
 
     /** The pinned logits tensor for single-token passes, or null where the logits are not float32 or len > 1. */
     OnnxTensor pinnedLogits(int len) throws OrtException {
-        if (len != 1 || model.shape().float16Cache()) {
+        if (len != 1 || !model.float32Logits()) {
             return null;
         }
         if (pinnedTensor == null) {
@@ -209,11 +220,112 @@ public final class KvCache implements AutoCloseable {
     void usePinnedLogits(int len) {
         logits = pinnedBuffer;
         logitsLength = len;
+        hasCandidates = false;
     }
 
     void storeLogits(FloatBuffer copied, int len) {
         logits = copied;
         logitsLength = len;
+        hasCandidates = false;
+    }
+
+    /** The rows' masks laid out as the graph's {@code [batch, words]} input (a null row allows every token). */
+    LongBuffer deviceMasks(long[][] masks, int words) {
+        if (deviceMaskBuffer == null) {
+            deviceMaskBuffer = OnnxCausalLm.directLongs(batch * words);
+        }
+        deviceMaskBuffer.clear();
+        for (long[] m : masks) {
+            if (m == null) {
+                for (int w = 0; w < words; w++) {
+                    deviceMaskBuffer.put(-1L);
+                }
+            } else {
+                deviceMaskBuffer.put(m, 0, words);
+            }
+        }
+        return deviceMaskBuffer.flip();
+    }
+
+    /** The graph's {@code k} input. */
+    OnnxTensor candidateCount(int k) throws OrtException {
+        ensureCandidates(k);
+        return candidatesKTensor;
+    }
+
+    /** Pinned output tensors for the candidates ({@code [batch, k]} values and ids), reused while k stays the same. */
+    Map<String, OnnxTensor> pinnedCandidates(int k) throws OrtException {
+        ensureCandidates(k);
+        return candidateOutputs;
+    }
+
+    private void ensureCandidates(int k) throws OrtException {
+        if (k == candidatesK) {
+            return;
+        }
+        closeCandidates();
+        LongBuffer kb = OnnxCausalLm.directLongs(1);
+        kb.put(0, k);
+        candidateValues = ByteBuffer.allocateDirect(batch * k * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
+        candidateIds = OnnxCausalLm.directLongs(batch * k);
+        long[] shape = {batch, k};
+        List<OnnxTensor> made = new ArrayList<>(3);
+        try {
+            made.add(OnnxTensor.createTensor(model.env(), kb, new long[] {1}));
+            made.add(OnnxTensor.createTensor(model.env(), candidateValues, shape));
+            made.add(OnnxTensor.createTensor(model.env(), candidateIds, shape));
+        } catch (OrtException e) {
+            made.forEach(OnnxCausalLm::closeQuietly);
+            throw e;
+        }
+        candidatesKTensor = made.get(0);
+        candidateOutputs = Map.of(dev.stencil.decoder.onnx.DeviceTopKGraph.VALUES_OUTPUT, made.get(1),
+                dev.stencil.decoder.onnx.DeviceTopKGraph.INDICES_OUTPUT, made.get(2));
+        candidatesK = k;
+    }
+
+    private void closeCandidates() {
+        OnnxCausalLm.closeQuietly(candidatesKTensor);
+        if (candidateOutputs != null) {
+            candidateOutputs.values().forEach(OnnxCausalLm::closeQuietly);
+        }
+        candidatesKTensor = null;
+        candidateOutputs = null;
+        candidatesK = 0;
+    }
+
+    void useCandidates(int k, int len) {
+        hidden = null;
+        logits = null;
+        logitsLength = len;
+        hasCandidates = true;
+    }
+
+    /**
+     * The allowed candidates of {@code row} from the last {@link OnnxCausalLm#forwardTopK} pass,
+     * best first (equal logits: lower id first on the CPU provider): copies up to k of them into
+     * {@code values} and {@code ids} and returns how many there are (fewer than k when the mask
+     * allows fewer tokens; 0 when it allows none).
+     */
+    public int candidates(int row, float[] values, int[] ids) {
+        if (!hasCandidates) {
+            throw new DecoderException("no candidates: the last pass was not a forwardTopK pass");
+        }
+        if (row < 0 || row >= batch) {
+            throw new DecoderException("row " + row + " outside 0.." + (batch - 1));
+        }
+        int k = candidatesK;
+        int n = 0;
+        for (int i = 0; i < k && i < values.length && i < ids.length; i++) {
+            float v = candidateValues.get(row * k + i);
+            if (v == Float.NEGATIVE_INFINITY || Float.isNaN(v)) {
+                break; // sorted: the rest are masked out too
+            }
+            values[i] = v;
+            ids[i] = (int) candidateIds.get(row * k + i);
+            n++;
+        }
+        return n;
     }
 
     void commit(OnnxTensor[] present, AutoCloseable owner, int len) {
@@ -239,22 +351,19 @@ public final class KvCache implements AutoCloseable {
         if (newColumns == columns) {
             return;
         }
-        if (model.shape().float16Cache()) {
-            throw new DecoderException("truncating a float16 cache is not supported yet");
-        }
         List<OnnxTensor> fresh = new ArrayList<>(past.length);
         ModelShape s = model.shape();
-        int rowStride = columns * s.headDim();
-        int newRowStride = newColumns * s.headDim();
+        // raw bytes, so float32 and float16 caches are cut alike
+        int rowStride = columns * s.headDim() * cacheElementBytes();
+        int newRowStride = newColumns * s.headDim() * cacheElementBytes();
         try {
             for (int i = 0; i < past.length; i++) {
-                FloatBuffer src = past[i].getFloatBuffer();
-                float[] dst = new float[batch * s.heads() * newRowStride];
+                ByteBuffer src = past[i].getByteBuffer();
+                ByteBuffer dst = ByteBuffer.allocateDirect(batch * s.heads() * newRowStride).order(ByteOrder.nativeOrder());
                 for (int bh = 0; bh < batch * s.heads(); bh++) {
-                    src.get(bh * rowStride, dst, bh * newRowStride, newRowStride);
+                    dst.put(bh * newRowStride, src, bh * rowStride, newRowStride);
                 }
-                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
-                        new long[] {batch, s.heads(), newColumns, s.headDim()}));
+                fresh.add(cacheTensor(dst, new long[] {batch, s.heads(), newColumns, s.headDim()}));
             }
         } catch (OrtException e) {
             fresh.forEach(OnnxCausalLm::closeQuietly);
@@ -278,6 +387,7 @@ public final class KvCache implements AutoCloseable {
         }
         logits = null;
         logitsLength = 0;
+        hasCandidates = false;
     }
 
     /**
@@ -300,21 +410,17 @@ public final class KvCache implements AutoCloseable {
         if (identity || past == null) {
             return;
         }
-        if (model.shape().float16Cache()) {
-            throw new DecoderException("reordering a float16 cache is not supported yet");
-        }
         ModelShape s = model.shape();
-        int rowFloats = s.heads() * columns * s.headDim(); // one batch row of one layer's key or value
+        int rowBytes = s.heads() * columns * s.headDim() * cacheElementBytes(); // one batch row of one layer's key or value
         List<OnnxTensor> fresh = new ArrayList<>(past.length);
         try {
             for (OnnxTensor t : past) {
-                FloatBuffer src = t.getFloatBuffer();
-                float[] dst = new float[batch * rowFloats];
+                ByteBuffer src = t.getByteBuffer();
+                ByteBuffer dst = ByteBuffer.allocateDirect(batch * rowBytes).order(ByteOrder.nativeOrder());
                 for (int b = 0; b < batch; b++) {
-                    src.get(sources[b] * rowFloats, dst, b * rowFloats, rowFloats);
+                    dst.put(b * rowBytes, src, sources[b] * rowBytes, rowBytes);
                 }
-                fresh.add(OnnxTensor.createTensor(model.env(), FloatBuffer.wrap(dst),
-                        new long[] {batch, s.heads(), columns, s.headDim()}));
+                fresh.add(cacheTensor(dst, new long[] {batch, s.heads(), columns, s.headDim()}));
             }
         } catch (OrtException e) {
             fresh.forEach(OnnxCausalLm::closeQuietly);
@@ -333,7 +439,18 @@ public final class KvCache implements AutoCloseable {
         System.arraycopy(positions, 0, nextPosition, 0, batch);
         logits = null;
         logitsLength = 0;
+        hasCandidates = false;
         hidden = null;
+    }
+
+    private int cacheElementBytes() {
+        return model.shape().float16Cache() ? 2 : Float.BYTES;
+    }
+
+    /** A cache tensor over {@code data} (a direct buffer, used in place) of the model's cache type. */
+    private OnnxTensor cacheTensor(ByteBuffer data, long[] shape) throws OrtException {
+        return OnnxTensor.createTensor(model.env(), data, shape,
+                model.shape().float16Cache() ? ai.onnxruntime.OnnxJavaType.FLOAT16 : ai.onnxruntime.OnnxJavaType.FLOAT);
     }
 
     @Override
@@ -342,6 +459,7 @@ public final class KvCache implements AutoCloseable {
             closed = true;
             OnnxCausalLm.closeQuietly(pastOwner);
             OnnxCausalLm.closeQuietly(pinnedTensor);
+            closeCandidates();
             past = null;
             pastOwner = null;
         }

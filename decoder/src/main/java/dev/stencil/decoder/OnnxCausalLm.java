@@ -7,8 +7,12 @@ import ai.onnxruntime.OnnxTensorLike;
 import ai.onnxruntime.OnnxValue;
 import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtException;
+import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
+import dev.stencil.decoder.onnx.DeviceTopKGraph;
+import dev.stencil.decoder.onnx.OnnxFormatException;
+import dev.stencil.decoder.onnx.OnnxModelEditor;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -51,6 +55,19 @@ public final class OnnxCausalLm implements AutoCloseable {
     final String[] presentNames;
     final Set<String> presentOutputs;
     final Set<String> presentAndLogits;
+    /** Whether the graph carries Stencil's mask + top-k stage ({@link DeviceTopKGraph}). */
+    private final boolean deviceTopK;
+    /** Whether {@code logits} is float32 (else float16/bfloat16, converted when read). */
+    private final boolean float32Logits;
+    /** Words of the packed mask, {@code ceil(vocab / 64)}. */
+    private final int maskWords;
+    /**
+     * Inputs of the mask stage for passes that want the full logits: an extended graph still
+     * needs every input fed, though ONNX Runtime skips the stage when its outputs are not asked
+     * for. Read-only, so shared by concurrent runs.
+     */
+    private OnnxTensor allowAllMask;
+    private OnnxTensor oneCandidate;
     /** The outputs of a pass that also keeps the hidden states (contrastive search). */
     final Set<String> presentLogitsAndHidden;
 
@@ -110,7 +127,9 @@ public final class OnnxCausalLm implements AutoCloseable {
                 case FLOAT16 -> true;
                 default -> throw badInterface("cache tensors must be float32 or float16, got " + pastInfo.type, in, out);
             };
-            long[] ls = tensorInfo(out.get(LOGITS), LOGITS).getShape();
+            TensorInfo logitsInfo = tensorInfo(out.get(LOGITS), LOGITS);
+            float32Logits = logitsInfo.type == OnnxJavaType.FLOAT;
+            long[] ls = logitsInfo.getShape();
             int vocab = ls.length == 3 && ls[2] > 0 ? (int) ls[2] : -1;
             if (vocab <= 0) {
                 throw badInterface("'logits' must have shape [batch, sequence, vocab] with a fixed vocab, got "
@@ -118,6 +137,19 @@ public final class OnnxCausalLm implements AutoCloseable {
             }
             shape = new ModelShape(layers, (int) ps[1], (int) ps[3], vocab, f16,
                     in.containsKey(POSITION_IDS), out.containsKey(HIDDEN_STATES));
+            maskWords = (vocab + 63) >>> 6;
+            deviceTopK = in.containsKey(DeviceTopKGraph.MASK_INPUT) && out.containsKey(DeviceTopKGraph.VALUES_OUTPUT);
+            if (deviceTopK) {
+                long[] ms = tensorInfo(in.get(DeviceTopKGraph.MASK_INPUT), DeviceTopKGraph.MASK_INPUT).getShape();
+                if (ms.length != 2 || ms[1] != maskWords) {
+                    throw badInterface("'" + DeviceTopKGraph.MASK_INPUT + "' must be [rows, " + maskWords + "], got "
+                            + java.util.Arrays.toString(ms), in, out);
+                }
+                long[] ones = new long[maskWords];
+                java.util.Arrays.fill(ones, -1L);
+                allowAllMask = OnnxTensor.createTensor(env, LongBuffer.wrap(ones), new long[] {1, maskWords});
+                oneCandidate = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {1}), new long[] {1});
+            }
         } catch (OrtException e) {
             throw new DecoderException("cannot read the inputs and outputs of model " + name + ": " + e.getMessage(), e);
         }
@@ -147,26 +179,65 @@ public final class OnnxCausalLm implements AutoCloseable {
         if (!Files.isRegularFile(onnxFile)) {
             throw new DecoderException("model file not found: " + onnxFile);
         }
+        if (options.maskOnDevice()) {
+            try {
+                return load(Files.readAllBytes(onnxFile), onnxFile.toString(), options);
+            } catch (java.io.IOException e) {
+                throw new DecoderException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
+            }
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new OnnxCausalLm(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
+            return wrap(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
         } catch (OrtException e) {
             throw new DecoderException("cannot load ONNX model " + onnxFile + ": " + e.getMessage(), e);
         }
     }
 
-    /** Loads an ONNX model from its bytes (a classpath resource); {@code name} is used in messages. */
+    /**
+     * Loads an ONNX model from its bytes (a classpath resource); {@code name} is used in messages.
+     * With {@link RuntimeOptions#maskOnDevice()} the graph is first extended with the mask and
+     * top-k stage ({@link DeviceTopKGraph}).
+     */
     public static OnnxCausalLm load(byte[] onnxBytes, String name, RuntimeOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
+        byte[] graph = onnxBytes;
+        if (options.maskOnDevice()) {
+            try {
+                if (OnnxModelEditor.of(onnxBytes).hasExternalData()) {
+                    throw new DecoderException("masks on the device: model " + name + " keeps its weights in external data files, "
+                            + "which a model extended in memory cannot resolve (not supported yet); run without the device mask");
+                }
+                graph = DeviceTopKGraph.extend(onnxBytes, LOGITS);
+            } catch (OnnxFormatException e) {
+                throw new DecoderException("cannot add the device mask to model " + name + ": " + e.getMessage(), e);
+            }
+        }
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return new OnnxCausalLm(env, env.createSession(onnxBytes, so), name);
+            return wrap(env, env.createSession(graph, so), name);
         } catch (OrtException e) {
             throw new DecoderException("cannot load ONNX model " + name + ": " + e.getMessage(), e);
         }
     }
 
+    /** The model over {@code session}; a session whose graph is not a usable decoder is closed, not leaked. */
+    private static OnnxCausalLm wrap(OrtEnvironment env, OrtSession session, String name) throws OrtException {
+        try {
+            return new OnnxCausalLm(env, session, name);
+        } catch (RuntimeException e) {
+            session.close();
+            throw e;
+        }
+    }
+
     private static OrtSession.SessionOptions sessionOptions(RuntimeOptions options) throws OrtException {
         OrtSession.SessionOptions so = new OrtSession.SessionOptions();
+        try {
+            addProvider(so, options);
+        } catch (RuntimeException | OrtException e) {
+            so.close();
+            throw e;
+        }
         if (options.intraOpThreads() > 0) {
             so.setIntraOpNumThreads(options.intraOpThreads());
         }
@@ -177,6 +248,42 @@ public final class OnnxCausalLm implements AutoCloseable {
             case ALL -> OrtSession.SessionOptions.OptLevel.ALL_OPT;
         });
         return so;
+    }
+
+    /** Adds the requested execution provider; the CPU is always there as the fallback. */
+    private static void addProvider(OrtSession.SessionOptions so, RuntimeOptions options) throws OrtException {
+        if (options.provider() == RuntimeOptions.Provider.CPU) {
+            return;
+        }
+        java.util.EnumSet<OrtProvider> available = OrtEnvironment.getAvailableProviders();
+        if (!available.contains(OrtProvider.CUDA)) {
+            throw new DecoderException("the CUDA execution provider is not in the loaded ONNX Runtime build (it offers "
+                    + available + "): put com.microsoft.onnxruntime:onnxruntime_gpu:" + OrtEnvironment.getEnvironment().getVersion()
+                    + " on the class path in place of com.microsoft.onnxruntime:onnxruntime, with the CUDA and cuDNN libraries "
+                    + "it was built against on the library path, or run on the CPU");
+        }
+        try {
+            so.addCUDA(options.deviceId());
+        } catch (OrtException e) {
+            throw new DecoderException("the CUDA execution provider failed to start on device " + options.deviceId()
+                    + " (are the CUDA and cuDNN libraries of this ONNX Runtime build installed, and is the GPU visible?): "
+                    + e.getMessage(), e);
+        }
+    }
+
+    /** Whether the logits are float32 (then single-token passes write them into a pinned buffer). */
+    boolean float32Logits() {
+        return float32Logits;
+    }
+
+    /** Whether the graph was extended with the mask and top-k stage (see {@link #forwardTopK}). */
+    public boolean hasDeviceTopK() {
+        return deviceTopK;
+    }
+
+    /** Words of the packed mask that {@link #forwardTopK} reads per row. */
+    public int maskWords() {
+        return maskWords;
     }
 
     public ModelShape shape() {
@@ -204,6 +311,39 @@ public final class OnnxCausalLm implements AutoCloseable {
      * @param tokens one array of new token ids per row; every row needs at least one token
      */
     public void forward(KvCache cache, int[][] tokens) {
+        run(cache, tokens, null, 0);
+    }
+
+    /**
+     * Like {@link #forward}, but inside the graph: masks the last position's logits of every row
+     * with {@code masks[row]} (packed as {@code Matcher.fillNextTokenMask} writes them, at least
+     * {@link #maskWords()} words; null = every token allowed) and keeps the {@code k} best allowed
+     * tokens, which {@link KvCache#candidates} then returns. The full logits are not copied out
+     * ({@link KvCache#logits} has none after this pass). Needs a model loaded with {@link
+     * RuntimeOptions#maskOnDevice()}.
+     */
+    public void forwardTopK(KvCache cache, int[][] tokens, long[][] masks, int k) {
+        if (!deviceTopK) {
+            throw new DecoderException("model " + name + " was loaded without the device mask: load it with RuntimeOptions.withMaskOnDevice(true)");
+        }
+        if (k < 1 || k > shape.vocabSize()) {
+            throw new DecoderException("top-k candidates must be in 1.." + shape.vocabSize() + ", got " + k);
+        }
+        if (masks != null && masks.length != cache.batch()) {
+            throw new DecoderException("forwardTopK got " + masks.length + " masks for a cache of batch " + cache.batch());
+        }
+        if (masks != null) {
+            for (long[] m : masks) {
+                if (m != null && m.length < maskWords) {
+                    throw new DecoderException("each mask needs " + maskWords + " words (vocabulary " + shape.vocabSize() + ")");
+                }
+            }
+        }
+        run(cache, tokens, masks == null ? new long[cache.batch()][] : masks, k);
+    }
+
+    /** @param masks null for a pass that returns the full logits; else per-row masks (a null row: all allowed) */
+    private void run(KvCache cache, int[][] tokens, long[][] masks, int k) {
         cache.checkOwner(this);
         if (tokens.length != cache.batch()) {
             throw new DecoderException("forward got " + tokens.length + " rows for a cache of batch " + cache.batch());
@@ -219,6 +359,7 @@ public final class OnnxCausalLm implements AutoCloseable {
         OnnxTensor ids = null;
         OnnxTensor mask = null;
         OnnxTensor pos = null;
+        OnnxTensor rowMasks = null;
         List<OnnxTensor> emptyPast = null;
         try {
             int batch = cache.batch();
@@ -249,13 +390,25 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
             }
             OrtSession.Result result;
-            boolean hidden = cache.capturesHiddenStates();
-            OnnxTensor pinned = hidden ? null : cache.pinnedLogits(len);
-            if (pinned != null) {
-                // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
-                result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
+            boolean hidden = masks == null && cache.capturesHiddenStates();
+            OnnxTensor pinned = masks == null && !hidden ? cache.pinnedLogits(len) : null;
+            if (masks != null) {
+                rowMasks = OnnxTensor.createTensor(env, cache.deviceMasks(masks, maskWords), new long[] {batch, maskWords});
+                inputs.put(DeviceTopKGraph.MASK_INPUT, rowMasks);
+                inputs.put(DeviceTopKGraph.K_INPUT, cache.candidateCount(k));
+                // only k candidates per row come back, into the cache's pinned buffers; the logits stay where they are
+                result = session.run(inputs, presentOutputs, cache.pinnedCandidates(k));
             } else {
-                result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
+                if (deviceTopK) {
+                    inputs.put(DeviceTopKGraph.MASK_INPUT, allowAllMask);
+                    inputs.put(DeviceTopKGraph.K_INPUT, oneCandidate);
+                }
+                if (pinned != null) {
+                    // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
+                    result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
+                } else {
+                    result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
+                }
             }
             try {
                 OnnxTensor[] present = new OnnxTensor[presentNames.length];
@@ -266,7 +419,9 @@ public final class OnnxCausalLm implements AutoCloseable {
                 if (hidden) {
                     cache.storeHiddenStates(((OnnxTensor) result.get(HIDDEN_STATES).orElseThrow()).getFloatBuffer(), len);
                 }
-                if (pinned == null) {
+                if (masks != null) {
+                    cache.useCandidates(k, len);
+                } else if (pinned == null) {
                     cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
                 } else {
                     cache.usePinnedLogits(len);
@@ -283,6 +438,7 @@ public final class OnnxCausalLm implements AutoCloseable {
             closeQuietly(ids);
             closeQuietly(mask);
             closeQuietly(pos);
+            closeQuietly(rowMasks);
             if (emptyPast != null) {
                 emptyPast.forEach(OnnxCausalLm::closeQuietly);
             }
@@ -305,6 +461,8 @@ public final class OnnxCausalLm implements AutoCloseable {
 
     @Override
     public void close() {
+        closeQuietly(allowAllMask);
+        closeQuietly(oneCandidate);
         try {
             session.close();
         } catch (OrtException e) {

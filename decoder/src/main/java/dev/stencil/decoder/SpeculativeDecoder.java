@@ -60,18 +60,24 @@ final class SpeculativeDecoder {
 
     /** Greedy, without forced tokens, with a schedule of its own (tests). */
     Outcome decode(int[] prompt, Matcher matcher, int maxTokens, int initialK, IntConsumer onToken) {
-        return decode(prompt, matcher, maxTokens, new DraftSchedule(initialK), onToken, List.of(), null, null);
+        return decode(prompt, matcher, null, maxTokens, new DraftSchedule(initialK), onToken, List.of(), null, null);
     }
 
     /**
+     * @param keywords must-exclude/must-include state after the prompt, or null: the draft proposes
+     *     under a fork of it (dropped with the proposal), the target's choices advance it, so
+     *     rejected tokens never reach it and nothing needs rolling back (not with {@code jump})
      * @param schedule decides proposal lengths and learns from this generation
      * @param processors stateless stages after the grammar mask (temperature, top-k, top-p, ...),
      *     applied to both models' logits; empty for greedy
      * @param random the sampling source, or null for greedy
      * @param jump forced-token insertion, or null
      */
-    Outcome decode(int[] prompt, Matcher matcher, int maxTokens, DraftSchedule schedule, IntConsumer onToken,
-            List<LogitsProcessor> processors, SplittableRandom random, JumpForward jump) {
+    Outcome decode(int[] prompt, Matcher matcher, KeywordConstraint keywords, int maxTokens, DraftSchedule schedule,
+            IntConsumer onToken, List<LogitsProcessor> processors, SplittableRandom random, JumpForward jump) {
+        if (keywords != null && jump != null) {
+            throw new DecoderException("keywords with a draft model do not combine with forced tokens yet");
+        }
         if (prompt.length == 0) {
             throw new DecoderException("the prompt is empty: the model needs at least one token to condition on");
         }
@@ -122,6 +128,7 @@ final class SpeculativeDecoder {
                 int draftFed = 0;
                 if (m > 0) {
                     Matcher dm = matcher.fork();
+                    KeywordConstraint dk = keywords == null ? null : keywords.fork();
                     draft.forward(dc, new int[][] {Arrays.copyOfRange(seq, dc.columns(), len)});
                     draftPasses++;
                     while (pm < m) {
@@ -131,6 +138,9 @@ final class SpeculativeDecoder {
                         maskNanos += System.nanoTime() - s;
                         masks++;
                         GrammarMask.apply(mask, logits);
+                        if (dk != null) {
+                            dk.process(logits);
+                        }
                         for (LogitsProcessor st : stages) {
                             st.process(logits);
                         }
@@ -142,6 +152,9 @@ final class SpeculativeDecoder {
                         }
                         if (d < 0 || !dm.accept(d)) {
                             break;
+                        }
+                        if (dk != null && d != eosTokenId) {
+                            dk.accept(d);
                         }
                         proposal[pm++] = d;
                         if (d == eosTokenId || pm == m) {
@@ -178,6 +191,9 @@ final class SpeculativeDecoder {
                     maskNanos += System.nanoTime() - s;
                     masks++;
                     GrammarMask.apply(mask, logits);
+                    if (keywords != null) {
+                        keywords.process(logits);
+                    }
                     for (LogitsProcessor st : stages) {
                         st.process(logits);
                     }
@@ -199,12 +215,20 @@ final class SpeculativeDecoder {
                         t = TokenSelector.argmax(logits);
                         agrees = j < pm && proposal[j] == t;
                     }
+                    if (t < 0 && keywords != null && !keywords.complete()) {
+                        finish = FinishReason.MISSING_KEYWORDS;
+                        acceptedTotal += accepted;
+                        break outer;
+                    }
                     if (t < 0) {
                         throw new DecoderException("no token is allowed after " + (len - prompt.length)
                                 + " generated tokens: the grammar has no continuation the model's vocabulary can express");
                     }
                     if (!matcher.accept(t)) {
                         throw new DecoderException("token " + t + " was chosen but the grammar rejects it");
+                    }
+                    if (keywords != null && t != eosTokenId) {
+                        keywords.accept(t);
                     }
                     if (agrees) {
                         accepted++;

@@ -107,6 +107,20 @@ class KeywordConstraintTest {
     }
 
     @Test
+    void batchedRowsEachKeepTheirOwnKeywordState() {
+        List<String> prompts = List.of(prompt("name", "age"), prompt("name", "city"), prompt("id", "email"));
+        List<GenerationResult> rows = stencil.json().maxTokens(64).mustExclude(List.of("n W", "on")).mustInclude(List.of("name"))
+                .generateAll(prompts);
+        for (int i = 0; i < rows.size(); i++) {
+            GenerationResult r = rows.get(i);
+            assertFalse(r.text().contains("n W") || r.text().contains("on"), r.text());
+            // the third prompt never asks for "name": that row may end without it, but never as a valid output
+            assertTrue(r.valid() == r.text().contains("name"), r.finishReason() + " " + r.text());
+        }
+        assertThrows(DecoderException.class, () -> stencil.json().tokenHealing(true).generateAll(prompts));
+    }
+
+    @Test
     void bannedWordMayNotStartInThePrompt() {
         String p = prompt("name", "age"); // ends with "A:"; the model's first token is " {\""
         GenerationResult r = stencil.json().prompt(p).maxTokens(64).mustExclude(List.of(": {")).generate();
@@ -181,9 +195,40 @@ class KeywordConstraintTest {
     }
 
     @Test
-    void keywordsRefuseForcedTokensAndDrafts() {
-        String p = prompt("name");
-        assertThrows(DecoderException.class,
-                () -> stencil.json().prompt(p).forceTokens(true).mustExclude(List.of("x")).generate());
+    void forcedTextIsCheckedAgainstBannedWords() {
+        String p = prompt("name", "age");
+        GenerationResult r = stencil.json().prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("n W")).generate();
+        assertTrue(r.valid(), r.text());
+        assertFalse(r.text().contains("n W"), r.text());
+        // banned bytes are banned wherever they come from: the schema's key may be written with an escape
+        com.fasterxml.jackson.databind.node.ObjectNode schema = TypeSchema.of(Named.class);
+        GenerationResult escaped = stencil.schema(schema).prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("ame")).generate();
+        assertTrue(escaped.valid(), escaped.text());
+        assertFalse(escaped.text().contains("ame"), escaped.text());
+        // a quote is unavoidable in an object with a required key: an error, never the banned text
+        DecoderException e = assertThrows(DecoderException.class,
+                () -> stencil.schema(schema).prompt(p).maxTokens(64).forceTokens(true).mustExclude(List.of("\"")).generate());
+        assertTrue(e.getMessage().contains("\"") || e.getMessage().contains("no token is allowed"), e.getMessage());
+    }
+
+    record Named(String name) {
+    }
+
+    /** The draft proposes under a fork of the keyword state; rejected proposals never reach the real one. */
+    @Test
+    void speculativeDecodingWithKeywordsIsGreedyWithKeywords() {
+        try (OnnxCausalLm draft = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1))) {
+            for (List<String> keys : List.of(List.of("name", "age"), List.of("name", "city", "tags"))) {
+                String p = stencil.promptForKeys(keys);
+                GenerationResult greedy = stencil.json().prompt(p).maxTokens(64).mustExclude(List.of("n W", "\"ag")).generate();
+                GenerationResult spec = stencil.json().prompt(p).maxTokens(64).mustExclude(List.of("n W", "\"ag")).draft(draft).generate();
+                assertEquals(greedy.text(), spec.text());
+                assertFalse(spec.text().contains("n W") || spec.text().contains("\"ag"), spec.text());
+                assertTrue(spec.speculation().proposed() > 0);
+            }
+            GenerationResult missing = stencil.json().prompt(prompt("name", "age")).maxTokens(96).mustInclude(List.of("city"))
+                    .draft(draft).generate();
+            assertEquals(FinishReason.MISSING_KEYWORDS, missing.finishReason(), missing.text());
+        }
     }
 }

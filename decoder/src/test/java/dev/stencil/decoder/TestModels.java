@@ -5,7 +5,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 
 /** The embedded fp32 model and its tokenizer, loaded once for all tests. */
-final class TestModels {
+public final class TestModels {
     private static OnnxCausalLm model;
     private static BpeTokenizer tokenizer;
     private static Stencil stencil;
@@ -21,21 +21,21 @@ final class TestModels {
         }
     }
 
-    static synchronized OnnxCausalLm model() {
+    public static synchronized OnnxCausalLm model() {
         if (model == null) {
             model = OnnxCausalLm.load(embeddedDir().resolve("model.onnx"), RuntimeOptions.defaults().withThreads(1));
         }
         return model;
     }
 
-    static synchronized BpeTokenizer tokenizer() {
+    public static synchronized BpeTokenizer tokenizer() {
         if (tokenizer == null) {
             tokenizer = BpeTokenizer.load(embeddedDir().resolve("tokenizer.json"));
         }
         return tokenizer;
     }
 
-    static synchronized Stencil stencil() {
+    public static synchronized Stencil stencil() {
         if (stencil == null) {
             stencil = Stencil.embedded();
         }
