@@ -51,9 +51,11 @@ final class CompilationSession {
     private final ValueCheck valueCheck = new ValueCheck(this);
     private final Negation negation = new Negation(this);
     private final Conditionals conditionals = new Conditionals(this);
+    private final Unevaluated unevaluated = new Unevaluated(this);
     /** Schema objects the compiler wrote itself (rewrites), and original subschemas they embed. */
     private final Map<JsonNode, SchemaNode> generatedNodes = new IdentityHashMap<>();
-    private final Set<JsonNode> written = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Generated schema objects by creation order (which follows the user's declaration order). */
+    private final Map<JsonNode, Integer> written = new IdentityHashMap<>();
     private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
     private final Map<String, String> ruleByKey = new HashMap<>();
     private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -127,7 +129,7 @@ final class CompilationSession {
     SchemaNode generated(com.fasterxml.jackson.databind.node.ObjectNode json, SchemaNode origin, Draft draft) {
         SchemaNode n = new SchemaNode(json, origin.base(), origin.pointer(), draft);
         generatedNodes.put(json, n);
-        written.add(json);
+        written.put(json, written.size());
         return n;
     }
 
@@ -140,7 +142,7 @@ final class CompilationSession {
 
     /** Whether the compiler wrote {@code s} itself (its property names then come after the user's). */
     boolean isGenerated(SchemaNode s) {
-        return written.contains(s.json());
+        return written.containsKey(s.json());
     }
 
     /** A schema satisfied by exactly the values failing {@code s}. */
@@ -163,7 +165,7 @@ final class CompilationSession {
             if (!Keywords.defined(k, s.draft()) || Keywords.ANNOTATIONS.contains(k)) {
                 continue;
             }
-            if (Keywords.NOT_YET.contains(k) && !isNoOp(k, j.get(k), j)) {
+            if (Keywords.NOT_YET.contains(k) && !isNoOp(k, j.get(k), j) && !Unevaluated.resolvable(s, k)) {
                 unsupported(k, s, "not supported yet");
             }
         }
@@ -266,6 +268,11 @@ final class CompilationSession {
             if (!p.expanded().contains("if") && Conditionals.hasConditional(p.node())) {
                 work.push(p.without("if"));
                 work.push(new Part(conditionals.conditional(p.node()), Set.of()));
+                continue;
+            }
+            if (!p.expanded().contains("unevaluated") && Unevaluated.applies(p.node())) {
+                work.push(p.without("unevaluated"));
+                work.push(new Part(unevaluated.rewrite(p.node()), Set.of()));
                 continue;
             }
             if (!p.expanded().contains("dependencies") && Conditionals.hasDependencies(p.node())) {
@@ -741,11 +748,14 @@ final class CompilationSession {
                 userFirst.add(s);
             }
         }
+        List<SchemaNode> generatedParts = new ArrayList<>();
         for (SchemaNode s : nodes) {
             if (isGenerated(s)) {
-                userFirst.add(s);
+                generatedParts.add(s);
             }
         }
+        generatedParts.sort(java.util.Comparator.comparingInt(s -> written.get(s.json())));
+        userFirst.addAll(generatedParts);
         for (SchemaNode s : userFirst) {
             JsonNode props = s.get("properties");
             if (props != null && props.isObject()) {

@@ -15,7 +15,8 @@ class CompileErrorsTest {
     @Test
     void unsupportedKeywordNamesKeywordAndPointer() {
         SchemaException e = assertThrows(SchemaException.class,
-                () -> STRICT.compile("{\"properties\":{\"a\":{\"unevaluatedProperties\":false}}}"));
+                () -> STRICT.compile("{\"properties\":{\"a\":{\"allOf\":[{\"properties\":{\"b\":{}}}],"
+                        + "\"unevaluatedProperties\":false}}}"));
         assertEquals("unevaluatedProperties", e.keyword());
         assertEquals("#/properties/a", e.pointer());
     }
