@@ -39,7 +39,11 @@ final class StringLexemes {
             Map.entry("hostname", () -> List.of(RegexParser.parse(Formats.HOSTNAME))),
             Map.entry("uri", () -> List.of(RegexParser.parse(Formats.uri()))),
             Map.entry("uri-reference", () -> List.of(RegexParser.parse(Formats.uriReference()))),
-            Map.entry("json-pointer", () -> List.of(RegexParser.parse(Formats.JSON_POINTER))));
+            Map.entry("json-pointer", () -> List.of(RegexParser.parse(Formats.JSON_POINTER))),
+            Map.entry("relative-json-pointer", () -> List.of(RegexParser.parse(Formats.RELATIVE_JSON_POINTER))),
+            Map.entry("time", () -> List.of(RegexParser.parse(Formats.TIME))),
+            Map.entry("date-time", () -> List.of(RegexParser.parse(Formats.DATE_TIME))),
+            Map.entry("duration", () -> List.of(RegexParser.parse(Formats.DURATION))));
 
     /**
      * Format automata shared by all compilations (they depend on nothing but the format name):
@@ -65,9 +69,22 @@ final class StringLexemes {
                 ByteDfa x = ByteDfa.compile(quoted ? JsonStringEncoding.quoted(r) : r);
                 d = d == null ? x : d.intersect(x);
             }
+            java.util.function.Supplier<String> plain = PLAIN_ALTERNATIVES.get(format);
+            if (plain != null) {
+                Regex alt = RegexParser.parse(plain.get());
+                d = d.union(ByteDfa.compile(quoted ? Regex.seq(Regex.literal("\""), alt, Regex.literal("\"")) : alt));
+            }
             return d;
         });
     }
+
+    /**
+     * Further values of a format, compiled in plain spelling only (no JSON escapes inside the
+     * string): the leap-second times, whose escape-aware automaton is too large. The values stay
+     * producible; only their escaped spellings are not.
+     */
+    private static final Map<String, java.util.function.Supplier<String>> PLAIN_ALTERNATIVES = Map.of(
+            "time", Formats::leapTime, "date-time", Formats::leapDateTime);
 
     /** Formats the specs define; a format outside this list is an unknown annotation, ignored. */
     private static final Set<String> KNOWN_FORMATS = Set.of("date-time", "date", "time", "duration", "email",
