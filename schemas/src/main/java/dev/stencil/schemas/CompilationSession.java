@@ -303,15 +303,15 @@ final class CompilationSession {
                 if (arr == null || !arr.isArray() || p.expanded().contains(comb)) {
                     continue;
                 }
-                // overlapping oneOf branches: branch i is taken together with the negation of every other
-                boolean overlap = comb.equals("oneOf") && !branchesDisjoint(p.node(), arr);
+                // overlapping oneOf branches: branch i is taken with the negation of every branch it may overlap
+                boolean[][] disjoint = comb.equals("oneOf") ? disjointBranches(p.node(), arr) : null;
                 List<Expr> alts = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     List<Part> conj = new ArrayList<>(flat);
                     conj.set(idx, p.without(comb));
                     conj.add(new Part(child(p.node(), arr.get(i), "/" + comb + "/" + i), Set.of()));
-                    for (int k = 0; overlap && k < arr.size(); k++) {
-                        if (k != i) {
+                    for (int k = 0; disjoint != null && k < arr.size(); k++) {
+                        if (k != i && !disjoint[i][k]) {
                             conj.add(new Part(negation.of(child(p.node(), arr.get(k), "/oneOf/" + k)), Set.of()));
                         }
                     }
@@ -398,21 +398,28 @@ final class CompilationSession {
 
     // ---------------------------------------------------------------- oneOf
 
-    /** True when no value can satisfy two branches: their types, or their enum/const sets, are disjoint. */
-    private boolean branchesDisjoint(SchemaNode owner, JsonNode branches) {
-        List<Set<String>> types = new ArrayList<>();
-        List<JsonNode> values = new ArrayList<>();
-        boolean allTyped = true;
-        boolean allEnum = true;
-        for (int i = 0; i < branches.size(); i++) {
+    /** What a oneOf branch says that can prove two branches disjoint. */
+    private record BranchFacts(Set<String> types, JsonNode values, List<SchemaNode> nodes, Set<String> required) {
+    }
+
+    /**
+     * Pairs of oneOf branches that no value can satisfy both of: their types or enum/const sets are
+     * disjoint, or (where both admit objects only) a property one requires the other forbids, or a
+     * property one requires has disjoint enum/const values in the two. Only pairs not proven
+     * disjoint need the negation of one branch in the other.
+     */
+    private boolean[][] disjointBranches(SchemaNode owner, JsonNode branches) {
+        int n = branches.size();
+        List<BranchFacts> facts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
             List<Part> flat = flatten(List.of(new Part(child(owner, branches.get(i), "/oneOf/" + i), Set.of())));
             if (flat == null) {
-                types.add(Set.of());
-                values.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+                facts.add(null);
                 continue;
             }
             List<SchemaNode> nodes = new ArrayList<>();
             Set<String> t = null;
+            Set<String> required = new HashSet<>();
             for (Part p : flat) {
                 nodes.add(p.node());
                 JsonNode tn = p.node().get("type");
@@ -427,25 +434,97 @@ final class CompilationSession {
                         t.retainAll(these);
                     }
                 }
-            }
-            allTyped &= t != null;
-            types.add(t);
-            JsonNode ev = enumOf(nodes);
-            allEnum &= ev != null;
-            values.add(ev);
-        }
-        for (int i = 0; i < branches.size(); i++) {
-            for (int k = i + 1; k < branches.size(); k++) {
-                boolean typeDisjoint = types.get(i) != null && types.get(k) != null
-                        && java.util.Collections.disjoint(types.get(i), types.get(k));
-                boolean valueDisjoint = values.get(i) != null && values.get(k) != null
-                        && disjointValues(values.get(i), values.get(k));
-                if (!typeDisjoint && !valueDisjoint) {
-                    return false;
+                JsonNode req = p.node().get("required");
+                if (req != null && req.isArray()) {
+                    req.forEach(r -> required.add(r.asText()));
                 }
             }
+            facts.add(new BranchFacts(t, enumOf(nodes), nodes, required));
         }
-        return true;
+        boolean[][] disjoint = new boolean[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = i + 1; k < n; k++) {
+                BranchFacts a = facts.get(i);
+                BranchFacts b = facts.get(k);
+                boolean d = a == null || b == null
+                        || (a.types() != null && b.types() != null && java.util.Collections.disjoint(a.types(), b.types()))
+                        || (a.values() != null && b.values() != null && disjointValues(a.values(), b.values()))
+                        || objectsDisjoint(a, b);
+                disjoint[i][k] = d;
+                disjoint[k][i] = d;
+            }
+        }
+        return disjoint;
+    }
+
+    private boolean objectsDisjoint(BranchFacts a, BranchFacts b) {
+        Set<String> common = a.types() == null ? b.types() : b.types() == null ? a.types()
+                : new HashSet<>(a.types());
+        if (common == null) {
+            return false;
+        }
+        if (a.types() != null && b.types() != null) {
+            common.retainAll(b.types());
+        }
+        if (!Set.of("object").containsAll(common)) {
+            return false;
+        }
+        for (String p : a.required()) {
+            if (forbids(b, p) || propertyValuesDisjoint(a, b, p)) {
+                return true;
+            }
+        }
+        for (String p : b.required()) {
+            if (forbids(a, p) || propertyValuesDisjoint(a, b, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the branch allows no object with property {@code p}. */
+    private static boolean forbids(BranchFacts f, String p) {
+        for (SchemaNode s : f.nodes()) {
+            JsonNode props = s.get("properties");
+            JsonNode ps = props == null ? null : props.get(p);
+            if (ps != null && ps.isBoolean() && !ps.asBoolean()) {
+                return true;
+            }
+            JsonNode ap = s.get("additionalProperties");
+            if (ps == null && ap != null && ap.isBoolean() && !ap.asBoolean() && s.get("patternProperties") == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean propertyValuesDisjoint(BranchFacts a, BranchFacts b, String p) {
+        JsonNode va = propertyValues(a, p);
+        JsonNode vb = propertyValues(b, p);
+        return va != null && vb != null && disjointValues(va, vb);
+    }
+
+    /** Enum/const values some conjunct gives property {@code p} (a superset of the allowed ones), or null. */
+    private JsonNode propertyValues(BranchFacts f, String p) {
+        for (SchemaNode s : f.nodes()) {
+            JsonNode props = s.get("properties");
+            JsonNode ps = props == null ? null : props.get(p);
+            if (ps == null) {
+                continue;
+            }
+            List<Part> flat = flatten(List.of(new Part(child(s, ps, "/properties/" + SchemaResources.escape(p)),
+                    Set.of())));
+            if (flat == null) {
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            }
+            List<SchemaNode> nodes = new ArrayList<>();
+            flat.forEach(x -> nodes.add(x.node()));
+            JsonNode values = enumOf(nodes);
+            if (values != null) {
+                return values;
+            }
+        }
+        return null;
     }
 
     private static boolean disjointValues(JsonNode a, JsonNode b) {

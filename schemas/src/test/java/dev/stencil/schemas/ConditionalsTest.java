@@ -70,4 +70,18 @@ class ConditionalsTest {
                 () -> strict.compile("{\"type\":\"array\",\"uniqueItems\":true}"));
         org.junit.jupiter.api.Assertions.assertEquals("uniqueItems", e.keyword());
     }
+
+    @Test
+    void oneOfBranchesProvenDisjointByADiscriminatorOrAForbiddenRequiredProperty() {
+        // negating a branch with additionalProperties false is not compiled, so these must be proven disjoint
+        Instances.of("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"kind\":{\"const\":\"a\"},\"x\":{}},"
+                + "\"required\":[\"kind\"],\"additionalProperties\":false},{\"type\":\"object\",\"properties\":"
+                + "{\"kind\":{\"enum\":[\"b\",\"c\"]},\"y\":{}},\"required\":[\"kind\"],\"additionalProperties\":false}]}")
+                .accepts("{\"kind\":\"a\",\"x\":1}", "{\"kind\":\"b\"}", "{\"y\":2,\"kind\":\"c\"}")
+                .rejects("{\"kind\":\"a\",\"y\":1}", "{\"kind\":\"d\"}", "{}");
+        Instances.of("{\"oneOf\":[{\"type\":\"object\",\"required\":[\"a\"],\"properties\":{\"a\":{}},"
+                + "\"additionalProperties\":false},{\"type\":\"object\",\"required\":[\"b\"],\"properties\":"
+                + "{\"b\":{}},\"additionalProperties\":false}]}")
+                .accepts("{\"a\":1}", "{\"b\":1}").rejects("{\"a\":1,\"b\":1}", "{}");
+    }
 }
