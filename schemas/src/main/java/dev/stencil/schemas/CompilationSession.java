@@ -884,8 +884,7 @@ final class CompilationSession {
         if (patterns.size() > MAX_PATTERN_PROPERTIES) {
             SchemaNode pAt = patternOwners.get(MAX_PATTERN_PROPERTIES);
             throw new SchemaException("patternProperties", pAt.pointer(), patterns.size() + " patterns apply to one "
-                    + "object; at most " + MAX_PATTERN_PROPERTIES + " are compiled (each subset of patterns that can "
-                    + "match together is a separate kind of key)");
+                    + "object; at most " + MAX_PATTERN_PROPERTIES + " are compiled");
         }
         List<ByteDfa> keyRules = propertyNameRules(nodes);
         if (keyRules == null) {
@@ -936,19 +935,18 @@ final class CompilationSession {
             members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), value, required.contains(n)));
         }
         List<Expr> extras = new ArrayList<>();
-        for (int mask = 0; mask < (1 << patterns.size()); mask++) {
+        // one kind of additional member per non-empty region of the key space (the set of patterns a key
+        // matches); regions no key falls in are pruned while they are enumerated
+        for (StringLexemes.KeyRegion region : strings.keyRegions(patterns, new ArrayList<>(named.keySet()), keyRules,
+                at, patternOwners)) {
+            long mask = region.patterns();
             if (mask == 0 && !anyAdditional && options.forbidAdditionalProperties()) {
                 continue;
             }
-            List<String> in = new ArrayList<>();
-            List<String> out = new ArrayList<>();
             List<Part> conj = new ArrayList<>();
             for (int i = 0; i < patterns.size(); i++) {
-                if ((mask & (1 << i)) != 0) {
-                    in.add(patterns.get(i));
+                if ((mask >>> i & 1) != 0) {
                     conj.add(patternSchemas.get(i));
-                } else {
-                    out.add(patterns.get(i));
                 }
             }
             // additionalProperties of a conjunct applies to keys none of that conjunct's own patterns match
@@ -956,19 +954,15 @@ final class CompilationSession {
                 JsonNode ap = s.get("additionalProperties");
                 boolean ownPattern = false;
                 for (int i = 0; i < patterns.size(); i++) {
-                    ownPattern |= (mask & (1 << i)) != 0 && patternOwners.get(i) == s;
+                    ownPattern |= (mask >>> i & 1) != 0 && patternOwners.get(i) == s;
                 }
                 if (ap != null && !ownPattern) {
                     conj.add(new Part(child(s, ap, "/additionalProperties"), Set.of()));
                 }
             }
             Expr value = valueExpr(conj);
-            if (value == null) {
-                continue;
-            }
-            Lexeme keys = strings.keyRegion(in, out, new ArrayList<>(named.keySet()), keyRules, at);
-            if (keys != null) {
-                extras.add(Expr.seq(Expr.lex(keys), Expr.lit(":"), value));
+            if (value != null) {
+                extras.add(Expr.seq(Expr.lex(region.keys()), Expr.lit(":"), value));
             }
         }
         Expr extra = extras.isEmpty() ? null : extras.size() == 1 ? extras.get(0)
@@ -976,8 +970,8 @@ final class CompilationSession {
         return objectRules().build(members, extra, at, minProps, maxProps);
     }
 
-    /** Patterns per object beyond which patternProperties is a compile error. */
-    static final int MAX_PATTERN_PROPERTIES = 4;
+    /** Patterns per object beyond which patternProperties is a compile error (regions are bit masks). */
+    static final int MAX_PATTERN_PROPERTIES = 63;
 
     /**
      * Automata over JSON string literals that every key must match, one per {@code propertyNames}

@@ -329,33 +329,53 @@ final class StringLexemes {
         return d.matches(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Keys that match exactly the patterns in the bit mask {@code patterns}. */
+    record KeyRegion(long patterns, Lexeme keys) {
+    }
+
+    private int regionCount;
+
+    /** Non-empty regions an object may have before the enumeration is a compile error. */
+    static final int MAX_KEY_REGIONS = 128;
+
     /**
-     * Keys (JSON string literals, any spelling) matched by every pattern of {@code in} and by none of
-     * {@code out}, equal to none of {@code names}, and accepted by every automaton of {@code keyRules}
-     * (propertyNames); null when there is no such key.
+     * The non-empty regions of the key space: keys equal to none of {@code names}, accepted by every
+     * {@code keyRules} automaton, split by which of {@code patterns} they match. Enumerated depth
+     * first, pattern by pattern (matches / does not match), dropping a branch as soon as its key set
+     * is empty: with mostly disjoint patterns this is linear in their number, not 2^n.
      */
-    Lexeme keyRegion(List<String> in, List<String> out, List<String> names, List<ByteDfa> keyRules, SchemaNode at) {
-        List<String> sortedNames = new ArrayList<>(names);
-        sortedNames.sort(null);
-        String key = "region\u0000" + in + "\u0000" + out + "\u0000" + sortedNames;
-        if (keyRules.isEmpty() && cache.containsKey(key)) {
-            return cache.get(key);
-        }
+    List<KeyRegion> keyRegions(List<String> patterns, List<String> names, List<ByteDfa> keyRules, SchemaNode at,
+            List<SchemaNode> owners) {
         ByteDfa d = excluding(names, at).compile();
-        for (String p : in) {
-            d = d.intersect(quotedPattern(p, at));
-        }
-        for (String p : out) {
-            d = quotedPattern(p, at).complementWithin(d);
-        }
         for (ByteDfa r : keyRules) {
             d = d.intersect(r);
         }
-        Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("KEY" + cache.size(), d);
-        if (keyRules.isEmpty()) {
-            cache.put(key, lex);
+        List<KeyRegion> out = new ArrayList<>();
+        if (!d.isEmptyLanguage()) {
+            split(d, 0, 0L, patterns, owners, out, at);
         }
-        return lex;
+        return out;
+    }
+
+    private void split(ByteDfa keys, int i, long mask, List<String> patterns, List<SchemaNode> owners,
+            List<KeyRegion> out, SchemaNode at) {
+        if (i == patterns.size()) {
+            if (out.size() >= MAX_KEY_REGIONS) {
+                throw new SchemaException("patternProperties", at.pointer(), "more than " + MAX_KEY_REGIONS
+                        + " distinct combinations of patterns match keys of one object");
+            }
+            out.add(new KeyRegion(mask, Lexeme.ofDfa("KEY" + (regionCount++), keys)));
+            return;
+        }
+        ByteDfa p = quotedPattern(patterns.get(i), owners.get(i));
+        ByteDfa in = keys.intersect(p);
+        if (!in.isEmptyLanguage()) {
+            split(in, i + 1, mask | (1L << i), patterns, owners, out, at);
+        }
+        ByteDfa rest = p.complementWithin(keys);
+        if (!rest.isEmptyLanguage()) {
+            split(rest, i + 1, mask, patterns, owners, out, at);
+        }
     }
 
     private ByteDfa quotedPattern(String pattern, SchemaNode at) {
