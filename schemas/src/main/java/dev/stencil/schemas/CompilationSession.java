@@ -1078,6 +1078,20 @@ final class CompilationSession {
         if (max >= 0 && min > max) {
             return null;
         }
+        SchemaNode unique = null;
+        for (SchemaNode s : nodes) {
+            JsonNode u = s.get("uniqueItems");
+            if (u != null && u.isBoolean() && u.asBoolean()) {
+                unique = s;
+            }
+        }
+        if (unique != null && max != 0 && max != 1) {
+            Expr u = uniqueArray(unique, nodes, shapes, prefix, min, max);
+            if (u != NO_CONTAINS) {
+                return u;
+            }
+            // lenient mode, uniqueItems listed as ignored: the arrays without it
+        }
         Expr counted = containsArray(nodes, shapes, prefix, min, max);
         if (counted != NO_CONTAINS) {
             return counted;
@@ -1122,7 +1136,86 @@ final class CompilationSession {
         return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules);
     }
 
-    /** Marks "no contains among the conjuncts" (null already means "no array qualifies"). */
+    /** Item domains up to this many values are compiled under uniqueItems (2^n rules). */
+    static final int MAX_UNIQUE_DOMAIN = 10;
+
+    /**
+     * uniqueItems where every item comes from one finite set of values (an enum/const, after the
+     * other keywords filtered it): the rule state is the set of values already used, so each value
+     * appears at most once, with the item count bounds on its size. Over open item domains no
+     * context-free grammar can express uniqueness; that is a compile error.
+     */
+    private Expr uniqueArray(SchemaNode owner, List<SchemaNode> nodes, List<ArrayShape> shapes, int prefix, long min,
+            long max) {
+        List<Part> conj = new ArrayList<>();
+        for (ArrayShape sh : shapes) {
+            if (sh.rest() != null) {
+                conj.add(new Part(sh.rest(), Set.of()));
+            }
+        }
+        List<Part> flat = prefix == 0 && !conj.isEmpty() ? flatten(conj) : null;
+        List<SchemaNode> itemNodes = new ArrayList<>();
+        if (flat != null) {
+            flat.forEach(p -> itemNodes.add(p.node()));
+        }
+        JsonNode values = flat == null ? null : enumOf(itemNodes);
+        boolean contains = false;
+        for (SchemaNode s : nodes) {
+            contains |= Keywords.defined("contains", s.draft()) && s.get("contains") != null;
+        }
+        if (values == null || prefix > 0 || contains) {
+            unsupported("uniqueItems", owner, "compiled only where every item is one of a finite enum/const "
+                    + "set (no prefixItems, no contains); over open item domains uniqueness is not context-free");
+            return NO_CONTAINS;
+        }
+        List<JsonNode> domain = new ArrayList<>();
+        outer:
+        for (JsonNode v : values) {
+            for (JsonNode k : domain) {
+                if (JsonValues.equal(k, v)) {
+                    continue outer;
+                }
+            }
+            for (SchemaNode s : itemNodes) {
+                if (!valueCheck.matches(v, s)) {
+                    continue outer;
+                }
+            }
+            domain.add(v);
+        }
+        if (domain.size() > MAX_UNIQUE_DOMAIN) {
+            unsupported("uniqueItems", owner, "item domain of " + domain.size() + " values; at most "
+                    + MAX_UNIQUE_DOMAIN + " are compiled (one rule per subset)");
+            return NO_CONTAINS;
+        }
+        int n = domain.size();
+        long cap = max < 0 ? n : Math.min(max, n);
+        if (min > cap) {
+            return null;
+        }
+        List<Expr> items = new ArrayList<>();
+        for (JsonNode v : domain) {
+            items.add(literalExpr(v, itemNodes.get(0), integerSpellingsOnly(itemNodes)));
+        }
+        String base = "u" + (++rules);
+        for (int mask = 0; mask < (1 << n); mask++) {
+            int used = Integer.bitCount(mask);
+            List<Expr> alts = new ArrayList<>();
+            if (used >= min) {
+                alts.add(Expr.empty());
+            }
+            for (int i = 0; i < n && used < cap; i++) {
+                if ((mask & (1 << i)) == 0) {
+                    Expr next = Expr.ref(base + "_" + (mask | (1 << i)));
+                    alts.add(mask == 0 ? Expr.seq(items.get(i), next) : Expr.seq(Expr.lit(","), items.get(i), next));
+                }
+            }
+            grammar.rule(base + "_" + mask, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
+        }
+        return Expr.seq(Expr.lit("["), Expr.ref(base + "_0"), Expr.lit("]"));
+    }
+
+    /** Marks "not handled here, go on" (null already means "no array qualifies"). */
     private static final Expr NO_CONTAINS = Expr.empty();
 
     /**
