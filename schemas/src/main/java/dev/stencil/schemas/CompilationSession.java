@@ -304,7 +304,7 @@ final class CompilationSession {
                     continue;
                 }
                 // overlapping oneOf branches: branch i is taken with the negation of every branch it may overlap
-                boolean[][] disjoint = comb.equals("oneOf") ? disjointBranches(p.node(), arr) : null;
+                boolean[][] disjoint = comb.equals("oneOf") ? disjointBranches(p.node(), arr, typesOf(flat)) : null;
                 List<Expr> alts = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     List<Part> conj = new ArrayList<>(flat);
@@ -408,7 +408,31 @@ final class CompilationSession {
      * property one requires has disjoint enum/const values in the two. Only pairs not proven
      * disjoint need the negation of one branch in the other.
      */
-    private boolean[][] disjointBranches(SchemaNode owner, JsonNode branches) {
+    /** The JSON types (integer counted as number) every conjunct allows, or null when none says. */
+    private static Set<String> typesOf(List<Part> conj) {
+        Set<String> t = null;
+        for (Part p : conj) {
+            JsonNode tn = p.node().get("type");
+            if (tn != null) {
+                Set<String> these = new HashSet<>();
+                for (JsonNode x : tn.isArray() ? tn : List.of(tn)) {
+                    these.add(x.asText().equals("integer") ? "number" : x.asText());
+                }
+                if (t == null) {
+                    t = these;
+                } else {
+                    t.retainAll(these);
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * As below; {@code context}: the types the rest of the conjunction allows (null: any), which
+     * bound what a branch can contribute.
+     */
+    private boolean[][] disjointBranches(SchemaNode owner, JsonNode branches, Set<String> context) {
         int n = branches.size();
         List<BranchFacts> facts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
@@ -437,6 +461,13 @@ final class CompilationSession {
                 JsonNode req = p.node().get("required");
                 if (req != null && req.isArray()) {
                     req.forEach(r -> required.add(r.asText()));
+                }
+            }
+            if (context != null) {
+                if (t == null) {
+                    t = new HashSet<>(context);
+                } else {
+                    t.retainAll(context);
                 }
             }
             facts.add(new BranchFacts(t, enumOf(nodes), nodes, required));

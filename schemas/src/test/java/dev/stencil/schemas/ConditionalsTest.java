@@ -84,4 +84,13 @@ class ConditionalsTest {
                 + "{\"b\":{}},\"additionalProperties\":false}]}")
                 .accepts("{\"a\":1}", "{\"b\":1}").rejects("{\"a\":1,\"b\":1}", "{}");
     }
+
+    @Test
+    void oneOfBranchTypesComeFromTheSurroundingSchema() {
+        // the branches name no type; the object type beside oneOf makes the discriminator decisive
+        Instances.of("{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"t\":{\"enum\":[\"a\"]},\"x\":{}},"
+                + "\"required\":[\"t\"],\"additionalProperties\":false},{\"properties\":{\"t\":{\"enum\":[\"b\"]}},"
+                + "\"required\":[\"t\"],\"additionalProperties\":false}]}")
+                .accepts("{\"t\":\"a\",\"x\":1}", "{\"t\":\"b\"}").rejects("{\"t\":\"b\",\"x\":1}", "{}", "1");
+    }
 }
