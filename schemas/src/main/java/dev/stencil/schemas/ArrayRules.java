@@ -73,9 +73,10 @@ final class ArrayRules {
      * @param counted item grammar of a counted item per position (last: every later position); null: none
      * @param other item grammar of an uncounted item, likewise
      * @param max items at most, -1 for unbounded; {@code cMax} likewise for the count
+     * @param comma the separator between elements (per the whitespace policy)
      */
     static Expr buildCounted(Grammar.Builder grammar, List<Expr> counted, List<Expr> other, int min, int max,
-            int cMin, int cMax, IntSupplier ids, SchemaNode at) {
+            int cMin, int cMax, IntSupplier ids, SchemaNode at, String comma) {
         int k = counted.size() - 1;
         // positions beyond p can be merged once past the prefix and the minimum, when there is no maximum
         int positions = max >= 0 ? max : Math.max(Math.max(k, min), 1);
@@ -146,7 +147,7 @@ final class ArrayRules {
                 if (productive.contains(m[1])) {
                     Expr next = Expr.ref(name(base, m[1]));
                     Expr item = items.get((int) m[0]);
-                    alts.add(p == 0 ? Expr.seq(item, next) : Expr.seq(Expr.lit(","), item, next));
+                    alts.add(p == 0 ? Expr.seq(item, next) : Expr.seq(Expr.lit(comma), item, next));
                 }
             }
             grammar.rule(name(base, st), alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));

@@ -51,9 +51,11 @@ final class CompilationSession {
     private final ValueCheck valueCheck = new ValueCheck(this);
     private final Negation negation = new Negation(this);
     private final Conditionals conditionals = new Conditionals(this);
+    private final Unevaluated unevaluated = new Unevaluated(this);
     /** Schema objects the compiler wrote itself (rewrites), and original subschemas they embed. */
     private final Map<JsonNode, SchemaNode> generatedNodes = new IdentityHashMap<>();
-    private final Set<JsonNode> written = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
+    /** Generated schema objects by creation order (which follows the user's declaration order). */
+    private final Map<JsonNode, Integer> written = new IdentityHashMap<>();
     private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
     private final Map<String, String> ruleByKey = new HashMap<>();
     private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
@@ -130,7 +132,7 @@ final class CompilationSession {
     SchemaNode generated(com.fasterxml.jackson.databind.node.ObjectNode json, SchemaNode origin, Draft draft) {
         SchemaNode n = new SchemaNode(json, origin.base(), origin.pointer(), draft);
         generatedNodes.put(json, n);
-        written.add(json);
+        written.put(json, written.size());
         return n;
     }
 
@@ -143,7 +145,7 @@ final class CompilationSession {
 
     /** Whether the compiler wrote {@code s} itself (its property names then come after the user's). */
     boolean isGenerated(SchemaNode s) {
-        return written.contains(s.json());
+        return written.containsKey(s.json());
     }
 
     /** A schema satisfied by exactly the values failing {@code s}. */
@@ -166,7 +168,7 @@ final class CompilationSession {
             if (!Keywords.defined(k, s.draft()) || Keywords.ANNOTATIONS.contains(k)) {
                 continue;
             }
-            if (Keywords.NOT_YET.contains(k) && !isNoOp(k, j.get(k), j)) {
+            if (Keywords.NOT_YET.contains(k) && !isNoOp(k, j.get(k), j) && !Unevaluated.resolvable(s, k)) {
                 unsupported(k, s, "not supported yet");
             }
         }
@@ -271,6 +273,11 @@ final class CompilationSession {
                 work.push(new Part(conditionals.conditional(p.node()), Set.of()));
                 continue;
             }
+            if (!p.expanded().contains("unevaluated") && Unevaluated.applies(p.node())) {
+                work.push(p.without("unevaluated"));
+                work.push(new Part(unevaluated.rewrite(p.node()), Set.of()));
+                continue;
+            }
             if (!p.expanded().contains("dependencies") && Conditionals.hasDependencies(p.node())) {
                 work.push(p.without("dependencies"));
                 work.push(new Part(conditionals.dependencies(p.node()), Set.of()));
@@ -299,15 +306,15 @@ final class CompilationSession {
                 if (arr == null || !arr.isArray() || p.expanded().contains(comb)) {
                     continue;
                 }
-                // overlapping oneOf branches: branch i is taken together with the negation of every other
-                boolean overlap = comb.equals("oneOf") && !branchesDisjoint(p.node(), arr);
+                // overlapping oneOf branches: branch i is taken with the negation of every branch it may overlap
+                boolean[][] disjoint = comb.equals("oneOf") ? disjointBranches(p.node(), arr, typesOf(flat)) : null;
                 List<Expr> alts = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     List<Part> conj = new ArrayList<>(flat);
                     conj.set(idx, p.without(comb));
                     conj.add(new Part(child(p.node(), arr.get(i), "/" + comb + "/" + i), Set.of()));
-                    for (int k = 0; overlap && k < arr.size(); k++) {
-                        if (k != i) {
+                    for (int k = 0; disjoint != null && k < arr.size(); k++) {
+                        if (k != i && !disjoint[i][k]) {
                             conj.add(new Part(negation.of(child(p.node(), arr.get(k), "/oneOf/" + k)), Set.of()));
                         }
                     }
@@ -394,21 +401,52 @@ final class CompilationSession {
 
     // ---------------------------------------------------------------- oneOf
 
-    /** True when no value can satisfy two branches: their types, or their enum/const sets, are disjoint. */
-    private boolean branchesDisjoint(SchemaNode owner, JsonNode branches) {
-        List<Set<String>> types = new ArrayList<>();
-        List<JsonNode> values = new ArrayList<>();
-        boolean allTyped = true;
-        boolean allEnum = true;
-        for (int i = 0; i < branches.size(); i++) {
+    /** What a oneOf branch says that can prove two branches disjoint. */
+    private record BranchFacts(Set<String> types, JsonNode values, List<SchemaNode> nodes, Set<String> required) {
+    }
+
+    /**
+     * Pairs of oneOf branches that no value can satisfy both of: their types or enum/const sets are
+     * disjoint, or (where both admit objects only) a property one requires the other forbids, or a
+     * property one requires has disjoint enum/const values in the two. Only pairs not proven
+     * disjoint need the negation of one branch in the other.
+     */
+    /** The JSON types (integer counted as number) every conjunct allows, or null when none says. */
+    private static Set<String> typesOf(List<Part> conj) {
+        Set<String> t = null;
+        for (Part p : conj) {
+            JsonNode tn = p.node().get("type");
+            if (tn != null) {
+                Set<String> these = new HashSet<>();
+                for (JsonNode x : tn.isArray() ? tn : List.of(tn)) {
+                    these.add(x.asText().equals("integer") ? "number" : x.asText());
+                }
+                if (t == null) {
+                    t = these;
+                } else {
+                    t.retainAll(these);
+                }
+            }
+        }
+        return t;
+    }
+
+    /**
+     * As below; {@code context}: the types the rest of the conjunction allows (null: any), which
+     * bound what a branch can contribute.
+     */
+    private boolean[][] disjointBranches(SchemaNode owner, JsonNode branches, Set<String> context) {
+        int n = branches.size();
+        List<BranchFacts> facts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
             List<Part> flat = flatten(List.of(new Part(child(owner, branches.get(i), "/oneOf/" + i), Set.of())));
             if (flat == null) {
-                types.add(Set.of());
-                values.add(com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode());
+                facts.add(null);
                 continue;
             }
             List<SchemaNode> nodes = new ArrayList<>();
             Set<String> t = null;
+            Set<String> required = new HashSet<>();
             for (Part p : flat) {
                 nodes.add(p.node());
                 JsonNode tn = p.node().get("type");
@@ -423,25 +461,104 @@ final class CompilationSession {
                         t.retainAll(these);
                     }
                 }
-            }
-            allTyped &= t != null;
-            types.add(t);
-            JsonNode ev = enumOf(nodes);
-            allEnum &= ev != null;
-            values.add(ev);
-        }
-        for (int i = 0; i < branches.size(); i++) {
-            for (int k = i + 1; k < branches.size(); k++) {
-                boolean typeDisjoint = types.get(i) != null && types.get(k) != null
-                        && java.util.Collections.disjoint(types.get(i), types.get(k));
-                boolean valueDisjoint = values.get(i) != null && values.get(k) != null
-                        && disjointValues(values.get(i), values.get(k));
-                if (!typeDisjoint && !valueDisjoint) {
-                    return false;
+                JsonNode req = p.node().get("required");
+                if (req != null && req.isArray()) {
+                    req.forEach(r -> required.add(r.asText()));
                 }
             }
+            if (context != null) {
+                if (t == null) {
+                    t = new HashSet<>(context);
+                } else {
+                    t.retainAll(context);
+                }
+            }
+            facts.add(new BranchFacts(t, enumOf(nodes), nodes, required));
         }
-        return true;
+        boolean[][] disjoint = new boolean[n][n];
+        for (int i = 0; i < n; i++) {
+            for (int k = i + 1; k < n; k++) {
+                BranchFacts a = facts.get(i);
+                BranchFacts b = facts.get(k);
+                boolean d = a == null || b == null
+                        || (a.types() != null && b.types() != null && java.util.Collections.disjoint(a.types(), b.types()))
+                        || (a.values() != null && b.values() != null && disjointValues(a.values(), b.values()))
+                        || objectsDisjoint(a, b);
+                disjoint[i][k] = d;
+                disjoint[k][i] = d;
+            }
+        }
+        return disjoint;
+    }
+
+    private boolean objectsDisjoint(BranchFacts a, BranchFacts b) {
+        Set<String> common = a.types() == null ? b.types() : b.types() == null ? a.types()
+                : new HashSet<>(a.types());
+        if (common == null) {
+            return false;
+        }
+        if (a.types() != null && b.types() != null) {
+            common.retainAll(b.types());
+        }
+        if (!Set.of("object").containsAll(common)) {
+            return false;
+        }
+        for (String p : a.required()) {
+            if (forbids(b, p) || propertyValuesDisjoint(a, b, p)) {
+                return true;
+            }
+        }
+        for (String p : b.required()) {
+            if (forbids(a, p) || propertyValuesDisjoint(a, b, p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether the branch allows no object with property {@code p}. */
+    private static boolean forbids(BranchFacts f, String p) {
+        for (SchemaNode s : f.nodes()) {
+            JsonNode props = s.get("properties");
+            JsonNode ps = props == null ? null : props.get(p);
+            if (ps != null && ps.isBoolean() && !ps.asBoolean()) {
+                return true;
+            }
+            JsonNode ap = s.get("additionalProperties");
+            if (ps == null && ap != null && ap.isBoolean() && !ap.asBoolean() && s.get("patternProperties") == null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean propertyValuesDisjoint(BranchFacts a, BranchFacts b, String p) {
+        JsonNode va = propertyValues(a, p);
+        JsonNode vb = propertyValues(b, p);
+        return va != null && vb != null && disjointValues(va, vb);
+    }
+
+    /** Enum/const values some conjunct gives property {@code p} (a superset of the allowed ones), or null. */
+    private JsonNode propertyValues(BranchFacts f, String p) {
+        for (SchemaNode s : f.nodes()) {
+            JsonNode props = s.get("properties");
+            JsonNode ps = props == null ? null : props.get(p);
+            if (ps == null) {
+                continue;
+            }
+            List<Part> flat = flatten(List.of(new Part(child(s, ps, "/properties/" + SchemaResources.escape(p)),
+                    Set.of())));
+            if (flat == null) {
+                return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
+            }
+            List<SchemaNode> nodes = new ArrayList<>();
+            flat.forEach(x -> nodes.add(x.node()));
+            JsonNode values = enumOf(nodes);
+            if (values != null) {
+                return values;
+            }
+        }
+        return null;
     }
 
     private static boolean disjointValues(JsonNode a, JsonNode b) {
@@ -744,11 +861,14 @@ final class CompilationSession {
                 userFirst.add(s);
             }
         }
+        List<SchemaNode> generatedParts = new ArrayList<>();
         for (SchemaNode s : nodes) {
             if (isGenerated(s)) {
-                userFirst.add(s);
+                generatedParts.add(s);
             }
         }
+        generatedParts.sort(java.util.Comparator.comparingInt(s -> written.get(s.json())));
+        userFirst.addAll(generatedParts);
         for (SchemaNode s : userFirst) {
             JsonNode props = s.get("properties");
             if (props != null && props.isObject()) {
@@ -798,8 +918,7 @@ final class CompilationSession {
         if (patterns.size() > MAX_PATTERN_PROPERTIES) {
             SchemaNode pAt = patternOwners.get(MAX_PATTERN_PROPERTIES);
             throw new SchemaException("patternProperties", pAt.pointer(), patterns.size() + " patterns apply to one "
-                    + "object; at most " + MAX_PATTERN_PROPERTIES + " are compiled (each subset of patterns that can "
-                    + "match together is a separate kind of key)");
+                    + "object; at most " + MAX_PATTERN_PROPERTIES + " are compiled");
         }
         List<ByteDfa> keyRules = propertyNameRules(nodes);
         if (keyRules == null) {
@@ -850,19 +969,18 @@ final class CompilationSession {
             members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), value, required.contains(n)));
         }
         List<Expr> extras = new ArrayList<>();
-        for (int mask = 0; mask < (1 << patterns.size()); mask++) {
+        // one kind of additional member per non-empty region of the key space (the set of patterns a key
+        // matches); regions no key falls in are pruned while they are enumerated
+        for (StringLexemes.KeyRegion region : strings.keyRegions(patterns, new ArrayList<>(named.keySet()), keyRules,
+                at, patternOwners)) {
+            long mask = region.patterns();
             if (mask == 0 && !anyAdditional && options.forbidAdditionalProperties()) {
                 continue;
             }
-            List<String> in = new ArrayList<>();
-            List<String> out = new ArrayList<>();
             List<Part> conj = new ArrayList<>();
             for (int i = 0; i < patterns.size(); i++) {
-                if ((mask & (1 << i)) != 0) {
-                    in.add(patterns.get(i));
+                if ((mask >>> i & 1) != 0) {
                     conj.add(patternSchemas.get(i));
-                } else {
-                    out.add(patterns.get(i));
                 }
             }
             // additionalProperties of a conjunct applies to keys none of that conjunct's own patterns match
@@ -870,19 +988,15 @@ final class CompilationSession {
                 JsonNode ap = s.get("additionalProperties");
                 boolean ownPattern = false;
                 for (int i = 0; i < patterns.size(); i++) {
-                    ownPattern |= (mask & (1 << i)) != 0 && patternOwners.get(i) == s;
+                    ownPattern |= (mask >>> i & 1) != 0 && patternOwners.get(i) == s;
                 }
                 if (ap != null && !ownPattern) {
                     conj.add(new Part(child(s, ap, "/additionalProperties"), Set.of()));
                 }
             }
             Expr value = valueExpr(conj);
-            if (value == null) {
-                continue;
-            }
-            Lexeme keys = strings.keyRegion(in, out, new ArrayList<>(named.keySet()), keyRules, at);
-            if (keys != null) {
-                extras.add(Expr.seq(Expr.lex(keys), Expr.lit(options.whitespace().colon()), value));
+            if (value != null) {
+                extras.add(Expr.seq(Expr.lex(region.keys()), Expr.lit(options.whitespace().colon()), value));
             }
         }
         Expr extra = extras.isEmpty() ? null : extras.size() == 1 ? extras.get(0)
@@ -890,8 +1004,8 @@ final class CompilationSession {
         return objectRules().build(members, extra, at, minProps, maxProps);
     }
 
-    /** Patterns per object beyond which patternProperties is a compile error. */
-    static final int MAX_PATTERN_PROPERTIES = 4;
+    /** Patterns per object beyond which patternProperties is a compile error (regions are bit masks). */
+    static final int MAX_PATTERN_PROPERTIES = 63;
 
     /**
      * Automata over JSON string literals that every key must match, one per {@code propertyNames}
@@ -998,6 +1112,20 @@ final class CompilationSession {
         if (max >= 0 && min > max) {
             return null;
         }
+        SchemaNode unique = null;
+        for (SchemaNode s : nodes) {
+            JsonNode u = s.get("uniqueItems");
+            if (u != null && u.isBoolean() && u.asBoolean()) {
+                unique = s;
+            }
+        }
+        if (unique != null && max != 0 && max != 1) {
+            Expr u = uniqueArray(unique, nodes, shapes, prefix, min, max);
+            if (u != NO_CONTAINS) {
+                return u;
+            }
+            // lenient mode, uniqueItems listed as ignored: the arrays without it
+        }
         Expr counted = containsArray(nodes, shapes, prefix, min, max);
         if (counted != NO_CONTAINS) {
             return counted;
@@ -1042,7 +1170,86 @@ final class CompilationSession {
         return ArrayRules.build(grammar, elements, rest, (int) min, (int) max, () -> ++rules, options.whitespace().comma());
     }
 
-    /** Marks "no contains among the conjuncts" (null already means "no array qualifies"). */
+    /** Item domains up to this many values are compiled under uniqueItems (2^n rules). */
+    static final int MAX_UNIQUE_DOMAIN = 10;
+
+    /**
+     * uniqueItems where every item comes from one finite set of values (an enum/const, after the
+     * other keywords filtered it): the rule state is the set of values already used, so each value
+     * appears at most once, with the item count bounds on its size. Over open item domains no
+     * context-free grammar can express uniqueness; that is a compile error.
+     */
+    private Expr uniqueArray(SchemaNode owner, List<SchemaNode> nodes, List<ArrayShape> shapes, int prefix, long min,
+            long max) {
+        List<Part> conj = new ArrayList<>();
+        for (ArrayShape sh : shapes) {
+            if (sh.rest() != null) {
+                conj.add(new Part(sh.rest(), Set.of()));
+            }
+        }
+        List<Part> flat = prefix == 0 && !conj.isEmpty() ? flatten(conj) : null;
+        List<SchemaNode> itemNodes = new ArrayList<>();
+        if (flat != null) {
+            flat.forEach(p -> itemNodes.add(p.node()));
+        }
+        JsonNode values = flat == null ? null : enumOf(itemNodes);
+        boolean contains = false;
+        for (SchemaNode s : nodes) {
+            contains |= Keywords.defined("contains", s.draft()) && s.get("contains") != null;
+        }
+        if (values == null || prefix > 0 || contains) {
+            unsupported("uniqueItems", owner, "compiled only where every item is one of a finite enum/const "
+                    + "set (no prefixItems, no contains); over open item domains uniqueness is not context-free");
+            return NO_CONTAINS;
+        }
+        List<JsonNode> domain = new ArrayList<>();
+        outer:
+        for (JsonNode v : values) {
+            for (JsonNode k : domain) {
+                if (JsonValues.equal(k, v)) {
+                    continue outer;
+                }
+            }
+            for (SchemaNode s : itemNodes) {
+                if (!valueCheck.matches(v, s)) {
+                    continue outer;
+                }
+            }
+            domain.add(v);
+        }
+        if (domain.size() > MAX_UNIQUE_DOMAIN) {
+            unsupported("uniqueItems", owner, "item domain of " + domain.size() + " values; at most "
+                    + MAX_UNIQUE_DOMAIN + " are compiled (one rule per subset)");
+            return NO_CONTAINS;
+        }
+        int n = domain.size();
+        long cap = max < 0 ? n : Math.min(max, n);
+        if (min > cap) {
+            return null;
+        }
+        List<Expr> items = new ArrayList<>();
+        for (JsonNode v : domain) {
+            items.add(literalExpr(v, itemNodes.get(0), integerSpellingsOnly(itemNodes)));
+        }
+        String base = "u" + (++rules);
+        for (int mask = 0; mask < (1 << n); mask++) {
+            int used = Integer.bitCount(mask);
+            List<Expr> alts = new ArrayList<>();
+            if (used >= min) {
+                alts.add(Expr.empty());
+            }
+            for (int i = 0; i < n && used < cap; i++) {
+                if ((mask & (1 << i)) == 0) {
+                    Expr next = Expr.ref(base + "_" + (mask | (1 << i)));
+                    alts.add(mask == 0 ? Expr.seq(items.get(i), next) : Expr.seq(Expr.lit(options.whitespace().comma()), items.get(i), next));
+                }
+            }
+            grammar.rule(base + "_" + mask, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
+        }
+        return Expr.seq(Expr.lit("["), Expr.ref(base + "_0"), Expr.lit("]"));
+    }
+
+    /** Marks "not handled here, go on" (null already means "no array qualifies"). */
     private static final Expr NO_CONTAINS = Expr.empty();
 
     /**
@@ -1110,7 +1317,7 @@ final class CompilationSession {
         }
         return ArrayRules.buildCounted(grammar, countedItems, otherItems, (int) Math.min(min, 10_000),
                 (int) Math.min(max, 10_000), (int) Math.min(cMin, 10_000), (int) Math.min(cMax, 10_000),
-                () -> ++rules, owner);
+                () -> ++rules, owner, options.whitespace().comma());
     }
 
     boolean usedNothing() {

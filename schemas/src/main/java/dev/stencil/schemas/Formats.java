@@ -106,4 +106,72 @@ final class Formats {
 
     /** RFC 6901 {@code json-pointer = *( "/" reference-token )}, '~' only as {@code ~0} or {@code ~1}. */
     static final String JSON_POINTER = "(/([^/~]|~[01])*)*";
+
+    private static final String HOUR = "([01][0-9]|2[0-3])";
+    private static final String MINUTE = "[0-5][0-9]";
+    private static final String SECFRAC = "(\\.[0-9]+)?";
+
+    private static final String OFFSET = "([Zz]|[+-]" + HOUR + ":" + MINUTE + ")";
+
+    /** RFC 3339 {@code full-time} with seconds 00-59 ("Z" in either case). */
+    static final String TIME = HOUR + ":" + MINUTE + ":[0-5][0-9]" + SECFRAC + OFFSET;
+
+    /**
+     * RFC 3339 {@code full-time} with a leap second: second 60 is valid only when the time, moved to
+     * UTC by its offset, is 23:59, so for each of the 2 x 24 x 60 numeric offsets (and Z) the one
+     * local hour:minute that qualifies is listed. Remembering hour:minute until the offset is read
+     * takes about 1440 x 12 automaton states; with every character also spelled as a JSON escape
+     * it exceeds the automaton cap, so this alternative is compiled in plain (unescaped) spelling
+     * only (see {@link StringLexemes#formatDfa}).
+     */
+    static String leapTime() {
+        // offsets by the local time they go with, nested hour -> minute so the automaton builds fast
+        java.util.Map<Integer, java.util.List<String>> offsetsByLocal = new java.util.TreeMap<>();
+        int utc = 23 * 60 + 59;
+        offsetsByLocal.computeIfAbsent(utc, k -> new java.util.ArrayList<>()).add("[Zz]");
+        for (int sign = -1; sign <= 1; sign += 2) {
+            for (int off = 0; off < 24 * 60; off++) {
+                // local = UTC + offset for "+", UTC - offset for "-"
+                int local = Math.floorMod(utc + sign * off, 24 * 60);
+                offsetsByLocal.computeIfAbsent(local, k -> new java.util.ArrayList<>()).add(
+                        String.format("%s%02d:%02d", sign > 0 ? "\\+" : "-", off / 60, off % 60));
+            }
+        }
+        StringBuilder leap = new StringBuilder("(");
+        for (int hour = 0; hour < 24; hour++) {
+            leap.append(hour == 0 ? "" : "|").append(String.format("%02d:(", hour));
+            for (int minute = 0; minute < 60; minute++) {
+                leap.append(minute == 0 ? "" : "|").append(String.format("%02d:60", minute)).append(SECFRAC)
+                        .append("(").append(String.join("|", offsetsByLocal.get(hour * 60 + minute))).append(")");
+            }
+            leap.append(")");
+        }
+        return leap.append(")").toString();
+    }
+
+    /** RFC 3339 {@code date-time}: {@code full-date "T" full-time}, "T" in either case; seconds 00-59. */
+    static final String DATE_TIME = "(" + DATE + ")[Tt]" + TIME;
+
+    /** {@link #DATE_TIME} with a leap second. */
+    static String leapDateTime() {
+        return "(" + DATE + ")[Tt]" + leapTime();
+    }
+
+    /** RFC 3339 appendix A (ISO 8601) {@code duration}. */
+    static final String DURATION;
+
+    static {
+        String second = "[0-9]+S";
+        String minute = "[0-9]+M(" + second + ")?";
+        String hour = "[0-9]+H(" + minute + ")?";
+        String time = "T(" + hour + "|" + minute + "|" + second + ")";
+        String day = "[0-9]+D";
+        String month = "[0-9]+M(" + day + ")?";
+        String year = "[0-9]+Y(" + month + ")?";
+        String date = "(" + day + "|" + month + "|" + year + ")(" + time + ")?";
+        DURATION = "P(" + date + "|" + time + "|[0-9]+W)";
+    }
+
+    /** draft-handrews-relative-json-pointer: a non-negative integer, then "#" or a JSON pointer. */
+    static final String RELATIVE_JSON_POINTER = "(0|[1-9][0-9]*)(#|" + JSON_POINTER + ")";
 }

@@ -15,7 +15,7 @@ final class Keywords {
             "maxLength", "pattern", "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "anyOf", "allOf",
             "oneOf", "$ref", "format", "multipleOf", "minProperties", "maxProperties", "patternProperties",
             "propertyNames", "not", "if", "then", "else", "dependencies", "dependentRequired", "dependentSchemas",
-            "contains", "minContains", "maxContains");
+            "contains", "minContains", "maxContains", "uniqueItems");
 
     /** Keywords with no effect on validity. */
     static final Set<String> ANNOTATIONS = Set.of("$schema", "$id", "id", "$defs", "definitions", "$anchor",
@@ -24,7 +24,7 @@ final class Keywords {
             "$recursiveAnchor");
 
     /** Assertion and applicator keywords this version does not compile yet. */
-    static final Set<String> NOT_YET = Set.of("uniqueItems", "unevaluatedProperties", "unevaluatedItems",
+    static final Set<String> NOT_YET = Set.of("unevaluatedProperties", "unevaluatedItems",
             "$dynamicRef", "$recursiveRef");
 
     /** First draft that defines a keyword, where that is not draft 4. */

@@ -284,7 +284,7 @@ final class ObjectRules {
             for (int i = 0; i < n; i++) {
                 if ((mask & (1 << i)) == 0) {
                     Member m = members.get(i);
-                    addMove(moves, work, st, Expr.seq(m.key(), Expr.lit(":"), m.value()), st | (1 << i));
+                    addMove(moves, work, st, Expr.seq(m.key(), Expr.lit(options.whitespace().colon()), m.value()), st | (1 << i));
                 }
             }
             int e = Math.min(extras + 1, extraCap);
@@ -321,7 +321,7 @@ final class ObjectRules {
                 if (productive.contains((Integer) mv[1])) {
                     Expr member = (Expr) mv[0];
                     Expr next = Expr.ref(base + "_e" + mv[1]);
-                    alts.add(st == 0 ? Expr.seq(member, next) : Expr.seq(Expr.lit(","), member, next));
+                    alts.add(st == 0 ? Expr.seq(member, next) : Expr.seq(Expr.lit(options.whitespace().comma()), member, next));
                 }
             }
             grammar.rule(base + "_e" + st, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));

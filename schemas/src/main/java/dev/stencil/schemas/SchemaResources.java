@@ -59,28 +59,37 @@ final class SchemaResources {
         URI base = parentBase;
         JsonNode id = json.get(draft.idKeyword());
         boolean refOnly = draft.refOverridesSiblings() && json.has("$ref");
+        URI resolved = null;
+        boolean plainNameId = false;
         if (id != null && id.isTextual() && !refOnly) {
             String idText = id.asText();
-            URI resolved = resolve(parentBase, idText, at);
-            if (idText.startsWith("#") && draft.compareTo(Draft.DRAFT_2019_09) < 0) {
-                // draft 4-7 location-independent identifier: a plain-name fragment
-                byUri.putIfAbsent(resolved.toString(), at);
-            } else {
+            resolved = resolve(parentBase, idText, at);
+            // draft 4-7 "#name" is a location-independent identifier: a plain-name fragment, same base
+            plainNameId = idText.startsWith("#") && draft.compareTo(Draft.DRAFT_2019_09) < 0;
+            if (!plainNameId) {
                 base = stripFragment(resolved);
-                byUri.putIfAbsent(base.toString(), at);
+            }
+        }
+        final URI childBase = base;
+        // registered under its identifiers with its own base, so that refs inside a resource reached
+        // by its $id resolve against that $id
+        SchemaNode self = new SchemaNode(json, childBase, at.pointer(), draft);
+        byIdentity.putIfAbsent(json, self);
+        if (resolved != null) {
+            if (plainNameId) {
+                byUri.putIfAbsent(resolved.toString(), self);
+            } else {
+                byUri.putIfAbsent(base.toString(), self);
                 String frag = resolved.getRawFragment();
                 if (frag != null && !frag.isEmpty()) {
-                    byUri.putIfAbsent(resolved.toString(), at);
+                    byUri.putIfAbsent(resolved.toString(), self);
                 }
             }
         }
         JsonNode anchor = json.get("$anchor");
         if (anchor != null && anchor.isTextual() && draft.compareTo(Draft.DRAFT_2019_09) >= 0) {
-            byUri.putIfAbsent(base + "#" + anchor.asText(), at);
+            byUri.putIfAbsent(base + "#" + anchor.asText(), self);
         }
-        final URI childBase = base;
-        SchemaNode self = new SchemaNode(json, childBase, at.pointer(), draft);
-        byIdentity.putIfAbsent(json, self);
         Iterator<Map.Entry<String, JsonNode>> fields = json.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> f = fields.next();
@@ -175,6 +184,10 @@ final class SchemaResources {
     private static URI resolve(URI base, String ref, SchemaNode at) {
         try {
             URI r = new URI(ref);
+            if (ref.startsWith("#")) {
+                // a fragment-only reference keeps the base as written (opaque URNs, file:/// URIs)
+                return new URI(stripFragment(base) + ref);
+            }
             if (base.getRawPath() == null || base.getRawPath().isEmpty()) {
                 // java.net.URI resolves against "http://host" (no path) wrongly
                 base = new URI(base.getScheme(), base.getRawAuthority(), "/", null, null);

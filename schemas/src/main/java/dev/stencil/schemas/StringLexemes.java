@@ -39,7 +39,11 @@ final class StringLexemes {
             Map.entry("hostname", () -> List.of(RegexParser.parse(Formats.HOSTNAME))),
             Map.entry("uri", () -> List.of(RegexParser.parse(Formats.uri()))),
             Map.entry("uri-reference", () -> List.of(RegexParser.parse(Formats.uriReference()))),
-            Map.entry("json-pointer", () -> List.of(RegexParser.parse(Formats.JSON_POINTER))));
+            Map.entry("json-pointer", () -> List.of(RegexParser.parse(Formats.JSON_POINTER))),
+            Map.entry("relative-json-pointer", () -> List.of(RegexParser.parse(Formats.RELATIVE_JSON_POINTER))),
+            Map.entry("time", () -> List.of(RegexParser.parse(Formats.TIME))),
+            Map.entry("date-time", () -> List.of(RegexParser.parse(Formats.DATE_TIME))),
+            Map.entry("duration", () -> List.of(RegexParser.parse(Formats.DURATION))));
 
     /**
      * Format automata shared by all compilations (they depend on nothing but the format name):
@@ -65,9 +69,22 @@ final class StringLexemes {
                 ByteDfa x = ByteDfa.compile(quoted ? JsonStringEncoding.quoted(r) : r);
                 d = d == null ? x : d.intersect(x);
             }
+            java.util.function.Supplier<String> plain = PLAIN_ALTERNATIVES.get(format);
+            if (plain != null) {
+                Regex alt = RegexParser.parse(plain.get());
+                d = d.union(ByteDfa.compile(quoted ? Regex.seq(Regex.literal("\""), alt, Regex.literal("\"")) : alt));
+            }
             return d;
         });
     }
+
+    /**
+     * Further values of a format, compiled in plain spelling only (no JSON escapes inside the
+     * string): the leap-second times, whose escape-aware automaton is too large. The values stay
+     * producible; only their escaped spellings are not.
+     */
+    private static final Map<String, java.util.function.Supplier<String>> PLAIN_ALTERNATIVES = Map.of(
+            "time", Formats::leapTime, "date-time", Formats::leapDateTime);
 
     /** Formats the specs define; a format outside this list is an unknown annotation, ignored. */
     private static final Set<String> KNOWN_FORMATS = Set.of("date-time", "date", "time", "duration", "email",
@@ -326,33 +343,53 @@ final class StringLexemes {
         return d.matches(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
+    /** Keys that match exactly the patterns in the bit mask {@code patterns}. */
+    record KeyRegion(long patterns, Lexeme keys) {
+    }
+
+    private int regionCount;
+
+    /** Non-empty regions an object may have before the enumeration is a compile error. */
+    static final int MAX_KEY_REGIONS = 128;
+
     /**
-     * Keys (JSON string literals, any spelling) matched by every pattern of {@code in} and by none of
-     * {@code out}, equal to none of {@code names}, and accepted by every automaton of {@code keyRules}
-     * (propertyNames); null when there is no such key.
+     * The non-empty regions of the key space: keys equal to none of {@code names}, accepted by every
+     * {@code keyRules} automaton, split by which of {@code patterns} they match. Enumerated depth
+     * first, pattern by pattern (matches / does not match), dropping a branch as soon as its key set
+     * is empty: with mostly disjoint patterns this is linear in their number, not 2^n.
      */
-    Lexeme keyRegion(List<String> in, List<String> out, List<String> names, List<ByteDfa> keyRules, SchemaNode at) {
-        List<String> sortedNames = new ArrayList<>(names);
-        sortedNames.sort(null);
-        String key = "region\u0000" + in + "\u0000" + out + "\u0000" + sortedNames;
-        if (keyRules.isEmpty() && cache.containsKey(key)) {
-            return cache.get(key);
-        }
+    List<KeyRegion> keyRegions(List<String> patterns, List<String> names, List<ByteDfa> keyRules, SchemaNode at,
+            List<SchemaNode> owners) {
         ByteDfa d = excluding(names, at).compile();
-        for (String p : in) {
-            d = d.intersect(quotedPattern(p, at));
-        }
-        for (String p : out) {
-            d = quotedPattern(p, at).complementWithin(d);
-        }
         for (ByteDfa r : keyRules) {
             d = d.intersect(r);
         }
-        Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("KEY" + cache.size(), d);
-        if (keyRules.isEmpty()) {
-            cache.put(key, lex);
+        List<KeyRegion> out = new ArrayList<>();
+        if (!d.isEmptyLanguage()) {
+            split(d, 0, 0L, patterns, owners, out, at);
         }
-        return lex;
+        return out;
+    }
+
+    private void split(ByteDfa keys, int i, long mask, List<String> patterns, List<SchemaNode> owners,
+            List<KeyRegion> out, SchemaNode at) {
+        if (i == patterns.size()) {
+            if (out.size() >= MAX_KEY_REGIONS) {
+                throw new SchemaException("patternProperties", at.pointer(), "more than " + MAX_KEY_REGIONS
+                        + " distinct combinations of patterns match keys of one object");
+            }
+            out.add(new KeyRegion(mask, Lexeme.ofDfa("KEY" + (regionCount++), keys)));
+            return;
+        }
+        ByteDfa p = quotedPattern(patterns.get(i), owners.get(i));
+        ByteDfa in = keys.intersect(p);
+        if (!in.isEmptyLanguage()) {
+            split(in, i + 1, mask | (1L << i), patterns, owners, out, at);
+        }
+        ByteDfa rest = p.complementWithin(keys);
+        if (!rest.isEmptyLanguage()) {
+            split(rest, i + 1, mask, patterns, owners, out, at);
+        }
     }
 
     private ByteDfa quotedPattern(String pattern, SchemaNode at) {

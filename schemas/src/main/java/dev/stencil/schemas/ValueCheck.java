@@ -293,6 +293,16 @@ final class ValueCheck {
         if (!containsOk(v, s, depth)) {
             return false;
         }
+        JsonNode unique = s.get("uniqueItems");
+        if (unique != null && unique.asBoolean()) {
+            for (int i = 0; i < v.size(); i++) {
+                for (int k = i + 1; k < v.size(); k++) {
+                    if (JsonValues.equal(v.get(i), v.get(k))) {
+                        return false;
+                    }
+                }
+            }
+        }
         ArrayShape shape = ArrayShape.of(s, session);
         for (int i = 0; i < v.size(); i++) {
             SchemaNode es = shape.at(i);

@@ -47,4 +47,50 @@ class ConditionalsTest {
         Instances.of("{\"type\":\"object\",\"oneOf\":[{\"required\":[\"a\",\"b\"]},{\"required\":[\"a\",\"c\"]}]}")
                 .accepts("{\"a\":1,\"b\":2}", "{\"a\":1,\"c\":2}").rejects("{\"a\":1,\"b\":2,\"c\":3}", "{\"a\":1}");
     }
+
+    @Test
+    void dependencyNamesFollowTheDeclarationOrderInSchemaOrder() {
+        SchemaOptions schemaOrder = SchemaOptions.defaults().withWhitespace(dev.stencil.automata.json.Whitespace.compact());
+        Instances.of("{\"type\":\"object\",\"allOf\":[{\"dependencies\":{\"a\":[\"b\",\"c\"],\"b\":[\"d\"]}},"
+                + "{\"required\":[\"a\"]}]}", schemaOrder)
+                .accepts("{\"a\":1,\"b\":2,\"c\":3,\"d\":4}").rejects("{\"a\":1,\"b\":2,\"c\":3}");
+    }
+
+    @Test
+    void unevaluatedKeywordsWithoutInPlaceApplicators() {
+        Instances.of("{\"properties\":{\"a\":{}},\"patternProperties\":{\"^x\":{}},\"unevaluatedProperties\":"
+                + "{\"type\":\"integer\"}}").accepts("{\"a\":\"s\",\"x1\":\"t\",\"b\":2}").rejects("{\"b\":\"s\"}");
+        Instances.of("{\"prefixItems\":[{\"type\":\"string\"}],\"unevaluatedItems\":false}")
+                .accepts("[]", "[\"a\"]").rejects("[\"a\",1]");
+        SchemaCompiler strict = new SchemaCompiler(SchemaOptions.defaults());
+        SchemaException e = org.junit.jupiter.api.Assertions.assertThrows(SchemaException.class,
+                () -> strict.compile("{\"allOf\":[{\"properties\":{\"a\":{}}}],\"unevaluatedProperties\":false}"));
+        org.junit.jupiter.api.Assertions.assertEquals("unevaluatedProperties", e.keyword());
+        e = org.junit.jupiter.api.Assertions.assertThrows(SchemaException.class,
+                () -> strict.compile("{\"type\":\"array\",\"uniqueItems\":true}"));
+        org.junit.jupiter.api.Assertions.assertEquals("uniqueItems", e.keyword());
+    }
+
+    @Test
+    void oneOfBranchesProvenDisjointByADiscriminatorOrAForbiddenRequiredProperty() {
+        // negating a branch with additionalProperties false is not compiled, so these must be proven disjoint
+        Instances.of("{\"oneOf\":[{\"type\":\"object\",\"properties\":{\"kind\":{\"const\":\"a\"},\"x\":{}},"
+                + "\"required\":[\"kind\"],\"additionalProperties\":false},{\"type\":\"object\",\"properties\":"
+                + "{\"kind\":{\"enum\":[\"b\",\"c\"]},\"y\":{}},\"required\":[\"kind\"],\"additionalProperties\":false}]}")
+                .accepts("{\"kind\":\"a\",\"x\":1}", "{\"kind\":\"b\"}", "{\"y\":2,\"kind\":\"c\"}")
+                .rejects("{\"kind\":\"a\",\"y\":1}", "{\"kind\":\"d\"}", "{}");
+        Instances.of("{\"oneOf\":[{\"type\":\"object\",\"required\":[\"a\"],\"properties\":{\"a\":{}},"
+                + "\"additionalProperties\":false},{\"type\":\"object\",\"required\":[\"b\"],\"properties\":"
+                + "{\"b\":{}},\"additionalProperties\":false}]}")
+                .accepts("{\"a\":1}", "{\"b\":1}").rejects("{\"a\":1,\"b\":1}", "{}");
+    }
+
+    @Test
+    void oneOfBranchTypesComeFromTheSurroundingSchema() {
+        // the branches name no type; the object type beside oneOf makes the discriminator decisive
+        Instances.of("{\"type\":\"object\",\"oneOf\":[{\"properties\":{\"t\":{\"enum\":[\"a\"]},\"x\":{}},"
+                + "\"required\":[\"t\"],\"additionalProperties\":false},{\"properties\":{\"t\":{\"enum\":[\"b\"]}},"
+                + "\"required\":[\"t\"],\"additionalProperties\":false}]}")
+                .accepts("{\"t\":\"a\",\"x\":1}", "{\"t\":\"b\"}").rejects("{\"t\":\"b\",\"x\":1}", "{}", "1");
+    }
 }

@@ -97,4 +97,20 @@ class CountsAndMultiplesTest {
         Instances.of("{\"type\":\"integer\",\"multipleOf\":10000}").accepts("0", "20000", "-10000")
                 .rejects("15000", "1");
     }
+
+    @Test
+    void uniqueItemsOverAFiniteItemDomain() {
+        Instances.of("{\"type\":\"array\",\"items\":{\"enum\":[\"a\",\"b\",1,1.0,{\"k\":[1]}]},\"uniqueItems\":true,"
+                + "\"minItems\":1}")
+                .accepts("[\"a\"]", "[\"b\",\"a\"]", "[1,\"a\",{\"k\":[1]}]", "[1.0]")
+                .rejects("[]", "[\"a\",\"a\"]", "[{\"k\":[1]},{\"k\":[1]}]", "[\"c\"]")
+                // 1 and 1.0 are the same JSON value (networknt disagrees, so this skips the oracle)
+                .blocksSpelling("[1,1.0]");
+        Instances.of("{\"items\":{\"type\":\"boolean\",\"enum\":[true,false,null]},\"uniqueItems\":true}")
+                .accepts("[true,false]", "[]").rejects("[true,true]", "[null]");
+        SchemaCompiler strict = new SchemaCompiler(SchemaOptions.defaults());
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> strict.compile("{\"items\":{\"type\":\"string\"},\"uniqueItems\":true}"));
+        assertTrue(e.getMessage().startsWith("'uniqueItems' at #"), e.getMessage());
+    }
 }

@@ -17,6 +17,32 @@ class FormatsTest {
     }
 
     @Test
+    void dateTimeAndTimeWithLeapSecondsOnlyAt2359Utc() {
+        Instances.of(draft7("date-time"))
+                .accepts(qs("1963-06-19T08:30:06.283185Z", "1963-06-19t08:30:06z", "2024-02-29T23:59:59+14:00",
+                        "1998-12-31T23:59:60Z", "1998-12-31T15:59:60.123-08:00"))
+                .rejects(qs("1998-12-31T22:59:60Z", "1963-06-19T08:30:06",
+                        "2023-02-29T00:00:00Z", "1963-06-19T24:00:00Z", "1963-06-19T08:30:06+1:00"))
+                // RFC 3339's ABNF has "T" (either case); networknt also takes a space, per a note in the RFC
+                .blocksSpelling(qs("1963-06-19 08:30:06Z"));
+        Instances.of("{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"type\":\"string\","
+                + "\"format\":\"time\"}", SchemaOptions.defaults().withWhitespace(
+                        dev.stencil.automata.json.Whitespace.compact()))
+                .accepts(qs("23:59:60Z", "08:30:06.5z", "01:29:60+01:30", "15:59:60-08:00", "00:00:00+23:59"))
+                .blocksSpelling(qs("22:59:60Z", "08:30:06", "01:29:60+01:00", "24:00:00Z"));
+    }
+
+    @Test
+    void durationAndRelativeJsonPointer() {
+        Instances.of("{\"$schema\":\"https://json-schema.org/draft/2020-12/schema\",\"format\":\"duration\"}",
+                SchemaOptions.defaults().withWhitespace(dev.stencil.automata.json.Whitespace.compact()))
+                .accepts(qs("P4DT12H30M5S", "PT1M", "P1W", "P2Y", "P1M3D", "PT36H"))
+                .blocksSpelling(qs("P", "PT", "P1D2H", "P2S", "PT1D", "P1Y2W"));
+        Instances.of(draft7("relative-json-pointer")).accepts(qs("1", "0/foo/bar", "2#", "0"))
+                .rejects(qs("/foo", "-1/foo", "01/a", "0##"));
+    }
+
+    @Test
     void ipv6TextForms() {
         Instances.of(draft7("ipv6"))
                 .accepts("\"::1\"", "\"::\"", "\"fe80::1:2\"", "\"2001:db8:0:0:0:0:2:1\"", "\"::ffff:192.168.1.1\"",
@@ -67,9 +93,9 @@ class FormatsTest {
     }
 
     @Test
-    void hostnameWithoutALengthBoundAndTimesAreCompileErrors() {
+    void hostnameWithoutALengthBoundRegexAndUriTemplateAreCompileErrors() {
         SchemaCompiler strict = new SchemaCompiler(SchemaOptions.defaults());
-        for (String f : new String[] {"hostname", "date-time", "time", "regex"}) {
+        for (String f : new String[] {"hostname", "regex", "uri-template"}) {
             SchemaException e = org.junit.jupiter.api.Assertions.assertThrows(SchemaException.class,
                     () -> strict.compile("{\"type\":\"string\",\"format\":\"" + f + "\"}"));
             org.junit.jupiter.api.Assertions.assertEquals("format", e.keyword());

@@ -52,9 +52,23 @@ class PatternPropertiesTest {
     }
 
     @Test
-    void tooManyPatternsIsAnError() {
+    void tooManyOverlappingPatternsIsAnError() {
+        // 8 unanchored letters: every subset can match one key, 256 regions
         SchemaException e = assertThrows(SchemaException.class, () -> new SchemaCompiler(SchemaOptions.defaults())
-                .compile("{\"patternProperties\":{\"a\":{},\"b\":{},\"c\":{},\"d\":{},\"e\":{}}}"));
+                .compile("{\"patternProperties\":{\"a\":{},\"b\":{},\"c\":{},\"d\":{},\"e\":{},\"f\":{},"
+                        + "\"g\":{},\"h\":{}}}"));
         assertEquals("patternProperties", e.keyword());
+    }
+
+    @Test
+    void manyDisjointPatternsCompileRegionByRegion() {
+        StringBuilder pp = new StringBuilder();
+        for (char c = 'a'; c <= 'l'; c++) {
+            pp.append(c == 'a' ? "" : ",").append("\"^").append(c).append("_\":{\"type\":\"")
+                    .append(c % 2 == 0 ? "string" : "integer").append("\"}");
+        }
+        Instances.of("{\"patternProperties\":{" + pp + "},\"additionalProperties\":false}")
+                .accepts("{\"a_1\":1,\"b_x\":\"s\",\"l_\":\"t\"}", "{}")
+                .rejects("{\"a_1\":\"s\"}", "{\"b_x\":2}", "{\"m_\":1}", "{\"xa_\":1}");
     }
 }

@@ -79,6 +79,22 @@ public final class ByteDfa {
         return new ByteDfa(DfaMinimizer.minimize(dfa), description);
     }
 
+    /**
+     * Compiles a deterministic automaton over code points to a minimal byte DFA over UTF-8:
+     * state {@code i} has an edge on {@code sets[k]} to {@code targets[k]} for each k with
+     * {@code from[k] == i}. {@code name} describes it in errors.
+     *
+     * @throws GrammarException past the default state cap
+     */
+    public static ByteDfa ofCodePointAutomaton(String name, int states, int start, boolean[] accepting, int[] from,
+                                               CodePointSet[] sets, int[] targets) {
+        Supplier<String> description = () -> name;
+        int nfaCap = (int) Math.min(Integer.MAX_VALUE, 10L * DEFAULT_MAX_STATES);
+        ByteNfa nfa = ByteNfa.ofCodePointAutomaton(states, start, accepting, from, sets, targets, nfaCap, description);
+        DfaTable dfa = SubsetConstruction.determinize(nfa, DEFAULT_MAX_STATES, description);
+        return new ByteDfa(DfaMinimizer.minimize(dfa), description);
+    }
+
     /** The automaton accepting exactly {@code bytes} (which need not be valid UTF-8). */
     public static ByteDfa literal(byte[] bytes) {
         int n = bytes.length + 1;

@@ -76,6 +76,34 @@ final class ByteNfa {
         return new ByteNfa(b, fragment[0], fragment[1]);
     }
 
+    /**
+     * The byte NFA of a deterministic automaton over code points (state {@code i}'s edges are
+     * {@code sets[k]} to {@code targets[k]} for the k with {@code from[k] == i}): each edge becomes
+     * a copy of its set's UTF-8 automaton. For languages that are simplest as automata (e.g. the
+     * ordered simulation of an ANTLR lexer rule), where a regex from state elimination can be
+     * exponentially large.
+     */
+    static ByteNfa ofCodePointAutomaton(int states, int start, boolean[] accepting, int[] from, CodePointSet[] sets,
+                                        int[] targets, int maxStates, Supplier<String> description) {
+        Builder b = new Builder(maxStates, description);
+        int[] map = new int[states];
+        for (int i = 0; i < states; i++) {
+            map[i] = b.newState();
+        }
+        int accept = b.newState();
+        for (int i = 0; i < states; i++) {
+            if (accepting[i]) {
+                b.epsilon(map[i], accept);
+            }
+        }
+        for (int k = 0; k < from.length; k++) {
+            int[] f = b.chars(b.template(sets[k]));
+            b.epsilon(map[from[k]], f[0]);
+            b.epsilon(f[1], map[targets[k]]);
+        }
+        return new ByteNfa(b, map[start], accept);
+    }
+
     private static final class Builder {
         final int maxStates;
         final Supplier<String> description;

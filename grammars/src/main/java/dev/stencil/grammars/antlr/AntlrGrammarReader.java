@@ -40,7 +40,7 @@ public final class AntlrGrammarReader {
         List<Source> sources = new ArrayList<>();
         for (Path f : files) {
             try {
-                sources.add(new Source(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8)));
+                sources.add(new Source(f.getFileName().toString(), Files.readString(f, StandardCharsets.UTF_8), f.toAbsolutePath()));
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read ANTLR grammar " + f, e);
             }
@@ -48,8 +48,14 @@ public final class AntlrGrammarReader {
         return readSources(sources, startRule, strict);
     }
 
-    /** A grammar file's name (for messages) and text. */
-    public record Source(String fileName, String text) {
+    /**
+     * A grammar file's name (for messages), text, and path on disk if it has one: ANTLR resolves
+     * {@code import X;} to {@code X.g4} beside that path.
+     */
+    public record Source(String fileName, String text, Path path) {
+        public Source(String fileName, String text) {
+            this(fileName, text, null);
+        }
     }
 
     /** {@link #read(List, String, boolean)} on texts already in memory. */
@@ -57,7 +63,16 @@ public final class AntlrGrammarReader {
         Source lexer = null;
         Source parser = null;
         Source combined = null;
+        // grammars that another one imports are ANTLR's to load (from disk, beside the importer);
+        // only the importers take a role here
+        java.util.Set<String> imported = new java.util.HashSet<>();
         for (Source s : sources) {
+            imported.addAll(imports(s));
+        }
+        for (Source s : sources) {
+            if (imported.contains(grammarName(s))) {
+                continue;
+            }
             switch (grammarType(s)) {
                 case ANTLRParser.LEXER -> lexer = only(lexer, s, "lexer");
                 case ANTLRParser.PARSER -> parser = only(parser, s, "parser");
@@ -96,6 +111,10 @@ public final class AntlrGrammarReader {
     }
 
     private static int grammarType(Source s) {
+        return parse(s).grammarType;
+    }
+
+    private static GrammarRootAST parse(Source s) {
         Tool tool = new Tool();
         Collector errors = new Collector(s.fileName());
         tool.removeListeners();
@@ -105,15 +124,34 @@ public final class AntlrGrammarReader {
         if (ast == null) {
             throw new GrammarSyntaxException(s.fileName(), 0, 0, "not an ANTLR 4 grammar");
         }
-        return ast.grammarType;
+        return ast;
+    }
+
+    private static String grammarName(Source s) {
+        return parse(s).getChild(0).getText();
+    }
+
+    /** Names of the grammars that {@code s} imports ({@code import A, B = C;} gives A and C). */
+    private static List<String> imports(Source s) {
+        List<String> out = new ArrayList<>();
+        org.antlr.v4.tool.ast.GrammarAST imp = (org.antlr.v4.tool.ast.GrammarAST) parse(s).getFirstChildWithType(ANTLRParser.IMPORT);
+        if (imp != null) {
+            for (int i = 0; i < imp.getChildCount(); i++) {
+                org.antlr.runtime.tree.Tree c = imp.getChild(i);
+                out.add(c.getType() == ANTLRParser.ASSIGN ? c.getChild(1).getText() : c.getText());
+            }
+        }
+        return out;
     }
 
     private static Grammar load(Source s, LexerGrammar vocab) {
         Collector errors = new Collector(s.fileName());
         Grammar g;
+        // the full path lets ANTLR find imported grammars beside the file; messages show the name only
+        String name = s.path() != null ? s.path().toString() : s.fileName();
         try {
-            g = vocab == null && isLexer(s) ? new LexerGrammar(s.fileName(), s.text(), errors)
-                    : new NoTokensFileGrammar(s.fileName(), s.text(), vocab, errors);
+            g = vocab == null && isLexer(s) ? new LexerGrammar(name, s.text(), errors)
+                    : new NoTokensFileGrammar(name, s.text(), vocab, errors);
         } catch (RecognitionException | UnsupportedOperationException e) {
             errors.throwFirst();
             throw new GrammarSyntaxException(s.fileName(), 0, 0, "ANTLR cannot parse the grammar: " + e);

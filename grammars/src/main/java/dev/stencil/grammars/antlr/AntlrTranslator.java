@@ -230,24 +230,27 @@ final class AntlrTranslator {
      */
     private List<Lexeme> lexemes(String name, Regex regex, List<GrammarAST> alts, Rule r) {
         try {
-            Regex atEof = Regex.nothing();
+            Lexeme l;
+            Lexeme end = null;
             if (nonGreedy || refersToEof) {
                 // ANTLR's non-greedy loops depend on the order of alternatives, and EOF is a symbol
                 // of its own: see OrderedLexerRule
                 OrderedLexerRule a = orderedRule(alts, r);
-                regex = a.language(orderedStart, orderedStop);
-                atEof = a.languageAtEof();
+                l = Lexeme.ofDfa(name, a.language(name, orderedStart, orderedStop));
+                if (refersToEof) {
+                    end = Lexeme.ofDfa(name + AT_EOF_SUFFIX, a.languageAtEof());
+                }
+            } else {
+                l = Lexeme.of(name, regex);
             }
             List<Lexeme> out = new ArrayList<>();
-            Lexeme l = Lexeme.of(name, regex);
             if (l.compile().acceptsEmpty()) {
                 throw error(r.ast, "lexer rule " + r.name + " matches the empty string, which ANTLR forbids too");
             }
             if (!refersToEof || !l.compile().isEmptyLanguage()) {
                 out.add(l);
             }
-            if (refersToEof) {
-                Lexeme end = Lexeme.of(name + AT_EOF_SUFFIX, atEof);
+            if (end != null) {
                 if (end.compile().acceptsEmpty()) {
                     throw error(r.ast, "lexer rule " + r.name + " matches the empty string at the end of the input");
                 }

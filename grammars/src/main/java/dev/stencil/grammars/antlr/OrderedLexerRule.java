@@ -1,5 +1,6 @@
 package dev.stencil.grammars.antlr;
 
+import dev.stencil.automata.regex.ByteDfa;
 import dev.stencil.automata.regex.CodePointSet;
 import dev.stencil.automata.regex.Regex;
 import java.util.ArrayList;
@@ -26,11 +27,12 @@ import java.util.TreeSet;
  * <p>This class builds a small Thompson automaton over code points with ordered epsilon edges from
  * the rule's alternatives (the caller translates sets and inlines fragments), runs the same ordered
  * simulation as a subset construction whose states are ordered configuration lists, and returns the
- * accepted language as a {@link Regex} (by state elimination; these rules are small).
+ * accepted language as a minimal byte DFA (built from the code-point DFA directly: state elimination to a
+ * regex can be exponential, as for C++'s raw strings).
  */
 final class OrderedLexerRule {
     /** Hard cap on DFA states: a non-greedy rule that grows past it is reported, not compiled slowly. */
-    static final int MAX_STATES = 400;
+    static final int MAX_STATES = 20_000;
 
     // NFA: per state either ordered epsilon targets, or one code-point edge
     private final List<int[]> eps = new ArrayList<>();
@@ -40,7 +42,7 @@ final class OrderedLexerRule {
     /** States whose one edge is the {@code EOF} symbol (its target is in {@link #edgeTarget}). */
     private final List<Boolean> eofEdge = new ArrayList<>();
     private int stop = -1;
-    private Regex atEof;
+    private ByteDfa atEof;
 
     int newState() {
         eps.add(new int[0]);
@@ -82,7 +84,7 @@ final class OrderedLexerRule {
      *
      * @throws IllegalStateException past {@link #MAX_STATES}
      */
-    Regex language(int start, int stopState) {
+    ByteDfa language(String name, int start, int stopState) {
         this.stop = stopState;
         List<Cfg> init = new ArrayList<>();
         closure(new Cfg(start, nonGreedyDecision.get(start)), init, new HashSet<>(), false);
@@ -130,15 +132,32 @@ final class OrderedLexerRule {
             accepting[i] = states.get(i).stream().anyMatch(c -> c.state() == stop);
             acceptingAtEof[i] = stepEof(states.get(i)).stream().anyMatch(c -> c.state() == stop);
         }
-        atEof = eofEdge.contains(true) ? eliminate(states, out, acceptingAtEof) : Regex.nothing();
-        return eliminate(states, out, accepting);
+        atEof = eofEdge.contains(true) ? toByteDfa(name + " at EOF", out, acceptingAtEof) : ByteDfa.compile(Regex.nothing());
+        return toByteDfa(name, out, accepting);
+    }
+
+    /** The code-point DFA (state 0 initial) as a minimal byte DFA; no regex in between, which could be exponential. */
+    private static ByteDfa toByteDfa(String name, List<Map<Integer, CodePointSet.Builder>> out, boolean[] accepting) {
+        List<Integer> from = new ArrayList<>();
+        List<CodePointSet> sets = new ArrayList<>();
+        List<Integer> targets = new ArrayList<>();
+        for (int i = 0; i < out.size(); i++) {
+            for (Map.Entry<Integer, CodePointSet.Builder> e : out.get(i).entrySet()) {
+                from.add(i);
+                sets.add(e.getValue().build());
+                targets.add(e.getKey());
+            }
+        }
+        return ByteDfa.ofCodePointAutomaton("lexer rule " + name, out.size(), 0, accepting,
+                from.stream().mapToInt(Integer::intValue).toArray(), sets.toArray(new CodePointSet[0]),
+                targets.stream().mapToInt(Integer::intValue).toArray());
     }
 
     /**
      * After {@link #language}: the texts that the rule matches when the input ends right after
      * them, through an {@code EOF} edge ({@link Regex#nothing()} for a rule without one).
      */
-    Regex languageAtEof() {
+    ByteDfa languageAtEof() {
         return atEof;
     }
 
@@ -199,45 +218,5 @@ final class OrderedLexerRule {
             reached = closure(n, out, seen, reached);
         }
         return reached;
-    }
-
-    /** State elimination: a regular expression for the DFA with the given edges (states accepting when they hold {@code stop}). */
-    private Regex eliminate(List<List<Cfg>> states, List<Map<Integer, CodePointSet.Builder>> out, boolean[] accepting) {
-        int n = states.size();
-        int start = n;
-        int fin = n + 1;
-        List<Map<Integer, Regex>> r = new ArrayList<>();
-        for (int i = 0; i < n + 2; i++) {
-            r.add(new LinkedHashMap<>());
-        }
-        for (int i = 0; i < n; i++) {
-            for (Map.Entry<Integer, CodePointSet.Builder> e : out.get(i).entrySet()) {
-                r.get(i).put(e.getKey(), Regex.chars(e.getValue().build()));
-            }
-            if (accepting[i]) {
-                r.get(i).put(fin, Regex.empty());
-            }
-        }
-        r.get(start).put(0, Regex.empty());
-        for (int k = 0; k < n; k++) {
-            Regex loop = r.get(k).remove(k);
-            Regex loopStar = loop == null ? Regex.empty() : Regex.star(loop);
-            for (int i = 0; i < n + 2; i++) {
-                if (i == k) {
-                    continue;
-                }
-                Regex in = r.get(i).remove(k);
-                if (in == null) {
-                    continue;
-                }
-                for (Map.Entry<Integer, Regex> e : r.get(k).entrySet()) {
-                    Regex via = Regex.seq(in, loopStar, e.getValue());
-                    r.get(i).merge(e.getKey(), via, (x, y) -> Regex.alt(x, y));
-                }
-            }
-            r.get(k).clear();
-        }
-        Regex all = r.get(start).get(fin);
-        return all == null ? Regex.nothing() : all;
     }
 }

@@ -83,7 +83,8 @@ public final class GrammarCorpus {
                 List<Example> examples = new ArrayList<>();
                 Path exDir = g.resolve("examples");
                 if (Files.isDirectory(exDir)) {
-                    try (Stream<Path> ex = Files.list(exDir)) {
+                    // upstream keeps some inputs in subfolders (abnf/examples/apg-java, dot/examples/java)
+                    try (Stream<Path> ex = Files.walk(exDir)) {
                         for (Path e : ex.filter(Files::isRegularFile).sorted().toList()) {
                             String f = e.getFileName().toString();
                             if (f.endsWith(".errors") || f.endsWith(".tree")) {

@@ -104,6 +104,16 @@ class AntlrGrammarReaderTest {
         assertSameAsAntlr(g, "abd", "abcab", "ab");
     }
 
+    /** {@code import}: ANTLR loads the imported grammar beside the importer; the importer's ID overrides the imported one. */
+    @Test
+    void importedLexerRulesAreMergedLikeAntlr() throws Exception {
+        java.nio.file.Path dir = java.nio.file.Path.of(AntlrGrammarReaderTest.class.getResource(DIR + "imports/Imports.g4").toURI()).getParent();
+        AntlrGrammar g = AntlrGrammarReader.read(List.of(dir.resolve("Imports.g4"), dir.resolve("CommonLexerRules.g4")), "s", false);
+        assertTrue(new AntlrOracle(g).check("abc if 12").ok());
+        assertFalse(new AntlrOracle(g).check("xyz").ok(), "the importer's ID [a-c]+ replaces the imported [a-z]+");
+        assertSameAsAntlr(g, "abc if 12", "xyz", "if", "ifa", "12 ab", "a d", "");
+    }
+
     @Test
     void nonGreedyBlockCommentStillEndsAtTheFirstClose() {
         AntlrGrammar g = combined("grammar T; s : (ID | C)+ EOF ;\nID : [a-z]+ ;\n"

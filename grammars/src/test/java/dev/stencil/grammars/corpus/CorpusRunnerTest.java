@@ -22,6 +22,9 @@ class CorpusRunnerTest {
         Files.createDirectories(g.resolve("examples"));
         Files.writeString(g.resolve("T.g4"), "grammar T; s : (ID | INT)+ EOF ; ID : [a-z]+ ; INT : [0-9]+ ; WS : ' ' -> skip ;\n");
         Files.writeString(g.resolve("examples/a.txt"), "ab 12 cd");
+        Files.createDirectories(g.resolve("examples/nested"));
+        Files.writeString(g.resolve("examples/nested/b.txt"), "ab 12 !");
+        Files.writeString(g.resolve("examples/nested/b.txt.errors"), "line 1:6 token recognition error at: '!'\n");
         Files.writeString(dir.resolve("README.md"), "| folder | start rule |\n|---|---|\n| `t` | `s` |\n");
         return GrammarCorpus.load(dir, Map.of());
     }
@@ -32,7 +35,10 @@ class CorpusRunnerTest {
                 .run(corpus(dir), Progress.NONE);
         CorpusRunner.Row row = r.rows().get(0);
         assertFalse(row.timedOut());
-        assertEquals(1, row.examplesAgree());
+        assertEquals(2, row.examples(), "examples in subfolders count too");
+        assertEquals(1, row.examplesAccepted());
+        assertEquals(2, row.examplesAsExpected());
+        assertEquals(2, row.examplesAgree());
         assertEquals(40, row.mutants());
         assertEquals(40, row.mutantsAgree(), row.disagreements().toString());
         assertEquals(0L, r.summary().get("timed_out"));
