@@ -241,13 +241,17 @@ final class StringLexemes {
         ByteDfa d = null;
         for (Regex r : constraints) {
             ByteDfa x = compile(JsonStringEncoding.quoted(r), lengthAt == null ? parts.get(0) : lengthAt, "pattern");
-            d = d == null ? x : d.intersect(x);
+            d = d == null ? x : intersect(d, x, parts, "pattern");
         }
         for (String f : formats) {
-            d = d == null ? formatDfa(f, true) : d.intersect(formatDfa(f, true));
+            d = d == null ? formatDfa(f, true) : intersect(d, formatDfa(f, true), parts, "format");
         }
         for (ByteDfa x : excluded) {
-            d = x.complementWithin(d == null ? anyString(parts.get(0)) : d);
+            try {
+                d = x.complementWithin(d == null ? anyString(parts.get(0)) : d);
+            } catch (GrammarException e) {
+                throw tooLarge("not", parts, e);
+            }
         }
         Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("STR" + cache.size(), d);
         cache.put(key, lex);
@@ -395,6 +399,24 @@ final class StringLexemes {
     private ByteDfa quotedPattern(String pattern, SchemaNode at) {
         return quotedPatterns.computeIfAbsent(pattern, p -> compile(JsonStringEncoding.quoted(
                 searchRegex(p, at, "patternProperties")), at, "patternProperties"));
+    }
+
+    /** {@code a ∩ b}, or a compile error naming the keyword that added {@code b} and where the constraints meet. */
+    private static ByteDfa intersect(ByteDfa a, ByteDfa b, List<SchemaNode> parts, String keyword) {
+        try {
+            return a.intersect(b);
+        } catch (GrammarException e) {
+            throw tooLarge(keyword, parts, e);
+        }
+    }
+
+    private static SchemaException tooLarge(String keyword, List<SchemaNode> parts, GrammarException e) {
+        StringBuilder where = new StringBuilder();
+        for (SchemaNode p : parts) {
+            where.append(where.length() == 0 ? "" : ", ").append(p.pointer());
+        }
+        return new SchemaException(keyword, parts.get(0).pointer(), "the string constraints that apply together here (from "
+                + where + ") combine into an automaton too large to compile exactly: " + e.getMessage(), e);
     }
 
     private static ByteDfa compile(Regex r, SchemaNode at, String keyword) {

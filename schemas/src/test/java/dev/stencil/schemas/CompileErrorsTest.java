@@ -30,6 +30,18 @@ class CompileErrorsTest {
     }
 
     @Test
+    void stringConstraintsTooLargeTogetherNameTheKeywordAndPointer() {
+        // each alone compiles; the email grammar intersected with a 1,024-character bound does not
+        // (from JSONSchemaBench Github_easy/o6237, where the error used to carry no keyword)
+        SchemaException e = assertThrows(SchemaException.class,
+                () -> STRICT.compile("{\"type\":\"array\",\"items\":{\"properties\":{\"email\":"
+                        + "{\"type\":\"string\",\"format\":\"email\",\"maxLength\":1024}}}}"));
+        assertEquals("format", e.keyword());
+        assertEquals("#/items/properties/email", e.pointer());
+        assertTrue(e.getMessage().contains("too large"), e.getMessage());
+    }
+
+    @Test
     void backreferenceInPatternIsAnError() {
         SchemaException e = assertThrows(SchemaException.class,
                 () -> STRICT.compile("{\"type\":\"string\",\"pattern\":\"(a)\\\\1\"}"));
