@@ -42,7 +42,12 @@ public final class Stencil implements AutoCloseable {
     private final int maxPositions;
     private final String promptTemplate;
     private final Grammar jsonGrammar = JsonGrammar.grammar(Whitespace.flexible());
-    private final Map<Grammar, CompiledGrammar> compiled = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Most compiled grammars kept per instance (each holds its lexer tables and mask caches). */
+    static final int GRAMMAR_CACHE_CAPACITY = 256;
+    /** Grammars the caller built, by identity (a caller reusing its Grammar object reuses the compile). */
+    private final BoundedCache<IdentityKey, CompiledGrammar> compiled = new BoundedCache<>(GRAMMAR_CACHE_CAPACITY);
+    /** Schema grammars by canonical schema hash and options: the same schema sent again compiles once. */
+    private final BoundedCache<String, CompiledGrammar> schemaGrammars = new BoundedCache<>(GRAMMAR_CACHE_CAPACITY);
     private volatile VocabularyIndex index;
     /**
      * One learned speculation schedule per draft model used with this target, and per forced-token
@@ -156,9 +161,8 @@ public final class Stencil implements AutoCloseable {
 
     /** {@link #schema(JsonNode)} with explicit compiler options. */
     public Generator schema(JsonNode schema, dev.stencil.schemas.SchemaOptions options) {
-        dev.stencil.schemas.CompiledSchema compiled = new dev.stencil.schemas.SchemaCompiler(options).compile(schema);
         dev.stencil.schemas.InstanceValidator validator = validatorFor(schema);
-        return new Generator(this, compile(compiled.grammar()), true, validator::validate);
+        return new Generator(this, compileSchema(schema, options, true), true, validator::validate);
     }
 
     /**
@@ -190,13 +194,35 @@ public final class Stencil implements AutoCloseable {
     }
 
     private CompiledGrammar compileSchema(JsonNode schema, dev.stencil.schemas.SchemaOptions options, boolean cached) {
-        Grammar g = new dev.stencil.schemas.SchemaCompiler(options).compile(schema).grammar();
-        if (cached) {
-            return compile(g);
+        String key = cached ? dev.stencil.schemas.SchemaCache.keyOf(schema, options) : null;
+        if (key != null) {
+            CompiledGrammar hit = schemaGrammars.get(key);
+            if (hit != null) {
+                return hit;
+            }
         }
+        Grammar g = new dev.stencil.schemas.SchemaCompiler(options).compile(schema).grammar();
         CompiledGrammar c = CompiledGrammar.compile(g, vocabularyIndex());
         c.precompute(PRECOMPUTE_LEXER_STATES);
-        return c;
+        return key == null ? c : schemaGrammars.putIfAbsent(key, c);
+    }
+
+    /** Compiled grammars held: {@code [by grammar identity, by schema hash]} (for tests and diagnostics). */
+    int[] cachedGrammars() {
+        return new int[] {compiled.size(), schemaGrammars.size()};
+    }
+
+    /** A map key that compares grammars by identity. */
+    private record IdentityKey(Grammar grammar) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof IdentityKey k && k.grammar == grammar;
+        }
+
+        @Override
+        public int hashCode() {
+            return System.identityHashCode(grammar);
+        }
     }
 
     /**
@@ -268,14 +294,14 @@ public final class Stencil implements AutoCloseable {
 
     /** Compiles {@code grammar} against this model's vocabulary, once per grammar instance. */
     public CompiledGrammar compile(Grammar grammar) {
-        CompiledGrammar c = compiled.get(grammar);
+        IdentityKey key = new IdentityKey(grammar);
+        CompiledGrammar c = compiled.get(key);
         if (c == null) {
             // compile outside the lock: two threads may race on a new grammar, and both results are equal
             c = CompiledGrammar.compile(grammar, vocabularyIndex());
             // classify the vocabulary per lexer state now, so a request's first masks are not the slow ones
             c.precompute(PRECOMPUTE_LEXER_STATES);
-            CompiledGrammar prev = compiled.putIfAbsent(grammar, c);
-            c = prev != null ? prev : c;
+            c = compiled.putIfAbsent(key, c);
         }
         return c;
     }

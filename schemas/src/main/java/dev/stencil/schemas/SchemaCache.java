@@ -37,8 +37,17 @@ public final class SchemaCache {
 
     /** The canonical hash of a schema under the compiler's options (hex SHA-256). */
     public String key(JsonNode schema) {
+        return keyOf(schema, compiler.options());
+    }
+
+    /**
+     * The canonical hash of a schema under {@code options} (hex SHA-256 of the schema with members
+     * sorted and numbers normalised, and of the options): equal for the same schema whatever its
+     * key order or layout.
+     */
+    public static String keyOf(JsonNode schema, SchemaOptions options) {
         try {
-            String canonical = JSON.writeValueAsString(JsonValues.canonical(schema)) + "\u0000" + compiler.options();
+            String canonical = JSON.writeValueAsString(JsonValues.canonical(schema)) + "\u0000" + options;
             byte[] h = MessageDigest.getInstance("SHA-256").digest(canonical.getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(h);
         } catch (NoSuchAlgorithmException | com.fasterxml.jackson.core.JsonProcessingException e) {
