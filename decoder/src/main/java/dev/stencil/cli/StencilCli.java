@@ -12,6 +12,11 @@ public final class StencilCli implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The command line as {@code ./stencil} runs it (also used by the CLI tests). */
+    static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new StencilCli());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
             // Input errors get one clear line; anything else keeps its stack trace for a bug report.
@@ -22,7 +27,7 @@ public final class StencilCli implements Runnable {
             }
             return 2;
         });
-        System.exit(cl.execute(args));
+        return cl;
     }
 
     @Override

@@ -8,41 +8,14 @@ import ai.onnxruntime.OrtEnvironment;
 import ai.onnxruntime.OrtProvider;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
-import picocli.CommandLine;
 
 /** {@code --mask-on-device}, {@code --provider} and {@code bench device-mask} from the command line. */
 class DeviceMaskCliTest {
-    private record Run(int rc, String out, String err) {
-    }
-
-    private static Run run(String... args) {
-        PrintStream saved = System.out;
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        CommandLine cl = new CommandLine(new StencilCli());
-        java.io.StringWriter err = new java.io.StringWriter();
-        cl.setErr(new java.io.PrintWriter(err));
-        cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
-            cmd.getErr().println(ex.getMessage());
-            return 2;
-        });
-        int rc;
-        try {
-            System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-            rc = cl.execute(args);
-        } finally {
-            System.setOut(saved);
-        }
-        return new Run(rc, out.toString(StandardCharsets.UTF_8), err.toString());
-    }
-
     @Test
     void maskOnDevicePrintsTheSameJson() {
-        Run host = run("generate", "--keys", "name,city", "--threads", "1");
-        Run device = run("generate", "--keys", "name,city", "--threads", "1", "--mask-on-device");
+        CliRun host = CliRun.of("generate", "--keys", "name,city", "--threads", "1");
+        CliRun device = CliRun.of("generate", "--keys", "name,city", "--threads", "1", "--mask-on-device");
         assertEquals(0, host.rc(), host.err());
         assertEquals(0, device.rc(), device.err());
         assertEquals(host.out(), device.out());
@@ -50,7 +23,7 @@ class DeviceMaskCliTest {
 
     @Test
     void maskOnDeviceWithAnOptionThatNeedsAllLogitsIsAnError() {
-        Run r = run("generate", "--keys", "a", "--threads", "1", "--mask-on-device", "--num-beams", "2");
+        CliRun r = CliRun.of("generate", "--keys", "a", "--threads", "1", "--mask-on-device", "--num-beams", "2");
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("beam search"), r.err());
     }
@@ -58,14 +31,14 @@ class DeviceMaskCliTest {
     @Test
     void cudaWithoutTheGpuBuildIsAClearError() {
         assumeFalse(OrtEnvironment.getAvailableProviders().contains(OrtProvider.CUDA), "this ONNX Runtime build has CUDA");
-        Run r = run("generate", "--keys", "a", "--provider", "CUDA");
+        CliRun r = CliRun.of("generate", "--keys", "a", "--provider", "CUDA");
         assertEquals(2, r.rc());
         assertTrue(r.err().contains("onnxruntime_gpu"), r.err());
     }
 
     @Test
     void benchDeviceMaskReportsBothModesOverIdenticalTokens() throws Exception {
-        Run r = run("bench", "device-mask", "--runs", "1", "--max-tokens", "12", "--json");
+        CliRun r = CliRun.of("bench", "device-mask", "--runs", "1", "--max-tokens", "12", "--json");
         assertEquals(0, r.rc(), r.err());
         String[] lines = r.out().strip().split("\n");
         JsonNode json = new ObjectMapper().readTree(lines[lines.length - 1]);

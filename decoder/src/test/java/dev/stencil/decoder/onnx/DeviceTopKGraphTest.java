@@ -41,25 +41,10 @@ class DeviceTopKGraphTest {
         ProtoWire.Writer graph = new ProtoWire.Writer()
                 .message(1, node)
                 .string(2, "synthetic")
-                .bytes(11, valueInfo("x", 1, "batch", "seq", (long) vocab))
-                .bytes(12, valueInfo(outputName, elemType, "batch", "seq", (long) vocab));
+                .bytes(11, TestOnnx.valueInfo("x", 1, "batch", "seq", (long) vocab))
+                .bytes(12, TestOnnx.valueInfo(outputName, elemType, "batch", "seq", (long) vocab));
         ProtoWire.Writer opsetId = new ProtoWire.Writer().string(1, "").varint(2, opset);
         return new ProtoWire.Writer().varint(1, 8).string(2, "test").message(7, graph).message(8, opsetId).toByteArray();
-    }
-
-    private static byte[] valueInfo(String name, int elem, Object... dims) {
-        ProtoWire.Writer shape = new ProtoWire.Writer();
-        for (Object d : dims) {
-            ProtoWire.Writer dim = new ProtoWire.Writer();
-            if (d instanceof String s) {
-                dim.string(2, s);
-            } else {
-                dim.varint(1, (Long) d);
-            }
-            shape.message(1, dim);
-        }
-        ProtoWire.Writer tensor = new ProtoWire.Writer().varint(1, elem).message(2, shape);
-        return new ProtoWire.Writer().string(1, name).message(2, new ProtoWire.Writer().message(1, tensor)).toByteArray();
     }
 
     /** The host's reference: masked logits of the last position, best first, ties by lower id, -inf left out. */

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.stencil.decoder.DecoderException;
 import dev.stencil.decoder.TestModels;
 import dev.stencil.decoder.onnx.ProtoWire;
+import dev.stencil.decoder.onnx.TestOnnx;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -65,25 +66,10 @@ class JudgesTest {
                 .message(5, new ProtoWire.Writer().string(1, "keepdims").varint(3, 0).varint(20, 2));
         ProtoWire.Writer graph = new ProtoWire.Writer().message(1, gather).message(1, sum).string(2, "classifier")
                 .message(5, init)
-                .bytes(11, valueInfo("input_ids", 7, 1L, "n"))
-                .bytes(12, valueInfo("logits", 1, 1L, 2L));
+                .bytes(11, TestOnnx.valueInfo("input_ids", 7, 1L, "n"))
+                .bytes(12, TestOnnx.valueInfo("logits", 1, 1L, 2L));
         ProtoWire.Writer opset = new ProtoWire.Writer().string(1, "").varint(2, 11);
         return new ProtoWire.Writer().varint(1, 7).string(2, "test").message(7, graph).message(8, opset).toByteArray();
-    }
-
-    private static byte[] valueInfo(String name, int elem, Object... dims) {
-        ProtoWire.Writer shape = new ProtoWire.Writer();
-        for (Object d : dims) {
-            ProtoWire.Writer dim = new ProtoWire.Writer();
-            if (d instanceof String s) {
-                dim.string(2, s);
-            } else {
-                dim.varint(1, (Long) d);
-            }
-            shape.message(1, dim);
-        }
-        ProtoWire.Writer tensor = new ProtoWire.Writer().varint(1, elem).message(2, shape);
-        return new ProtoWire.Writer().string(1, name).message(2, new ProtoWire.Writer().message(1, tensor)).toByteArray();
     }
 
     @Test
