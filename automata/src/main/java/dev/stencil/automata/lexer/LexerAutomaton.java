@@ -34,10 +34,19 @@ public final class LexerAutomaton {
     private final ByteDfa[] dfas;
     private final boolean tracksWinners;
 
-    private volatile int[] trans = filled(256 * 64);
-    private volatile int[] emit = filled(64);
-    private volatile int[] emitAtEnd = filled(64);
-    private volatile boolean[] complete = new boolean[64];
+    /**
+     * Most combined states are one lexeme's DFA state (once a lexeme's first bytes rule out the
+     * others), so the lexemes' DFA sizes summed estimate the final state count well. Sizing the
+     * tables for it up front (up to this many states, 8 MB of transitions) replaces the table
+     * doublings that otherwise happen in the middle of mask computations: copying and refilling
+     * a megabyte table was most of the cost of the slowest first-use masks.
+     */
+    private static final int PRESIZE_MAX_STATES = 8192;
+
+    private volatile int[] trans;
+    private volatile int[] emit;
+    private volatile int[] emitAtEnd;
+    private volatile boolean[] complete;
     private volatile int[][] emitSets = new int[16][];
     private int stateCount;
     private int emitSetCount;
@@ -46,6 +55,8 @@ public final class LexerAutomaton {
     private final Map<IntArrayKey, Integer> emitSetIds = new HashMap<>();
     private final Map<IntArrayKey, Integer> initialByAllowed = new HashMap<>();
     private final List<int[]> descriptors = new ArrayList<>();
+    /** Per lexeme, per DFA state: the state where only that lexeme is in play, or -1 (see {@link #internSingle}). */
+    private final int[][] singleIds;
 
     public LexerAutomaton(BnfGrammar grammar) {
         this(grammar, true);
@@ -60,9 +71,19 @@ public final class LexerAutomaton {
         this.grammar = grammar;
         this.tracksWinners = tracksWinners;
         this.dfas = new ByteDfa[grammar.lexemeCount()];
+        this.singleIds = new int[dfas.length][];
         for (int t = 0; t < dfas.length; t++) {
             dfas[t] = grammar.dfa(t);
         }
+        long estimate = 64;
+        for (ByteDfa d : dfas) {
+            estimate += d.stateCount();
+        }
+        int capacity = (int) Math.min(estimate, PRESIZE_MAX_STATES);
+        trans = filled(256 * capacity);
+        emit = filled(capacity);
+        emitAtEnd = filled(capacity);
+        complete = new boolean[capacity];
     }
 
     /** Transition table, {@code state * 256 + byte}, -1 where no lexeme in play continues. */
@@ -140,6 +161,7 @@ public final class LexerAutomaton {
         int start = intern(desc, work);
         List<Integer> built = new ArrayList<>();
         int[] scratch = new int[desc.length];
+        TargetMemo targets = new TargetMemo();
         while (!work.isEmpty()) {
             int s = work.poll();
             built.add(s);
@@ -148,19 +170,37 @@ public final class LexerAutomaton {
                 scratch = new int[d.length];
             }
             boolean anyTransition = false;
-            for (int b = 0; b < 256; b++) {
-                int n = 0;
-                for (int i = 0; i < d.length; i += 2) {
-                    int next = dfas[d[i]].next(d[i + 1], b);
-                    if (next >= 0) {
-                        scratch[n++] = d[i];
-                        scratch[n++] = next;
-                    }
+            targets.clear();
+            localTrans = ensureTrans(localTrans, s);
+            if (d.length == 2) {
+                // one lexeme in play: its DFA row maps straight onto single-lexeme states
+                int lexeme = d[0];
+                ByteDfa dfa = dfas[lexeme];
+                int row = s * 256;
+                for (int b = 0; b < 256; b++) {
+                    int next = dfa.next(d[1], b);
+                    int target = next < 0 ? -1 : internSingle(lexeme, next, work);
+                    localTrans[row + b] = target;
+                    anyTransition |= target >= 0;
                 }
-                int target = n == 0 ? -1 : intern(Arrays.copyOf(scratch, n), work);
-                localTrans = ensureTrans(localTrans, s);
-                localTrans[s * 256 + b] = target;
-                anyTransition |= target >= 0;
+            } else {
+                for (int b = 0; b < 256; b++) {
+                    int n = 0;
+                    for (int i = 0; i < d.length; i += 2) {
+                        int next = dfas[d[i]].next(d[i + 1], b);
+                        if (next >= 0) {
+                            scratch[n++] = d[i];
+                            scratch[n++] = next;
+                        }
+                    }
+                    int target = n == 0 ? -1 : targets.find(scratch, n);
+                    if (target == TargetMemo.MISSING) {
+                        target = intern(Arrays.copyOf(scratch, n), work);
+                        targets.remember(scratch, n, target);
+                    }
+                    localTrans[s * 256 + b] = target;
+                    anyTransition |= target >= 0;
+                }
             }
             localEmit = ensureEmit(localEmit, s);
             localEmit[s] = emitSetOf(d, false);
@@ -188,6 +228,59 @@ public final class LexerAutomaton {
         trans = localTrans;
         initialByAllowed.put(k, start);
         return start;
+    }
+
+    /**
+     * The distinct successor descriptors of one state, while its 256 bytes are tabulated. The
+     * bytes of a state lead to a handful of distinct successors (runs of letters or digits, the
+     * UTF-8 lead-byte ranges), so remembering them interns each successor once instead of once
+     * per byte; interning (copy, hash, map lookup) was most of the cost of a new lexer state, and
+     * schema grammars create lexer states during masks.
+     */
+    private static final class TargetMemo {
+        static final int MISSING = -2;
+        private static final int CAPACITY = 16;
+        private final int[][] tuples = new int[CAPACITY][];
+        private final int[] lengths = new int[CAPACITY];
+        private final int[] ids = new int[CAPACITY];
+        private int size;
+        private int last = -1;
+
+        void clear() {
+            size = 0;
+            last = -1;
+        }
+
+        /** The state id remembered for {@code scratch[0, n)}, or {@link #MISSING}. */
+        int find(int[] scratch, int n) {
+            if (last >= 0 && matches(last, scratch, n)) {
+                return ids[last]; // consecutive bytes usually share their successor
+            }
+            for (int k = 0; k < size; k++) {
+                if (matches(k, scratch, n)) {
+                    last = k;
+                    return ids[k];
+                }
+            }
+            return MISSING;
+        }
+
+        void remember(int[] scratch, int n, int id) {
+            if (size == CAPACITY) {
+                return; // a state with many distinct successors interns the rest per byte
+            }
+            if (tuples[size] == null || tuples[size].length < n) {
+                tuples[size] = new int[Math.max(n, 8)];
+            }
+            System.arraycopy(scratch, 0, tuples[size], 0, n);
+            lengths[size] = n;
+            ids[size] = id;
+            last = size++;
+        }
+
+        private boolean matches(int k, int[] scratch, int n) {
+            return lengths[k] == n && Arrays.equals(tuples[k], 0, n, scratch, 0, n);
+        }
     }
 
     /**
@@ -284,17 +377,45 @@ public final class LexerAutomaton {
     }
 
     private int intern(int[] desc, ArrayDeque<Integer> work) {
+        if (desc.length == 2) {
+            return internSingle(desc[0], desc[1], work);
+        }
         IntArrayKey k = new IntArrayKey(desc);
         Integer id = stateIds.get(k);
         if (id != null) {
             return id;
         }
+        int fresh = newState(desc, work);
+        stateIds.put(k, fresh);
+        return fresh;
+    }
+
+    /**
+     * Interns the state where only {@code lexeme} is in play, in DFA state {@code dfaState}. Most
+     * states are of this kind (a lexeme's first bytes usually rule the others out), so they are
+     * kept in a per-lexeme array rather than hashed.
+     */
+    private int internSingle(int lexeme, int dfaState, ArrayDeque<Integer> work) {
+        int[] ids = singleIds[lexeme];
+        if (ids == null) {
+            ids = new int[dfas[lexeme].stateCount()];
+            Arrays.fill(ids, -1);
+            singleIds[lexeme] = ids;
+        }
+        int id = ids[dfaState];
+        if (id < 0) {
+            id = newState(new int[] {lexeme, dfaState}, work);
+            ids[dfaState] = id;
+        }
+        return id;
+    }
+
+    private int newState(int[] desc, ArrayDeque<Integer> work) {
         if (stateCount >= MAX_STATES) {
             throw new GrammarException("grammar '" + grammar.name() + "': the lexer needs more than "
                     + MAX_STATES + " states; its lexemes overlap too much to be tabulated");
         }
-        id = stateCount++;
-        stateIds.put(k, id);
+        int id = stateCount++;
         descriptors.add(desc);
         work.add(id);
         return id;
