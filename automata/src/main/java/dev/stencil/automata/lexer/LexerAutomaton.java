@@ -47,6 +47,7 @@ public final class LexerAutomaton {
     private volatile int[] emit;
     private volatile int[] emitAtEnd;
     private volatile boolean[] complete;
+    private volatile int[][] transitionRuns = new int[64][];
     private volatile int[][] emitSets = new int[16][];
     private int stateCount;
     private int emitSetCount;
@@ -116,6 +117,16 @@ public final class LexerAutomaton {
         return complete;
     }
 
+    /**
+     * State {@code s}'s transition row in run-length form: {@code (first byte, target)} pairs, one
+     * per run of bytes with the same target (-1 for none). A string or number state has a handful
+     * of runs among its 256 bytes; lexer-state signatures explore hundreds of states through
+     * these rather than reading 256 entries of each. Recorded while the row is built.
+     */
+    public int[] transitionRuns(int s) {
+        return transitionRuns[s];
+    }
+
     /** The lexemes (sorted ids) of emit set {@code id}. */
     public int[] emitSet(int id) {
         return emitSets[id];
@@ -162,6 +173,8 @@ public final class LexerAutomaton {
         List<Integer> built = new ArrayList<>();
         int[] scratch = new int[desc.length];
         TargetMemo targets = new TargetMemo();
+        RunBuilder runs = new RunBuilder();
+        int[][] localRuns = transitionRuns;
         while (!work.isEmpty()) {
             int s = work.poll();
             built.add(s);
@@ -171,6 +184,7 @@ public final class LexerAutomaton {
             }
             boolean anyTransition = false;
             targets.clear();
+            runs.clear();
             localTrans = ensureTrans(localTrans, s);
             if (d.length == 2) {
                 // one lexeme in play: its DFA row maps straight onto single-lexeme states
@@ -181,6 +195,7 @@ public final class LexerAutomaton {
                     int next = dfa.next(d[1], b);
                     int target = next < 0 ? -1 : internSingle(lexeme, next, work);
                     localTrans[row + b] = target;
+                    runs.add(b, target);
                     anyTransition |= target >= 0;
                 }
             } else {
@@ -199,9 +214,12 @@ public final class LexerAutomaton {
                         targets.remember(scratch, n, target);
                     }
                     localTrans[s * 256 + b] = target;
+                    runs.add(b, target);
                     anyTransition |= target >= 0;
                 }
             }
+            localRuns = ensureRuns(localRuns, s);
+            localRuns[s] = runs.take();
             localEmit = ensureEmit(localEmit, s);
             localEmit[s] = emitSetOf(d, false);
             localEmitAtEnd = ensureEmit(localEmitAtEnd, s);
@@ -223,6 +241,7 @@ public final class LexerAutomaton {
         }
         // Publish tables before the id escapes (the id is returned to callers that publish it).
         complete = localComplete;
+        transitionRuns = localRuns;
         emitAtEnd = localEmitAtEnd;
         emit = localEmit;
         trans = localTrans;
@@ -428,6 +447,37 @@ public final class LexerAutomaton {
             Arrays.fill(t, old, t.length, -1);
         }
         return t;
+    }
+
+    private static int[][] ensureRuns(int[][] r, int s) {
+        return s < r.length ? r : Arrays.copyOf(r, Math.max(r.length * 2, s + 1));
+    }
+
+    /** Collects one row's runs while its 256 bytes are tabulated in order. */
+    private static final class RunBuilder {
+        private int[] buf = new int[32];
+        private int n;
+        private int prev;
+
+        void clear() {
+            n = 0;
+            prev = Integer.MIN_VALUE;
+        }
+
+        void add(int b, int target) {
+            if (target != prev) {
+                if (n + 2 > buf.length) {
+                    buf = Arrays.copyOf(buf, buf.length * 2);
+                }
+                buf[n++] = b;
+                buf[n++] = target;
+                prev = target;
+            }
+        }
+
+        int[] take() {
+            return Arrays.copyOf(buf, n);
+        }
     }
 
     private int[] ensureEmit(int[] e, int s) {

@@ -58,13 +58,12 @@ final class LexerStateSignature {
      * @param depth the vocabulary trie's maximum depth (longest token in bytes)
      * @param lexesAll whether winner sets matter (ANTLR-style lexing)
      */
-    static LexerStateSignature of(LexerAutomaton lexer, TransitionRuns runs, int start, int depth, boolean lexesAll) {
-        return of(lexer, runs, start, depth, lexesAll, MAX_STATES);
+    static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll) {
+        return of(lexer, start, depth, lexesAll, MAX_STATES);
     }
 
-    /** As {@link #of(LexerAutomaton, TransitionRuns, int, int, boolean)}, giving up beyond {@code maxStates} states. */
-    static LexerStateSignature of(LexerAutomaton lexer, TransitionRuns runs, int start, int depth, boolean lexesAll,
-            int maxStates) {
+    /** As {@link #of(LexerAutomaton, int, int, boolean)}, giving up beyond {@code maxStates} states. */
+    static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll, int maxStates) {
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
         int[] reach = lexesAll ? lexer.reachableWinners() : null;
@@ -93,7 +92,7 @@ final class LexerStateSignature {
                 continue; // the walk never reads transitions this deep
             }
             // transitions as runs of equal targets: (first byte of the run, local target)
-            int[] row = runs.row(s);
+            int[] row = lexer.transitionRuns(s);
             for (int r = 0; r < row.length; r += 2) {
                 int t = row[r + 1];
                 int lt = -1;

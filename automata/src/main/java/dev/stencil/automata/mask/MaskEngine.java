@@ -289,7 +289,7 @@ public final class MaskEngine {
     private static final int WHOLE_STATE_SIGNATURE_MAX = 256;
 
     private TokenClasses classifyOrShare(int state) {
-        LexerStateSignature sig = LexerStateSignature.of(lexer, classifier.runs, state, vocab.trie.maxDepth, parser.lexesAllLexemes(),
+        LexerStateSignature sig = LexerStateSignature.of(lexer, state, vocab.trie.maxDepth, parser.lexesAllLexemes(),
                 WHOLE_STATE_SIGNATURE_MAX);
         if (sig == null) {
             return classifier.classify(state);

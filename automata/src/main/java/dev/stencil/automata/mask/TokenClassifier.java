@@ -35,16 +35,16 @@ final class TokenClassifier {
     private final VocabularyIndex vocab;
     private final LexerAutomaton lexer;
     private final boolean lexesAllLexemes;
-    /** Run-length transition rows of this grammar's lexer, for signatures. */
-    final TransitionRuns runs;
     /** Suffix tries this grammar's classes use (each counted once in {@link #sharedTrieHeapBytes}). */
     private final Map<ByteTrie, Boolean> triesUsed = new IdentityHashMap<>();
+    /** Subtree signatures by (lexer state, cut), see {@link #subtreeSignature}; classification may run on several threads. */
+    private final Map<Long, Object> subtreeSignatures = new java.util.concurrent.ConcurrentHashMap<>();
+    private static final Object NO_SIGNATURE = new Object();
 
     TokenClassifier(VocabularyIndex vocab, LexerAutomaton lexer, boolean lexesAllLexemes) {
         this.vocab = vocab;
         this.lexer = lexer;
         this.lexesAllLexemes = lexesAllLexemes;
-        this.runs = new TransitionRuns(lexer);
     }
 
     /** Heap held by the suffix tries this grammar's classes use (shared with other grammars). */
@@ -131,12 +131,11 @@ final class TokenClassifier {
         int rootEmit = emit[start];
         long[] rootFilter = rootEmit >= 0 ? new long[words] : null;
         int dependent = 0;
-        Map<Long, LexerStateSignature> signatures = new HashMap<>();
         int n = trie.label.length;
         for (int c = 1; c < n; c = trie.skip[c]) { // the root's children: one per first byte
             int t = trans[start * 256 + (trie.label[c] & 0xff)];
             if (t >= 0 && !complete[t]) {
-                SubtreeClasses part = subtree(t, c, signatures);
+                SubtreeClasses part = subtree(t, c);
                 merge(part, accept, byWinners, groups);
                 acceptCount += part.acceptCount;
                 dependent += part.dependent;
@@ -247,17 +246,10 @@ final class TokenClassifier {
      * string bounded by {@code maxLength}, every position far enough from the bound then shares
      * its subtrees.
      */
-    private SubtreeClasses subtree(int t, int node, Map<Long, LexerStateSignature> signatures) {
+    private SubtreeClasses subtree(int t, int node) {
         int walkDepth = vocab.subtreeDepth[node] - 1; // lexer steps after the first byte's state
         int cut = walkDepth <= 8 ? 8 : walkDepth <= 16 ? 16 : MAX_CUT;
-        long memo = ((long) t << 8) | cut;
-        LexerStateSignature sig;
-        if (signatures.containsKey(memo)) {
-            sig = signatures.get(memo);
-        } else {
-            sig = LexerStateSignature.of(lexer, runs, t, cut, lexesAllLexemes);
-            signatures.put(memo, sig);
-        }
+        LexerStateSignature sig = subtreeSignature(t, cut);
         if (sig == null) {
             return walk(node, vocab.trie.skip[node], -1, t, Integer.MAX_VALUE);
         }
@@ -270,6 +262,23 @@ final class TokenClassifier {
         SubtreeClasses part = walk(node, vocab.trie.skip[node], -1, t, cut + 1);
         vocab.sharedClasses.putSubtree(key, part.renamed(sig::localEmit, sig::localWinner, sig::localState));
         return part;
+    }
+
+    /**
+     * The signature of state {@code t} cut at {@code cut} bytes, computed once per grammar: most
+     * first bytes of most states lead into the same few states (inside a string, after a
+     * letter), and building a signature (a breadth-first exploration) costs more than the
+     * lookup it enables.
+     */
+    private LexerStateSignature subtreeSignature(int t, int cut) {
+        long memo = ((long) t << 8) | cut;
+        Object known = subtreeSignatures.get(memo);
+        if (known == null) {
+            LexerStateSignature sig = LexerStateSignature.of(lexer, t, cut, lexesAllLexemes);
+            known = sig == null ? NO_SIGNATURE : sig;
+            subtreeSignatures.putIfAbsent(memo, known);
+        }
+        return known == NO_SIGNATURE ? null : (LexerStateSignature) known;
     }
 
     /**
