@@ -191,12 +191,15 @@ public final class LexerAutomaton {
                 int lexeme = d[0];
                 ByteDfa dfa = dfas[lexeme];
                 int row = s * 256;
-                for (int b = 0; b < 256; b++) {
-                    int next = dfa.next(d[1], b);
+                int[] starts = dfa.classRunStarts(); // rows start as -1; fill the live byte runs
+                for (int r = 0; r + 1 < starts.length; r++) {
+                    int next = dfa.next(d[1], starts[r]);
                     int target = next < 0 ? -1 : internSingle(lexeme, next, work);
-                    localTrans[row + b] = target;
-                    runs.add(b, target);
-                    anyTransition |= target >= 0;
+                    if (target >= 0) {
+                        Arrays.fill(localTrans, row + starts[r], row + starts[r + 1], target);
+                        anyTransition = true;
+                    }
+                    runs.add(starts[r], target);
                 }
             } else {
                 for (int b = 0; b < 256; b++) {

@@ -41,6 +41,8 @@ public final class ByteDfa {
     private final boolean[] accepting;
     /** The same automaton with byte classes, kept for cheap product constructions. */
     private final DfaTable compact;
+    /** See {@link #classRunStarts()}. */
+    private final int[] classRunStarts;
     /** Printed only for error messages and toString, so compiling never pays for it. */
     private final Supplier<String> description;
 
@@ -48,6 +50,7 @@ public final class ByteDfa {
         this.table = minimal.expand();
         this.accepting = minimal.accepting;
         this.compact = minimal;
+        this.classRunStarts = runStarts(minimal.byteClass);
         this.description = description;
     }
 
@@ -143,6 +146,27 @@ public final class ByteDfa {
      */
     public int next(int state, int b) {
         return table[(state << 8) | (b & 0xFF)];
+    }
+
+    /**
+     * The bytes where a new byte class starts, ascending, then 256: every state sends all bytes
+     * of {@code [starts[r], starts[r + 1])} to the same target. Lets callers tabulate a row in a
+     * few dozen steps instead of 256.
+     */
+    public int[] classRunStarts() {
+        return classRunStarts;
+    }
+
+    private static int[] runStarts(int[] byteClass) {
+        int[] starts = new int[257];
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            if (b == 0 || byteClass[b] != byteClass[b - 1]) {
+                starts[n++] = b;
+            }
+        }
+        starts[n++] = 256;
+        return Arrays.copyOf(starts, n);
     }
 
     /** Whether the input read so far is a complete match. */
