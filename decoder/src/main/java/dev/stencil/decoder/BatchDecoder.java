@@ -56,7 +56,7 @@ final class BatchDecoder {
         int passes = 0;
         try (KvCache cache = model.newCache(b)) {
             long t0 = System.nanoTime();
-            model.forward(cache, prompts);
+            model.forward(cache, prompts, 1); // left padding aligns every prompt's last position
             passes++;
             long t1 = System.nanoTime();
             int active = b;

@@ -46,6 +46,8 @@ public final class KvCache implements AutoCloseable {
 
     private FloatBuffer logits;
     private int logitsLength;
+    /** First chunk position of the last pass with logits (0 unless the pass asked for the last rows only). */
+    private int logitsFrom;
     private FloatBuffer pinnedBuffer;
     private OnnxTensor pinnedTensor;
     private boolean closed;
@@ -106,7 +108,12 @@ public final class KvCache implements AutoCloseable {
         if (row < 0 || row >= batch || pos < 0 || pos >= logitsLength) {
             throw new DecoderException("logits position (" + row + ", " + t + ") outside the last chunk of " + batch + " x " + logitsLength);
         }
-        logits.get(((row * logitsLength) + pos) * vocab, dst, 0, vocab);
+        if (pos < logitsFrom) {
+            throw new DecoderException("no logits at chunk position " + pos + ": the last pass computed them only from position "
+                    + logitsFrom + " on (see OnnxCausalLm.forward's lastRows)");
+        }
+        int rows = logitsLength - logitsFrom;
+        logits.get(((row * rows) + pos - logitsFrom) * vocab, dst, 0, vocab);
         return dst;
     }
 
@@ -220,12 +227,19 @@ public final class KvCache implements AutoCloseable {
     void usePinnedLogits(int len) {
         logits = pinnedBuffer;
         logitsLength = len;
+        logitsFrom = 0;
         hasCandidates = false;
     }
 
     void storeLogits(FloatBuffer copied, int len) {
+        storeLogits(copied, len, len);
+    }
+
+    /** Logits of the last {@code rows} positions of a chunk of {@code len}. */
+    void storeLogits(FloatBuffer copied, int len, int rows) {
         logits = copied;
         logitsLength = len;
+        logitsFrom = len - rows;
         hasCandidates = false;
     }
 
@@ -298,6 +312,7 @@ public final class KvCache implements AutoCloseable {
         hidden = null;
         logits = null;
         logitsLength = len;
+        logitsFrom = 0;
         hasCandidates = true;
     }
 
@@ -387,6 +402,7 @@ public final class KvCache implements AutoCloseable {
         }
         logits = null;
         logitsLength = 0;
+        logitsFrom = 0;
         hasCandidates = false;
     }
 
@@ -439,6 +455,7 @@ public final class KvCache implements AutoCloseable {
         System.arraycopy(positions, 0, nextPosition, 0, batch);
         logits = null;
         logitsLength = 0;
+        logitsFrom = 0;
         hasCandidates = false;
         hidden = null;
     }

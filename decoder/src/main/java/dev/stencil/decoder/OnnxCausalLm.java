@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtProvider;
 import ai.onnxruntime.OrtSession;
 import ai.onnxruntime.TensorInfo;
 import dev.stencil.decoder.onnx.DeviceTopKGraph;
+import dev.stencil.decoder.onnx.LogitRowsGraph;
 import dev.stencil.decoder.onnx.OnnxFormatException;
 import dev.stencil.decoder.onnx.OnnxModelEditor;
 import java.nio.ByteBuffer;
@@ -44,6 +45,8 @@ public final class OnnxCausalLm implements AutoCloseable {
     static final String LOGITS = "logits";
     static final String HIDDEN_STATES = "hidden_states";
     private static final Pattern PAST_KEY = Pattern.compile("past_key_values\\.(\\d+)\\.key");
+    /** Models up to this size are read into memory to add {@link LogitRowsGraph}; larger ones load as they are. */
+    private static final long MAX_EXTENDED_BYTES = 1L << 30;
 
     private final OrtEnvironment env;
     private final OrtSession session;
@@ -57,6 +60,12 @@ public final class OnnxCausalLm implements AutoCloseable {
     final Set<String> presentAndLogits;
     /** Whether the graph carries Stencil's mask + top-k stage ({@link DeviceTopKGraph}). */
     private final boolean deviceTopK;
+    /** Whether the graph can compute logits at chosen positions only ({@link LogitRowsGraph}). */
+    private final boolean logitRows;
+    /** The row input for passes that want every row's logits (every graph input must be fed). */
+    private OnnxTensor firstRowOnly;
+    /** The outputs of a pass that wants logits at chosen rows only. */
+    final Set<String> presentAndRowLogits;
     /** Whether {@code logits} is float32 (else float16/bfloat16, converted when read). */
     private final boolean float32Logits;
     /** Words of the packed mask, {@code ceil(vocab / 64)}. */
@@ -139,6 +148,10 @@ public final class OnnxCausalLm implements AutoCloseable {
                     in.containsKey(POSITION_IDS), out.containsKey(HIDDEN_STATES));
             maskWords = (vocab + 63) >>> 6;
             deviceTopK = in.containsKey(DeviceTopKGraph.MASK_INPUT) && out.containsKey(DeviceTopKGraph.VALUES_OUTPUT);
+            logitRows = in.containsKey(LogitRowsGraph.ROWS_INPUT) && out.containsKey(LogitRowsGraph.ROWS_OUTPUT);
+            if (logitRows) {
+                firstRowOnly = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {0}), new long[] {1});
+            }
             if (deviceTopK) {
                 long[] ms = tensorInfo(in.get(DeviceTopKGraph.MASK_INPUT), DeviceTopKGraph.MASK_INPUT).getShape();
                 if (ms.length != 2 || ms[1] != maskWords) {
@@ -160,6 +173,9 @@ public final class OnnxCausalLm implements AutoCloseable {
         LinkedHashSet<String> withHidden = new LinkedHashSet<>(withLogits);
         withHidden.add(HIDDEN_STATES);
         presentLogitsAndHidden = Collections.unmodifiableSet(withHidden);
+        LinkedHashSet<String> withRows = new LinkedHashSet<>(presentOutputs);
+        withRows.add(LogitRowsGraph.ROWS_OUTPUT);
+        presentAndRowLogits = Collections.unmodifiableSet(withRows);
     }
 
     private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
@@ -186,9 +202,20 @@ public final class OnnxCausalLm implements AutoCloseable {
                 throw new DecoderException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
             }
         }
+        byte[] extended = null;
+        try {
+            if (Files.size(onnxFile) < MAX_EXTENDED_BYTES) {
+                extended = LogitRowsGraph.extendOrNull(Files.readAllBytes(onnxFile), LOGITS);
+            }
+        } catch (java.io.IOException e) {
+            throw new DecoderException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
+        } catch (OnnxFormatException e) {
+            extended = null; // ONNX Runtime's own reading reports what is wrong with the file
+        }
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         try (OrtSession.SessionOptions so = sessionOptions(options)) {
-            return wrap(env, env.createSession(onnxFile.toString(), so), onnxFile.toString());
+            OrtSession session = extended != null ? env.createSession(extended, so) : env.createSession(onnxFile.toString(), so);
+            return wrap(env, session, onnxFile.toString());
         } catch (OrtException e) {
             throw new DecoderException("cannot load ONNX model " + onnxFile + ": " + e.getMessage(), e);
         }
@@ -202,13 +229,19 @@ public final class OnnxCausalLm implements AutoCloseable {
     public static OnnxCausalLm load(byte[] onnxBytes, String name, RuntimeOptions options) {
         OrtEnvironment env = OrtEnvironment.getEnvironment();
         byte[] graph = onnxBytes;
+        try {
+            byte[] withRows = LogitRowsGraph.extendOrNull(onnxBytes, LOGITS);
+            graph = withRows != null ? withRows : onnxBytes;
+        } catch (OnnxFormatException e) {
+            graph = onnxBytes; // ONNX Runtime's own reading reports what is wrong with the bytes
+        }
         if (options.maskOnDevice()) {
             try {
                 if (OnnxModelEditor.of(onnxBytes).hasExternalData()) {
                     throw new DecoderException("masks on the device: model " + name + " keeps its weights in external data files, "
                             + "which a model extended in memory cannot resolve (not supported yet); run without the device mask");
                 }
-                graph = DeviceTopKGraph.extend(onnxBytes, LOGITS);
+                graph = DeviceTopKGraph.extend(graph, LOGITS);
             } catch (OnnxFormatException e) {
                 throw new DecoderException("cannot add the device mask to model " + name + ": " + e.getMessage(), e);
             }
@@ -271,6 +304,11 @@ public final class OnnxCausalLm implements AutoCloseable {
         }
     }
 
+    /** Whether passes can compute logits at the last positions only ({@link #forward(KvCache, int[][], int)}). */
+    boolean selectsLogitRows() {
+        return logitRows;
+    }
+
     /** Whether the logits are float32 (then single-token passes write them into a pinned buffer). */
     boolean float32Logits() {
         return float32Logits;
@@ -311,7 +349,20 @@ public final class OnnxCausalLm implements AutoCloseable {
      * @param tokens one array of new token ids per row; every row needs at least one token
      */
     public void forward(KvCache cache, int[][] tokens) {
-        run(cache, tokens, null, 0);
+        run(cache, tokens, null, 0, 0);
+    }
+
+    /**
+     * Like {@link #forward(KvCache, int[][])}, but computes logits only for the last {@code
+     * lastRows} positions of the chunk (those are then the only ones {@link KvCache#logits} can
+     * read). A prefill or a pass that feeds forced tokens needs one; where the model's graph
+     * cannot select rows ({@link LogitRowsGraph}), every row is computed as before.
+     */
+    public void forward(KvCache cache, int[][] tokens, int lastRows) {
+        if (lastRows < 1) {
+            throw new DecoderException("lastRows must be >= 1, got " + lastRows);
+        }
+        run(cache, tokens, null, 0, lastRows);
     }
 
     /**
@@ -339,11 +390,14 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
             }
         }
-        run(cache, tokens, masks == null ? new long[cache.batch()][] : masks, k);
+        run(cache, tokens, masks == null ? new long[cache.batch()][] : masks, k, 0);
     }
 
-    /** @param masks null for a pass that returns the full logits; else per-row masks (a null row: all allowed) */
-    private void run(KvCache cache, int[][] tokens, long[][] masks, int k) {
+    /**
+     * @param masks null for a pass that returns the full logits; else per-row masks (a null row: all allowed)
+     * @param lastRows logits only for this many last positions; 0 for all
+     */
+    private void run(KvCache cache, int[][] tokens, long[][] masks, int k, int lastRows) {
         cache.checkOwner(this);
         if (tokens.length != cache.batch()) {
             throw new DecoderException("forward got " + tokens.length + " rows for a cache of batch " + cache.batch());
@@ -360,6 +414,7 @@ public final class OnnxCausalLm implements AutoCloseable {
         OnnxTensor mask = null;
         OnnxTensor pos = null;
         OnnxTensor rowMasks = null;
+        OnnxTensor rowsTensor = null;
         List<OnnxTensor> emptyPast = null;
         try {
             int batch = cache.batch();
@@ -392,6 +447,17 @@ public final class OnnxCausalLm implements AutoCloseable {
             OrtSession.Result result;
             boolean hidden = masks == null && cache.capturesHiddenStates();
             OnnxTensor pinned = masks == null && !hidden ? cache.pinnedLogits(len) : null;
+            boolean someRows = logitRows && masks == null && !hidden && pinned == null && lastRows > 0 && lastRows < len;
+            if (logitRows) {
+                if (someRows) {
+                    long[] rows = new long[lastRows];
+                    for (int i = 0; i < lastRows; i++) {
+                        rows[i] = len - lastRows + i;
+                    }
+                    rowsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), new long[] {lastRows});
+                }
+                inputs.put(LogitRowsGraph.ROWS_INPUT, someRows ? rowsTensor : firstRowOnly);
+            }
             if (masks != null) {
                 rowMasks = OnnxTensor.createTensor(env, cache.deviceMasks(masks, maskWords), new long[] {batch, maskWords});
                 inputs.put(DeviceTopKGraph.MASK_INPUT, rowMasks);
@@ -406,6 +472,8 @@ public final class OnnxCausalLm implements AutoCloseable {
                 if (pinned != null) {
                     // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
                     result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
+                } else if (someRows) {
+                    result = session.run(inputs, presentAndRowLogits);
                 } else {
                     result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
                 }
@@ -421,6 +489,8 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
                 if (masks != null) {
                     cache.useCandidates(k, len);
+                } else if (someRows) {
+                    cache.storeLogits(((OnnxTensor) result.get(LogitRowsGraph.ROWS_OUTPUT).orElseThrow()).getFloatBuffer(), len, lastRows);
                 } else if (pinned == null) {
                     cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
                 } else {
@@ -439,6 +509,7 @@ public final class OnnxCausalLm implements AutoCloseable {
             closeQuietly(mask);
             closeQuietly(pos);
             closeQuietly(rowMasks);
+            closeQuietly(rowsTensor);
             if (emptyPast != null) {
                 emptyPast.forEach(OnnxCausalLm::closeQuietly);
             }
@@ -463,6 +534,7 @@ public final class OnnxCausalLm implements AutoCloseable {
     public void close() {
         closeQuietly(allowAllMask);
         closeQuietly(oneCandidate);
+        closeQuietly(firstRowOnly);
         try {
             session.close();
         } catch (OrtException e) {

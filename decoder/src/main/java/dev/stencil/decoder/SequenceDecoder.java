@@ -90,7 +90,7 @@ final class SequenceDecoder {
         int[][] stepRows = {step};
         try (KvCache cache = model.newCache(1)) {
             long t0 = System.nanoTime();
-            model.forward(cache, new int[][] {prompt});
+            model.forward(cache, new int[][] {prompt}, 1); // only the last position's logits are read
             passes++;
             long t1 = System.nanoTime();
             while (true) {
@@ -170,7 +170,7 @@ final class SequenceDecoder {
                 if (fed != null && fed.length > 1) {
                     rows = new int[][] {fed}; // all of them in one forward pass
                 }
-                model.forward(cache, rows);
+                model.forward(cache, rows, 1);
                 passes++;
             }
             long t2 = System.nanoTime();

@@ -129,7 +129,7 @@ final class SpeculativeDecoder {
                 if (m > 0) {
                     Matcher dm = matcher.fork();
                     KeywordConstraint dk = keywords == null ? null : keywords.fork();
-                    draft.forward(dc, new int[][] {Arrays.copyOfRange(seq, dc.columns(), len)});
+                    draft.forward(dc, new int[][] {Arrays.copyOfRange(seq, dc.columns(), len)}, 1);
                     draftPasses++;
                     while (pm < m) {
                         dc.logits(0, -1, logits);
@@ -173,7 +173,8 @@ final class SpeculativeDecoder {
                 System.arraycopy(seq, tc.columns(), chunk, 0, pending);
                 System.arraycopy(proposal, 0, chunk, pending, fed);
                 int base = tc.columns();
-                target.forward(tc, new int[][] {chunk});
+                // logits only where a choice is made: after the pending tokens (forced ones need none) and after each proposal
+                target.forward(tc, new int[][] {chunk}, fed + 1);
                 targetPasses++;
                 if (prefillNanos < 0) {
                     prefillNanos = System.nanoTime() - t0;

@@ -226,7 +226,7 @@ public final class DeviceTopKGraph {
      * A ValueInfoProto of a tensor; each dimension is a Long (fixed) or a String (symbolic); a
      * null dimension is left out (so {@code (name, type, null, 1)} is a 1-D tensor of one element).
      */
-    private static byte[] valueInfo(String name, int elemType, Object... dims) {
+    static byte[] valueInfo(String name, int elemType, Object... dims) {
         ProtoWire.Writer shape = new ProtoWire.Writer();
         for (Object d : dims) {
             if (d == null) {

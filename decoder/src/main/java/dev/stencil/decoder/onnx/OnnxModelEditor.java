@@ -31,7 +31,10 @@ public final class OnnxModelEditor {
     static final int GRAPH_INPUT = 11;
     static final int GRAPH_OUTPUT = 12;
     // NodeProto
+    static final int NODE_INPUT = 1;
     static final int NODE_OUTPUT = 2;
+    static final int NODE_OP_TYPE = 4;
+    static final int NODE_ATTRIBUTE = 5;
     // ValueInfoProto, TypeProto, TensorShapeProto
     static final int VALUE_NAME = 1;
     static final int VALUE_TYPE = 2;
@@ -209,6 +212,42 @@ public final class OnnxModelEditor {
         }
         names.remove(null);
         return names;
+    }
+
+    /**
+     * A graph node as far as rewiring needs it: its operator, its inputs in order, and its
+     * attributes as encoded AttributeProto messages (to copy onto a twin node unchanged).
+     */
+    public record Node(String opType, List<String> inputs, List<byte[]> attributes) {
+    }
+
+    /** The node whose outputs include {@code output}, or null when a graph input or initializer holds it. */
+    public Node producer(String output) {
+        ProtoWire.Reader g = graph();
+        while (g.next()) {
+            if (g.field() != GRAPH_NODE) {
+                continue;
+            }
+            ProtoWire.Reader n = g.message();
+            String op = null;
+            List<String> inputs = new ArrayList<>();
+            List<byte[]> attributes = new ArrayList<>();
+            boolean produces = false;
+            while (n.next()) {
+                switch (n.field()) {
+                    case NODE_INPUT -> inputs.add(n.string());
+                    case NODE_OUTPUT -> produces |= output.equals(n.string());
+                    case NODE_OP_TYPE -> op = n.string();
+                    case NODE_ATTRIBUTE -> attributes.add(n.bytes());
+                    default -> {
+                    }
+                }
+            }
+            if (produces) {
+                return new Node(op, inputs, attributes);
+            }
+        }
+        return null;
     }
 
     private static String firstString(ProtoWire.Reader m, int field) {

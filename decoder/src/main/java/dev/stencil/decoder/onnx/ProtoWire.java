@@ -136,6 +136,12 @@ public final class ProtoWire {
             return new String(buf, valueStart, valueEnd - valueStart, StandardCharsets.UTF_8);
         }
 
+        /** A copy of the current length-delimited field's payload. */
+        public byte[] bytes() {
+            requireType(LEN);
+            return java.util.Arrays.copyOfRange(buf, valueStart, valueEnd);
+        }
+
         /** A reader over the current length-delimited field, read as a message. */
         public Reader message() {
             requireType(LEN);
