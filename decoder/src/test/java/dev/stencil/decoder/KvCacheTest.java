@@ -29,13 +29,6 @@ class KvCacheTest {
         return out;
     }
 
-    private static double maxDiff(float[] a, float[] b) {
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
-    }
 
     @Test
     void discoversShapeFromMetadata() {
@@ -58,7 +51,7 @@ class KvCacheTest {
         try (KvCache c = model.newCache(1)) {
             model.forward(c, new int[][] {Arrays.copyOf(ids, prefill)});
             for (int t = 0; t < prefill; t++) {
-                worst = Math.max(worst, maxDiff(expected[t], c.logits(0, t, got)));
+                worst = Math.max(worst, TestModels.maxDiff(expected[t], c.logits(0, t, got)));
             }
             int i = prefill;
             while (i < ids.length) {
@@ -67,7 +60,7 @@ class KvCacheTest {
                 n = Math.min(n, ids.length - i);
                 model.forward(c, new int[][] {Arrays.copyOfRange(ids, i, i + n)});
                 for (int k = 0; k < n; k++) {
-                    worst = Math.max(worst, maxDiff(expected[i + k], c.logits(0, k, got)));
+                    worst = Math.max(worst, TestModels.maxDiff(expected[i + k], c.logits(0, k, got)));
                 }
                 i += n;
             }
@@ -89,12 +82,12 @@ class KvCacheTest {
         double worst = 0;
         try (KvCache c = model.newCache(2)) {
             model.forward(c, new int[][] {a, b});
-            worst = Math.max(worst, maxDiff(fullA[a.length - 1], c.logits(0, -1, got)));
-            worst = Math.max(worst, maxDiff(fullB[b.length - 1], c.logits(1, -1, got)));
+            worst = Math.max(worst, TestModels.maxDiff(fullA[a.length - 1], c.logits(0, -1, got)));
+            worst = Math.max(worst, TestModels.maxDiff(fullB[b.length - 1], c.logits(1, -1, got)));
             for (int s = 0; s < nextA.length; s++) {
                 model.forward(c, new int[][] {{nextA[s]}, {nextB[s]}});
-                worst = Math.max(worst, maxDiff(fullA[a.length + s], c.logits(0, -1, got)));
-                worst = Math.max(worst, maxDiff(fullB[b.length + s], c.logits(1, -1, got)));
+                worst = Math.max(worst, TestModels.maxDiff(fullA[a.length + s], c.logits(0, -1, got)));
+                worst = Math.max(worst, TestModels.maxDiff(fullB[b.length + s], c.logits(1, -1, got)));
             }
             assertEquals(a.length + nextA.length, c.length(0));
             assertEquals(b.length + nextB.length, c.length(1));
@@ -113,7 +106,7 @@ class KvCacheTest {
             assertEquals(ids.length - 3, c.length(0));
             for (int i = ids.length - 3; i < ids.length; i++) {
                 model.forward(c, new int[][] {{ids[i]}});
-                assertTrue(maxDiff(expected[i], c.logits(0, -1, got)) < TOL, "position " + i);
+                assertTrue(TestModels.maxDiff(expected[i], c.logits(0, -1, got)) < TOL, "position " + i);
             }
         }
     }

@@ -21,13 +21,6 @@ class LogitRowsTest {
         return TestModels.tokenizer().encode("Q: Give a JSON object. Keys: " + keys + ".\nA:");
     }
 
-    private static double maxDiff(float[] a, float[] b) {
-        double m = 0;
-        for (int i = 0; i < a.length; i++) {
-            m = Math.max(m, Math.abs(a[i] - b[i]));
-        }
-        return m;
-    }
 
     @Test
     void theEmbeddedModelGetsTheRowSelectingPath() {
@@ -48,7 +41,7 @@ class LogitRowsTest {
                 for (int t = len - last; t < len; t++) {
                     a.logits(r, t, full);
                     b.logits(r, t, some);
-                    assertTrue(maxDiff(full, some) <= 1e-5, "row " + r + " position " + t + " differs by " + maxDiff(full, some));
+                    assertTrue(TestModels.maxDiff(full, some) <= 1e-5, "row " + r + " position " + t + " differs by " + TestModels.maxDiff(full, some));
                 }
             }
             int r0 = 0;
@@ -61,7 +54,7 @@ class LogitRowsTest {
             for (int r = 0; r < 2; r++) {
                 a.logits(r, -1, full);
                 b.logits(r, -1, some);
-                assertTrue(maxDiff(full, some) <= 1e-5, "next step, row " + r + " differs by " + maxDiff(full, some));
+                assertTrue(TestModels.maxDiff(full, some) <= 1e-5, "next step, row " + r + " differs by " + TestModels.maxDiff(full, some));
             }
         }
     }
@@ -75,7 +68,7 @@ class LogitRowsTest {
             model.forward(a, new int[][] {p});
             model.forward(b, new int[][] {p}, p.length + 5);
             for (int t = 0; t < p.length; t++) {
-                assertEquals(0.0, maxDiff(a.logits(0, t, full), b.logits(0, t, more)), 1e-6, "position " + t);
+                assertEquals(0.0, TestModels.maxDiff(a.logits(0, t, full), b.logits(0, t, more)), 1e-6, "position " + t);
             }
         }
         assertThrows(DecoderException.class, () -> {

@@ -41,4 +41,13 @@ public final class TestModels {
         }
         return stencil;
     }
+
+    /** The largest absolute difference between two logit vectors of the same length. */
+    static double maxDiff(float[] a, float[] b) {
+        double m = 0;
+        for (int i = 0; i < a.length; i++) {
+            m = Math.max(m, Math.abs(a[i] - b[i]));
+        }
+        return m;
+    }
 }

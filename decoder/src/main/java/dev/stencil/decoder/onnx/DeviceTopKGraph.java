@@ -55,16 +55,7 @@ public final class DeviceTopKGraph {
     static final int UINT64 = 13;
     static final int BFLOAT16 = 16;
 
-    // NodeProto, AttributeProto, TensorProto, TypeProto field numbers (onnx.proto)
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int ATTR_NAME = 1;
-    private static final int ATTR_I = 3;
-    private static final int ATTR_TYPE = 20;
-    private static final int ATTR_TYPE_INT = 2;
+    // TensorProto field numbers (onnx.proto)
     private static final int TENSOR_DIMS = 1;
     private static final int TENSOR_DATA_TYPE = 2;
     private static final int TENSOR_NAME = 8;
@@ -151,14 +142,14 @@ public final class DeviceTopKGraph {
         }
         nodes.add(node("Where", in(p("allowed"), last, p("neg_inf")), out(p("masked")), null, 0));
         nodes.add(nodeWith("TopK", in(p("masked"), K_INPUT), out(VALUES_OUTPUT, INDICES_OUTPUT),
-                attrInt("axis", -1), attrInt("largest", 1), attrInt("sorted", 1)));
+                GraphNodes.attrInt("axis", -1), GraphNodes.attrInt("largest", 1), GraphNodes.attrInt("sorted", 1)));
 
         List<byte[]> inputs = List.of(
-                valueInfo(MASK_INPUT, INT64, PREFIX + "rows", words),
-                valueInfo(K_INPUT, INT64, null, 1));
+                GraphNodes.valueInfo(MASK_INPUT, INT64, PREFIX + "rows", words),
+                GraphNodes.valueInfo(K_INPUT, INT64, null, 1));
         List<byte[]> outputs = List.of(
-                valueInfo(VALUES_OUTPUT, FLOAT, PREFIX + "batch", PREFIX + "k"),
-                valueInfo(INDICES_OUTPUT, INT64, PREFIX + "batch", PREFIX + "k"));
+                GraphNodes.valueInfo(VALUES_OUTPUT, FLOAT, PREFIX + "batch", PREFIX + "k"),
+                GraphNodes.valueInfo(INDICES_OUTPUT, INT64, PREFIX + "batch", PREFIX + "k"));
         return editor.append(nodes, inits, inputs, outputs);
     }
 
@@ -175,27 +166,12 @@ public final class DeviceTopKGraph {
     }
 
     private static byte[] node(String op, String[] inputs, String[] outputs, String attr, long value) {
-        return attr == null ? nodeWith(op, inputs, outputs) : nodeWith(op, inputs, outputs, attrInt(attr, value));
+        return attr == null ? nodeWith(op, inputs, outputs) : nodeWith(op, inputs, outputs, GraphNodes.attrInt(attr, value));
     }
 
-    private static byte[] nodeWith(String op, String[] inputs, String[] outputs, ProtoWire.Writer... attributes) {
-        ProtoWire.Writer n = new ProtoWire.Writer();
-        for (String i : inputs) {
-            n.string(NODE_INPUT, i);
-        }
-        for (String o : outputs) {
-            n.string(NODE_OUTPUT, o);
-        }
-        n.string(NODE_NAME, PREFIX + "node_" + outputs[0].replace(PREFIX, ""));
-        n.string(NODE_OP_TYPE, op);
-        for (ProtoWire.Writer a : attributes) {
-            n.message(NODE_ATTRIBUTE, a);
-        }
-        return n.toByteArray();
-    }
-
-    private static ProtoWire.Writer attrInt(String name, long value) {
-        return new ProtoWire.Writer().string(ATTR_NAME, name).varint(ATTR_I, value).varint(ATTR_TYPE, ATTR_TYPE_INT);
+    private static byte[] nodeWith(String op, String[] inputs, String[] outputs, byte[]... attributes) {
+        return GraphNodes.node(PREFIX + "node_" + outputs[0].replace(PREFIX, ""), op, List.of(inputs), List.of(outputs),
+                List.of(attributes));
     }
 
     /** A TensorProto with little-endian raw data, as onnx.proto specifies for raw_data. */
@@ -220,31 +196,5 @@ public final class DeviceTopKGraph {
 
     private static byte[] negativeInfinity() {
         return ByteBuffer.allocate(4).order(ByteOrder.LITTLE_ENDIAN).putFloat(Float.NEGATIVE_INFINITY).array();
-    }
-
-    /**
-     * A ValueInfoProto of a tensor; each dimension is a Long (fixed) or a String (symbolic); a
-     * null dimension is left out (so {@code (name, type, null, 1)} is a 1-D tensor of one element).
-     */
-    static byte[] valueInfo(String name, int elemType, Object... dims) {
-        ProtoWire.Writer shape = new ProtoWire.Writer();
-        for (Object d : dims) {
-            if (d == null) {
-                continue;
-            }
-            ProtoWire.Writer dim = new ProtoWire.Writer();
-            if (d instanceof String s) {
-                dim.string(OnnxModelEditor.DIM_PARAM, s);
-            } else {
-                dim.varint(OnnxModelEditor.DIM_VALUE, ((Number) d).longValue());
-            }
-            shape.message(OnnxModelEditor.SHAPE_DIM, dim);
-        }
-        ProtoWire.Writer tensorType = new ProtoWire.Writer()
-                .varint(OnnxModelEditor.TENSOR_TYPE_ELEM, elemType)
-                .message(OnnxModelEditor.TENSOR_TYPE_SHAPE, shape);
-        ProtoWire.Writer type = new ProtoWire.Writer().message(OnnxModelEditor.TYPE_TENSOR, tensorType);
-        return new ProtoWire.Writer().string(OnnxModelEditor.VALUE_NAME, name)
-                .message(OnnxModelEditor.VALUE_TYPE, type).toByteArray();
     }
 }

@@ -29,13 +29,6 @@ public final class LogitRowsGraph {
     public static final String ROWS_INPUT = "stencil_logit_rows";
     public static final String ROWS_OUTPUT = "stencil_logits_at_rows";
     private static final String PREFIX = "stencil_rows_";
-    private static final int NODE_INPUT = 1;
-    private static final int NODE_OUTPUT = 2;
-    private static final int NODE_NAME = 3;
-    private static final int NODE_OP_TYPE = 4;
-    private static final int NODE_ATTRIBUTE = 5;
-    private static final int ATTR_NAME = 1;
-    private static final int ATTR_I = 3;
 
     private LogitRowsGraph() {
     }
@@ -67,7 +60,7 @@ public final class LogitRowsGraph {
         if ("MatMul".equals(producer.opType()) && producer.inputs().size() == 2) {
             nodes.add(node("Gather", List.of(producer.inputs().get(0), ROWS_INPUT), gathered, List.of(axisOne())));
             nodes.add(node("MatMul", List.of(gathered, producer.inputs().get(1)), ROWS_OUTPUT, List.of()));
-            output = DeviceTopKGraph.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch", PREFIX + "n", vocab);
+            output = GraphNodes.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch", PREFIX + "n", vocab);
         } else if ("Reshape".equals(producer.opType())) {
             OnnxModelEditor.Node gemm = editor.producer(producer.inputs().get(0));
             if (gemm == null || !"Gemm".equals(gemm.opType()) || intAttribute(gemm, "transA") != 0) {
@@ -87,30 +80,20 @@ public final class LogitRowsGraph {
             List<String> gemmInputs = new ArrayList<>(gemm.inputs());
             gemmInputs.set(0, flat);
             nodes.add(node("Gemm", gemmInputs, ROWS_OUTPUT, gemm.attributes()));
-            output = DeviceTopKGraph.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch_n", vocab);
+            output = GraphNodes.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch_n", vocab);
         } else {
             return null;
         }
-        List<byte[]> inputs = List.of(DeviceTopKGraph.valueInfo(ROWS_INPUT, DeviceTopKGraph.INT64, PREFIX + "n"));
+        List<byte[]> inputs = List.of(GraphNodes.valueInfo(ROWS_INPUT, DeviceTopKGraph.INT64, PREFIX + "n"));
         return editor.append(nodes, List.of(), inputs, List.of(output));
     }
 
     private static byte[] node(String op, List<String> inputs, String output, List<byte[]> attributes) {
-        ProtoWire.Writer n = new ProtoWire.Writer();
-        for (String i : inputs) {
-            n.string(NODE_INPUT, i);
-        }
-        n.string(NODE_OUTPUT, output);
-        n.string(NODE_NAME, PREFIX + "node_" + output);
-        n.string(NODE_OP_TYPE, op);
-        for (byte[] a : attributes) {
-            n.bytes(NODE_ATTRIBUTE, a);
-        }
-        return n.toByteArray();
+        return GraphNodes.node(PREFIX + "node_" + output, op, inputs, List.of(output), attributes);
     }
 
     private static byte[] axisOne() {
-        return new ProtoWire.Writer().string(ATTR_NAME, "axis").varint(ATTR_I, 1).varint(20, 2).toByteArray();
+        return GraphNodes.attrInt("axis", 1);
     }
 
     /** An integer attribute's value, 0 when absent (ONNX's default for Gemm's transA/transB). */
@@ -120,9 +103,9 @@ public final class LogitRowsGraph {
             String n = null;
             long value = 0;
             while (r.next()) {
-                if (r.field() == ATTR_NAME) {
+                if (r.field() == GraphNodes.ATTR_NAME) {
                     n = r.string();
-                } else if (r.field() == ATTR_I && r.wireType() == ProtoWire.VARINT) {
+                } else if (r.field() == GraphNodes.ATTR_I && r.wireType() == ProtoWire.VARINT) {
                     value = r.varint();
                 }
             }
