@@ -3,9 +3,7 @@ package dev.stencil.automata.regex;
 import dev.stencil.automata.GrammarException;
 
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.Locale;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -72,7 +70,7 @@ final class ProductConstruction {
             byteClass[b] = pairId[key];
         }
 
-        Map<Long, Integer> ids = new HashMap<>();
+        LongIntMap ids = new LongIntMap(64);
         long[] pairs = new long[64];
         int[] table = new int[64 * k];
         boolean[] accepting = new boolean[64];
@@ -93,8 +91,8 @@ final class ProductConstruction {
                 int target = -1;
                 if (!dead) {
                     long pair = pack(np, nq);
-                    Integer id = ids.get(pair);
-                    if (id == null) {
+                    int id = ids.get(pair);
+                    if (id < 0) {
                         if (count >= maxStates) {
                             throw new GrammarException("The " + mode.name().toLowerCase(Locale.ROOT) + " of "
                                     + description.get() + " is too large: its product automaton would exceed " + maxStates
