@@ -1,0 +1,137 @@
+package dev.stencil.schemas;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.stencil.automata.CompiledGrammar;
+import dev.stencil.automata.Matcher;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Finds a compact serialization of a JSON value, with the members of every object in some order,
+ * that a grammar accepts in full: for reports run in {@link PropertyOrder#SCHEMA} order, where a
+ * valid instance written in another member order is still a value the grammar can produce.
+ *
+ * <p>A depth-first search over member orders, driven by the matcher itself (byte runs accepted and
+ * rolled back), so it needs no model of how the compiler ordered merged or conditional
+ * subschemas. Members are tried in instance order first, so an instance already in grammar order
+ * costs one pass. The search is bounded ({@link #MAX_STEPS} byte runs); beyond it, or past the
+ * stack depth, the answer is "not found", never a guess.
+ */
+final class GrammarMemberOrder {
+    /** The most byte runs tried per value before giving up. */
+    static final int MAX_STEPS = 50_000;
+
+    private final Matcher m;
+    private final int eos;
+    private int steps;
+
+    private GrammarMemberOrder(Matcher m, int eos) {
+        this.m = m;
+        this.eos = eos;
+    }
+
+    /** The serialization found, or null when none is accepted (within the bound). */
+    static String find(CompiledGrammar g, JsonNode value, int eosToken) {
+        String[] found = new String[1];
+        // deep documents recurse deeply (a frame chain per member); a big stack keeps that a search
+        Thread t = new Thread(null, () -> {
+            try {
+                GrammarMemberOrder s = new GrammarMemberOrder(g.newMatcher(), eosToken);
+                StringBuilder out = new StringBuilder();
+                if (s.emit(value, out, () -> s.m.accept(s.eos))) {
+                    found[0] = out.toString();
+                }
+            } catch (StackOverflowError | BudgetExceeded e) {
+                found[0] = null;
+            }
+        }, "stencil-member-order", 256L << 20);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return null;
+        }
+        return found[0];
+    }
+
+    private static final class BudgetExceeded extends RuntimeException {
+        BudgetExceeded() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** What must follow the value just written; true when it (and so everything) was accepted. */
+    private interface Rest {
+        boolean run();
+    }
+
+    /** Writes {@code v} then {@code rest}; on failure the matcher and {@code out} are as before. */
+    private boolean emit(JsonNode v, StringBuilder out, Rest rest) {
+        if (v.isObject()) {
+            List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
+            for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
+                members.add(it.next());
+            }
+            return text("{", out, () -> members(members, new boolean[members.size()], members.size(), true, out, rest));
+        }
+        if (v.isArray()) {
+            return text("[", out, () -> items(v, 0, out, rest));
+        }
+        return text(TestSuiteCompliance.compact(v, false), out, rest);
+    }
+
+    private boolean members(List<Map.Entry<String, JsonNode>> all, boolean[] used, int left, boolean first,
+            StringBuilder out, Rest rest) {
+        if (left == 0) {
+            return text("}", out, rest);
+        }
+        for (int i = 0; i < all.size(); i++) {
+            if (used[i]) {
+                continue;
+            }
+            Map.Entry<String, JsonNode> e = all.get(i);
+            String key = (first ? "" : ",") + TestSuiteCompliance.compact(
+                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(e.getKey()), false) + ":";
+            used[i] = true;
+            int idx = i;
+            boolean ok = text(key, out, () -> emit(all.get(idx).getValue(), out,
+                    () -> members(all, used, left - 1, false, out, rest)));
+            used[i] = false;
+            if (ok) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean items(JsonNode arr, int i, StringBuilder out, Rest rest) {
+        if (i == arr.size()) {
+            return text("]", out, rest);
+        }
+        return text(i == 0 ? "" : ",", out, () -> emit(arr.get(i), out, () -> items(arr, i + 1, out, rest)));
+    }
+
+    private boolean text(String s, StringBuilder out, Rest rest) {
+        if (++steps > MAX_STEPS) {
+            throw new BudgetExceeded();
+        }
+        byte[] b = s.getBytes(StandardCharsets.UTF_8);
+        int len = out.length();
+        if (b.length > 0 && !m.acceptBytes(b)) {
+            return false;
+        }
+        out.append(s);
+        if (rest.run()) {
+            return true;
+        }
+        out.setLength(len);
+        if (b.length > 0) {
+            m.rollback(1);
+        }
+        return false;
+    }
+}
