@@ -26,11 +26,26 @@ final class GrammarMemberOrder {
 
     private final Matcher m;
     private final int eos;
+    private final boolean commitValues;
+    private final boolean pruneLateKeys;
     private int steps;
 
-    private GrammarMemberOrder(Matcher m, int eos) {
+    /**
+     * @param commitValues when true, a nested object or array keeps the first member order that
+     *     the grammar accepts for it alone, and only the enclosing object's order is searched on:
+     *     fast (a failed continuation does not re-try every order of every nested value), and
+     *     complete unless the inner order decides which branch of a combinator the rest needs
+     * @param pruneLateKeys when true, an order is abandoned as soon as a member still to be written
+     *     could come next before the last member was written and cannot any more: in schema order
+     *     its place was passed and never comes back. This cuts the search from exponential to
+     *     quadratic; it misses orders where writing one member is what excludes another for a
+     *     while (a conditional), hence the searches without it
+     */
+    private GrammarMemberOrder(Matcher m, int eos, boolean commitValues, boolean pruneLateKeys) {
         this.m = m;
         this.eos = eos;
+        this.commitValues = commitValues;
+        this.pruneLateKeys = pruneLateKeys;
     }
 
     /** The serialization found, or null when none is accepted (within the bound). */
@@ -38,14 +53,18 @@ final class GrammarMemberOrder {
         String[] found = new String[1];
         // deep documents recurse deeply (a frame chain per member); a big stack keeps that a search
         Thread t = new Thread(null, () -> {
-            try {
-                GrammarMemberOrder s = new GrammarMemberOrder(g.newMatcher(), eosToken);
-                StringBuilder out = new StringBuilder();
-                if (s.emit(value, out, () -> s.m.accept(s.eos))) {
-                    found[0] = out.toString();
+            // the fast, incomplete searches first; the full one only where they found nothing
+            for (int tier = 0; tier < 3; tier++) {
+                try {
+                    GrammarMemberOrder s = new GrammarMemberOrder(g.newMatcher(), eosToken, tier < 2, tier == 0);
+                    StringBuilder out = new StringBuilder();
+                    if (s.emit(value, out, () -> s.m.accept(s.eos))) {
+                        found[0] = out.toString();
+                        return;
+                    }
+                } catch (StackOverflowError | BudgetExceeded e) {
+                    found[0] = null;
                 }
-            } catch (StackOverflowError | BudgetExceeded e) {
-                found[0] = null;
             }
         }, "stencil-member-order", 256L << 20);
         t.start();
@@ -71,12 +90,30 @@ final class GrammarMemberOrder {
 
     /** Writes {@code v} then {@code rest}; on failure the matcher and {@code out} are as before. */
     private boolean emit(JsonNode v, StringBuilder out, Rest rest) {
+        if (!commitValues || !v.isContainerNode()) {
+            return emitSearching(v, out, rest);
+        }
+        int steps0 = m.stepCount();
+        int len = out.length();
+        if (!emitSearching(v, out, () -> true)) {
+            return false;
+        }
+        if (rest.run()) {
+            return true;
+        }
+        m.rollback(m.stepCount() - steps0);
+        out.setLength(len);
+        return false;
+    }
+
+    private boolean emitSearching(JsonNode v, StringBuilder out, Rest rest) {
         if (v.isObject()) {
             List<Map.Entry<String, JsonNode>> members = new ArrayList<>();
             for (Iterator<Map.Entry<String, JsonNode>> it = v.fields(); it.hasNext(); ) {
                 members.add(it.next());
             }
-            return text("{", out, () -> members(members, new boolean[members.size()], members.size(), true, out, rest));
+            return text("{", out, () -> members(members, new boolean[members.size()], members.size(), true,
+                    new boolean[members.size()], out, rest));
         }
         if (v.isArray()) {
             return text("[", out, () -> items(v, 0, out, rest));
@@ -84,28 +121,56 @@ final class GrammarMemberOrder {
         return text(TestSuiteCompliance.compact(v, false), out, rest);
     }
 
+    /**
+     * Writes the members not yet {@code used}, then the closing brace, then {@code rest}.
+     *
+     * @param mustStayViable with {@code pruneLateKeys}: members that could come next before the
+     *     member just written; if one cannot come next any more, its place in the order was passed
+     */
     private boolean members(List<Map.Entry<String, JsonNode>> all, boolean[] used, int left, boolean first,
-            StringBuilder out, Rest rest) {
+            boolean[] mustStayViable, StringBuilder out, Rest rest) {
         if (left == 0) {
             return text("}", out, rest);
         }
+        String[] keys = new String[all.size()];
+        boolean[] viableNow = new boolean[all.size()];
         for (int i = 0; i < all.size(); i++) {
-            if (used[i]) {
+            if (!used[i]) {
+                keys[i] = (first ? "" : ",") + TestSuiteCompliance.compact(
+                        com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(all.get(i).getKey()),
+                        false) + ":";
+                viableNow[i] = viable(keys[i]);
+                if (pruneLateKeys && mustStayViable[i] && !viableNow[i]) {
+                    return false;
+                }
+            }
+        }
+        for (int i = 0; i < all.size(); i++) {
+            if (used[i] || !viableNow[i]) {
                 continue;
             }
-            Map.Entry<String, JsonNode> e = all.get(i);
-            String key = (first ? "" : ",") + TestSuiteCompliance.compact(
-                    com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.textNode(e.getKey()), false) + ":";
             used[i] = true;
             int idx = i;
-            boolean ok = text(key, out, () -> emit(all.get(idx).getValue(), out,
-                    () -> members(all, used, left - 1, false, out, rest)));
+            boolean ok = text(keys[i], out, () -> emit(all.get(idx).getValue(), out,
+                    () -> members(all, used, left - 1, false, viableNow, out, rest)));
             used[i] = false;
             if (ok) {
                 return true;
             }
         }
         return false;
+    }
+
+    /** Whether {@code s} can be written next (the matcher is left as it was). */
+    private boolean viable(String s) {
+        if (++steps > MAX_STEPS) {
+            throw new BudgetExceeded();
+        }
+        if (!m.acceptBytes(s.getBytes(StandardCharsets.UTF_8))) {
+            return false;
+        }
+        m.rollback(1);
+        return true;
     }
 
     private boolean items(JsonNode arr, int i, StringBuilder out, Rest rest) {
