@@ -48,9 +48,20 @@ final class GrammarMemberOrder {
         this.pruneLateKeys = pruneLateKeys;
     }
 
-    /** The serialization found, or null when none is accepted (within the bound). */
-    static String find(CompiledGrammar g, JsonNode value, int eosToken) {
+    /**
+     * What the search found.
+     *
+     * @param text a serialization the grammar accepts, or null
+     * @param exhaustive when {@code text} is null: whether every member order was tried (so none is
+     *     accepted), rather than the search giving up at its bound
+     */
+    record Outcome(String text, boolean exhaustive) {
+    }
+
+    /** A serialization the grammar accepts, or why there is none. */
+    static Outcome find(CompiledGrammar g, JsonNode value, int eosToken) {
         String[] found = new String[1];
+        boolean[] exhaustive = new boolean[1];
         // deep documents recurse deeply (a frame chain per member); a big stack keeps that a search
         Thread t = new Thread(null, () -> {
             // the fast, incomplete searches first; the full one only where they found nothing
@@ -62,8 +73,9 @@ final class GrammarMemberOrder {
                         found[0] = out.toString();
                         return;
                     }
+                    exhaustive[0] = tier == 2;
                 } catch (StackOverflowError | BudgetExceeded e) {
-                    found[0] = null;
+                    exhaustive[0] = false;
                 }
             }
         }, "stencil-member-order", 256L << 20);
@@ -72,9 +84,9 @@ final class GrammarMemberOrder {
             t.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return null;
+            return new Outcome(null, false);
         }
-        return found[0];
+        return new Outcome(found[0], found[0] == null && exhaustive[0]);
     }
 
     private static final class BudgetExceeded extends RuntimeException {
