@@ -42,6 +42,7 @@ public final class JsonSchemaBenchReport {
         int schemas;
         int compiled;
         int validAccepted;
+        int validReordered;
         int validTotal;
         int invalidRejected;
         int invalidTotal;
@@ -70,6 +71,7 @@ public final class JsonSchemaBenchReport {
             schemas += o.schemas;
             compiled += o.compiled;
             validAccepted += o.validAccepted;
+            validReordered += o.validReordered;
             validTotal += o.validTotal;
             invalidRejected += o.invalidRejected;
             invalidTotal += o.invalidTotal;
@@ -94,6 +96,7 @@ public final class JsonSchemaBenchReport {
             f.put("compile_ms_p99", round(c.p(99)));
             f.put("compile_ms_max", round(c.max()));
             f.put("valid_accepted", validAccepted);
+            f.put("valid_reordered", validReordered);
             f.put("valid_total", validTotal);
             f.put("invalid_rejected", invalidRejected);
             f.put("invalid_total", invalidTotal);
@@ -117,8 +120,15 @@ public final class JsonSchemaBenchReport {
     public record Failure(String schema, String keyword, String message) {
     }
 
-    /** One valid instance the matcher blocked, with the blocked token's position and the text before it. */
-    public record Rejection(String schema, int instance, int tokenIndex, String before, String blocked) {
+    /**
+     * One valid instance the matcher blocked, with the blocked token's position, the text before it
+     * and why (the independent validator's objection, or "unexplained").
+     */
+    public record Rejection(String schema, int instance, int tokenIndex, String before, String blocked, String cause) {
+    }
+
+    /** The compile time of one schema (capped), for the slowest-schemas listing. */
+    public record CompileTime(String schema, double millis, boolean compiled) {
     }
 
     /** The whole report. */
@@ -127,6 +137,7 @@ public final class JsonSchemaBenchReport {
         public final Tally total = new Tally();
         public final List<Failure> failures = new ArrayList<>();
         public final List<Rejection> validRejected = new ArrayList<>();
+        public final List<CompileTime> compileTimes = new ArrayList<>();
         /** Schemas whose invalid instances were admitted: must stay empty. */
         public final List<String> invalidAdmitted = new ArrayList<>();
 
@@ -142,9 +153,33 @@ public final class JsonSchemaBenchReport {
             return l;
         }
 
-        /** A Markdown report: the per-subset table, the top compile-failure reasons, and every valid instance rejected. */
+        /** The {@code n} slowest compilations, slowest first. */
+        public List<CompileTime> slowest(int n) {
+            return compileTimes.stream().sorted((a, b) -> Double.compare(b.millis(), a.millis())).limit(n).toList();
+        }
+
+        /** Rejection counts by cause class (the cause up to its first colon), most frequent first. */
+        public List<Map.Entry<String, Integer>> rejectionCauses() {
+            Map<String, Integer> n = new HashMap<>();
+            for (Rejection r : validRejected) {
+                int c = r.cause().indexOf(':');
+                n.merge(c < 0 ? r.cause() : r.cause().substring(0, c), 1, Integer::sum);
+            }
+            List<Map.Entry<String, Integer>> l = new ArrayList<>(n.entrySet());
+            l.sort((a, b) -> b.getValue() != a.getValue().intValue() ? b.getValue() - a.getValue()
+                    : a.getKey().compareTo(b.getKey()));
+            return l;
+        }
+
+        /**
+         * A Markdown report: the per-subset table, the top compile-failure reasons, the slowest
+         * compilations, and every valid instance rejected with its cause.
+         */
         public String markdown(String title, int topReasons) {
             StringBuilder sb = new StringBuilder("# ").append(title).append("\n\n");
+            sb.append("`valid_accepted` counts valid instances accepted as given or, when compiled in schema property ")
+                    .append("order, with their object members in an order the grammar derives (the same JSON value); ")
+                    .append("`valid_reordered` is how many of them needed that.\n\n");
             List<String> cols = new ArrayList<>(total.figures().keySet());
             sb.append("| subset | ").append(String.join(" | ", cols)).append(" |\n| --- |");
             sb.append(" ---: |".repeat(cols.size())).append('\n');
@@ -158,11 +193,22 @@ public final class JsonSchemaBenchReport {
                 sb.append("| `").append(k).append("` | ").append(reasons.get(i).getValue()).append(" | ")
                         .append(ex.schema()).append(": ").append(cell(ex.message())).append(" |\n");
             }
+            sb.append("\n## Slowest compilations\n\n| schema | compile_ms | compiled |\n| --- | ---: | --- |\n");
+            for (CompileTime c : slowest(topReasons)) {
+                sb.append("| ").append(c.schema()).append(" | ").append(round(c.millis())).append(" | ")
+                        .append(c.compiled() ? "yes" : "no").append(" |\n");
+            }
             sb.append("\n## Valid instances rejected (").append(validRejected.size()).append(")\n\n");
+            if (!validRejected.isEmpty()) {
+                sb.append("| cause | instances |\n| --- | ---: |\n");
+                rejectionCauses().forEach(e -> sb.append("| ").append(cell(e.getKey())).append(" | ")
+                        .append(e.getValue()).append(" |\n"));
+                sb.append('\n');
+            }
             for (Rejection r : validRejected) {
                 sb.append("- ").append(r.schema()).append(" #").append(r.instance()).append(": token ")
                         .append(r.tokenIndex()).append(' ').append(cell(r.blocked())).append(" blocked after `")
-                        .append(cell(tail(r.before(), 80))).append("`\n");
+                        .append(cell(tail(r.before(), 80))).append("`; cause: ").append(cell(r.cause())).append('\n');
             }
             if (!invalidAdmitted.isEmpty()) {
                 sb.append("\n## Invalid instances admitted\n\n");
@@ -251,6 +297,7 @@ public final class JsonSchemaBenchReport {
         CompileGuard.Outcome<CompiledGrammar> o = guard.run(
                 () -> CompiledGrammar.compile(compiler.compile(schema).grammar(), vocabulary));
         t.compileTime(Math.min(o.millis(), capMillis));
+        result.compileTimes.add(new CompileTime(id, Math.min(o.millis(), capMillis), o.ok()));
         if (!o.ok()) {
             result.failures.add(new Failure(id, o.keyword(), o.reason()));
             return;
@@ -267,6 +314,7 @@ public final class JsonSchemaBenchReport {
             String text = TestSuiteCompliance.compact(test.get("data"), false);
             int[] ids = tokenize.apply(text);
             Matcher m = g.newMatcher();
+            GrammarMemberOrder.Outcome order = null;
             int blockedAt = -1;
             for (int i = 0; i <= ids.length; i++) {
                 int token = i < ids.length ? ids[i] : eos;
@@ -288,12 +336,22 @@ public final class JsonSchemaBenchReport {
                 t.validTotal++;
                 if (blockedAt < 0) {
                     t.validAccepted++;
+                } else if ((order = options.propertyOrder() == PropertyOrder.SCHEMA
+                        ? GrammarMemberOrder.find(g, test.get("data"), eos) : null) != null
+                        && order.text() != null && acceptedAsTokens(g, order.text(), eos)) {
+                    t.validAccepted++;
+                    t.validReordered++;
                 } else {
                     String before = new String(decode(ids, blockedAt), java.nio.charset.StandardCharsets.UTF_8);
                     String blocked = blockedAt < ids.length
                             ? new String(vocabulary.tokenBytes(ids[blockedAt]), java.nio.charset.StandardCharsets.UTF_8)
                             : "<eos>";
-                    result.validRejected.add(new Rejection(id, k, blockedAt, before, blocked));
+                    String cause = cause(schema, test.get("data"));
+                    if (order != null && order.text() == null) {
+                        cause += order.exhaustive() ? " (in no member order either)"
+                                : " (member-order search gave up at its bound)";
+                    }
+                    result.validRejected.add(new Rejection(id, k, blockedAt, before, blocked, cause));
                 }
             } else {
                 t.invalidTotal++;
@@ -304,6 +362,34 @@ public final class JsonSchemaBenchReport {
                     result.invalidAdmitted.add(id + " #" + k + ": " + tail(text, 200));
                 }
             }
+        }
+    }
+
+    /**
+     * Whether {@code text} (the same value, its members reordered into an order the grammar
+     * derives) is accepted token by token: the real tokenizer's tokens, then the stop token.
+     */
+    private boolean acceptedAsTokens(CompiledGrammar g, String text, int eos) {
+        Matcher m = g.newMatcher();
+        for (int id : tokenize.apply(text)) {
+            if (!m.accept(id)) {
+                return false;
+            }
+        }
+        return m.accept(eos);
+    }
+
+    /**
+     * Why a valid-labelled instance was rejected, as far as an independent validator (networknt)
+     * can tell: its objection when it finds the instance invalid too (the label then rests on a
+     * more lenient validator), else "unexplained" (a compiler bug to look at).
+     */
+    static String cause(JsonNode schema, JsonNode data) {
+        try {
+            List<String> errors = InstanceValidator.of(schema).validate(data);
+            return errors.isEmpty() ? "unexplained" : "networknt also rejects: " + String.join("; ", errors);
+        } catch (RuntimeException e) {
+            return "unexplained (networknt cannot check: " + e.getMessage() + ")";
         }
     }
 

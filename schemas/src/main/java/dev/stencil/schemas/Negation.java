@@ -226,7 +226,16 @@ final class Negation {
                         unsupported(k, "'uniqueItems' inside 'not' (some item repeated) is not compiled");
                     }
                 }
-                case "patternProperties", "propertyNames" -> {
+                case "propertyNames" -> {
+                    if (v.isBoolean() && !v.asBoolean()) {
+                        // propertyNames: false fails exactly on objects with a member
+                        any.add(typed("object").put("minProperties", 1));
+                    } else if (!isTrue(v) && !(v.isObject() && v.isEmpty())) {
+                        unsupported(k, "the failure of '" + k + "' (some member failing it) is not compiled inside "
+                                + "'not'");
+                    }
+                }
+                case "patternProperties" -> {
                     if (!v.isEmpty() && !isTrue(v)) {
                         unsupported(k, "the failure of '" + k + "' (some member failing it) is not compiled inside "
                                 + "'not'");

@@ -14,6 +14,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * String lexemes for {@code pattern}, {@code minLength}/{@code maxLength} and {@code format}: each
@@ -158,14 +159,17 @@ final class StringLexemes {
         if (cached != null) {
             return cached;
         }
-        ByteDfa d = null;
-        for (Regex r : rs) {
-            ByteDfa x = compile(r, s, "pattern");
-            d = d == null ? x : d.intersect(x);
-        }
-        for (String f : formats) {
-            d = d == null ? formatDfa(f, false) : d.intersect(formatDfa(f, false));
-        }
+        ByteDfa d = SharedAutomata.get("val\u0000" + key, () -> {
+            ByteDfa v = null;
+            for (Regex r : rs) {
+                ByteDfa x = compile(r, s, "pattern");
+                v = v == null ? x : v.intersect(x);
+            }
+            for (String f : formats) {
+                v = v == null ? formatDfa(f, false) : v.intersect(formatDfa(f, false));
+            }
+            return v;
+        });
         valueDfas.put(key, d);
         return d;
     }
@@ -238,14 +242,12 @@ final class StringLexemes {
         if (cache.containsKey(key)) {
             return cache.get(key);
         }
-        ByteDfa d = null;
-        for (Regex r : constraints) {
-            ByteDfa x = compile(JsonStringEncoding.quoted(r), lengthAt == null ? parts.get(0) : lengthAt, "pattern");
-            d = d == null ? x : intersect(d, x, parts, "pattern");
-        }
-        for (String f : formats) {
-            d = d == null ? formatDfa(f, true) : intersect(d, formatDfa(f, true), parts, "format");
-        }
+        SchemaNode lengthPointer = lengthAt == null ? parts.get(0) : lengthAt;
+        // the key names the language exactly (patterns, formats, length bounds), so the automaton is
+        // shared across compilations; negated parts are named by session ids and are not
+        Supplier<ByteDfa> constrained = () -> constrainedStrings(constraints, formats, parts, lengthPointer);
+        ByteDfa d = constraints.isEmpty() && formats.isEmpty() ? null
+                : excluded.isEmpty() ? SharedAutomata.get("str\u0000" + key, constrained) : constrained.get();
         for (ByteDfa x : excluded) {
             try {
                 d = x.complementWithin(d == null ? anyString(parts.get(0)) : d);
@@ -256,6 +258,20 @@ final class StringLexemes {
         Lexeme lex = d.isEmptyLanguage() ? null : Lexeme.ofDfa("STR" + cache.size(), d);
         cache.put(key, lex);
         return lex;
+    }
+
+    /** The JSON string spellings of the values every regex and format accepts. */
+    private static ByteDfa constrainedStrings(List<Regex> constraints, List<String> formats, List<SchemaNode> parts,
+            SchemaNode lengthAt) {
+        ByteDfa d = null;
+        for (Regex r : constraints) {
+            ByteDfa x = compile(JsonStringEncoding.quoted(r), lengthAt, "pattern");
+            d = d == null ? x : intersect(d, x, parts, "pattern");
+        }
+        for (String f : formats) {
+            d = d == null ? formatDfa(f, true) : intersect(d, formatDfa(f, true), parts, "format");
+        }
+        return d;
     }
 
     /**
@@ -297,7 +313,10 @@ final class StringLexemes {
         } catch (IllegalArgumentException e) {
             throw new SchemaException("enum", at.pointer(), "string with a lone surrogate cannot be produced as UTF-8");
         }
-        Lexeme lex = Lexeme.ofDfa("LIT" + cache.size(), compile(r, at, "enum"));
+        Regex spelled = r;
+        Lexeme lex = Lexeme.ofDfa("LIT" + cache.size(), SharedAutomata.get(
+                (session.options().canonicalLiterals() ? "lit1\u0000" : "lit0\u0000") + value,
+                () -> compile(spelled, at, "enum")));
         cache.put(key, lex);
         return lex;
     }
@@ -325,13 +344,15 @@ final class StringLexemes {
         if (cache.containsKey(key)) {
             return cache.get(key);
         }
-        anyString(at);
-        List<Regex> alts = new ArrayList<>();
-        for (String n : sorted) {
-            alts.add(Regex.literal(n));
-        }
-        ByteDfa named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
-        Lexeme lex = Lexeme.ofDfa("XKEY" + cache.size(), named.complementWithin(anyString));
+        ByteDfa others = SharedAutomata.get(key, () -> {
+            List<Regex> alts = new ArrayList<>();
+            for (String n : sorted) {
+                alts.add(Regex.literal(n));
+            }
+            ByteDfa named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
+            return named.complementWithin(anyString(at));
+        });
+        Lexeme lex = Lexeme.ofDfa("XKEY" + cache.size(), others);
         cache.put(key, lex);
         return lex;
     }
@@ -342,8 +363,8 @@ final class StringLexemes {
 
     /** Whether the ECMA-262 {@code pattern} finds a match in {@code value} (the patternProperties test). */
     boolean patternMatches(String pattern, String value, SchemaNode at) {
-        ByteDfa d = rawPatterns.computeIfAbsent(pattern, p -> compile(searchRegex(p, at, "patternProperties"), at,
-                "patternProperties"));
+        ByteDfa d = rawPatterns.computeIfAbsent(pattern, p -> SharedAutomata.get("rawpat\u0000" + p,
+                () -> compile(searchRegex(p, at, "patternProperties"), at, "patternProperties")));
         return d.matches(value.getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 
@@ -397,8 +418,9 @@ final class StringLexemes {
     }
 
     private ByteDfa quotedPattern(String pattern, SchemaNode at) {
-        return quotedPatterns.computeIfAbsent(pattern, p -> compile(JsonStringEncoding.quoted(
-                searchRegex(p, at, "patternProperties")), at, "patternProperties"));
+        return quotedPatterns.computeIfAbsent(pattern, p -> SharedAutomata.get("qpat\u0000" + p,
+                () -> compile(JsonStringEncoding.quoted(searchRegex(p, at, "patternProperties")), at,
+                        "patternProperties")));
     }
 
     /** {@code a ∩ b}, or a compile error naming the keyword that added {@code b} and where the constraints meet. */

@@ -18,6 +18,14 @@ class NotTest {
     }
 
     @Test
+    void notOfPropertyNamesFalseRequiresAMember() {
+        // propertyNames: false allows only {} (and non-objects), so its negation is a non-empty object
+        Instances.of("{\"type\":\"object\",\"not\":{\"propertyNames\":false}}")
+                .accepts("{\"key\":\"value\"}", "{\"a\":1,\"b\":2}").rejects("{}", "1");
+        Instances.of("{\"not\":{\"propertyNames\":true}}").rejects("{}", "{\"a\":1}", "1");
+    }
+
+    @Test
     void notInsideEnumIsCheckedPerValue() {
         Instances.of("{\"enum\":[1,2,\"x\"],\"not\":{\"const\":2}}").accepts("1", "\"x\"").rejects("2");
     }
