@@ -14,6 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * Aycock–Horspool handling of nullable nonterminals), and interns the result. Results are memoised
  * per node, so a steady-state parse does one small map lookup per lexeme.
  *
+ * <p>Interning compares an item's origin by its <em>continuation</em> (what completing the item
+ * resumes there, see {@link #continuation}), not by the origin's identity. With identity, an item
+ * that points at the position just before it (say {@code element: atom . quantifier?} after each
+ * character of a regular expression) makes every position a new node: the chain of origins never
+ * repeats, so nothing is memoised, a mask walk over the vocabulary trie creates a node per trie
+ * node, and the intern table grows without bound. By continuation, the state after the 1,000th
+ * element is again the state after the 2nd.
+ *
  * <p>Ignorable lexemes (whitespace, comments) do not move the parse: they return the same node,
  * or for non-repeatable ignorables its "after ignorable" twin, which forbids a second one in a
  * row. If a lexeme set mixes ignorable and grammar lexemes (both matched the same bytes), the
@@ -23,7 +31,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class EarleyParser {
     /** Sentinel stored in scan memos for "these lexemes are not allowed here". */
-    static final ParseNode DEAD = new ParseNode(-1, new int[0], new ParseNode[0], new int[0], false, 0);
+    static final ParseNode DEAD = new ParseNode(-1, new int[0], new ParseNode[0], new int[0], new int[0], false, 0);
 
     private final BnfGrammar g;
     private final LexerAutomaton lexer;
@@ -34,6 +42,8 @@ public final class EarleyParser {
     private final int endOfInput;
     private final ModeStacks modeStacks = new ModeStacks();
     private final ConcurrentHashMap<NodeKey, ParseNode> interned = new ConcurrentHashMap<>();
+    private final ConcurrentHashMap<ContinuationKey, Integer> continuations = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger continuationIds = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
     private final ParseNode root;
 
@@ -64,7 +74,7 @@ public final class EarleyParser {
         this.endOfInput = endOfInput;
         this.grammarLexemes = Arrays.copyOf(all, n);
         Builder b = new Builder();
-        b.add(g.firstCore[g.startProduction], null);
+        b.add(g.firstCore[g.startProduction], null, -1, false);
         this.root = b.close(null, false, ModeStacks.START);
     }
 
@@ -92,6 +102,66 @@ public final class EarleyParser {
     /** Number of distinct parser states created so far (for reports). */
     public int nodeCount() {
         return interned.size();
+    }
+
+    /** Number of distinct continuations interned so far (for reports and tests). */
+    public int continuationCount() {
+        return continuations.size();
+    }
+
+    /**
+     * The continuation id of {@code node} for nonterminal {@code lhs}: the identity of what
+     * completing an item of {@code lhs} that started at {@code node} does. Completion reads the
+     * node's items waiting for {@code lhs}, each with its own origin's continuation, and for those
+     * that started at the node itself, recursively the items waiting for their left-hand side. Two
+     * nodes with equal such item sets resume identically, so items whose origins have equal
+     * continuations are interchangeable; the id is interned on exactly that item set.
+     *
+     * <p>Only published nodes have continuations: the items of {@code node} are final.
+     */
+    int continuation(ParseNode node, int lhs) {
+        Integer known = node.continuations.get(lhs);
+        if (known != null) {
+            return known;
+        }
+        long[] entries = new long[8];
+        int n = 0;
+        int[] work = new int[4];
+        int pending = 0;
+        work[pending++] = lhs;
+        java.util.BitSet visited = new java.util.BitSet();
+        visited.set(lhs);
+        while (pending > 0) {
+            int sym = work[--pending];
+            for (int j = node.firstWaiting(sym); j < node.nexts.length && node.nexts[j] == sym; j++) {
+                int oc = node.originConts[j];
+                if (n == entries.length) {
+                    entries = Arrays.copyOf(entries, n * 2);
+                }
+                entries[n++] = ((long) node.cores[j] << 32) | ((oc + 1) & 0xffffffffL);
+                int parent = g.coreLhs[node.cores[j]];
+                if (oc < 0 && !visited.get(parent)) {
+                    // started here: completing it resumes this node's items waiting for its lhs
+                    visited.set(parent);
+                    if (pending == work.length) {
+                        work = Arrays.copyOf(work, pending * 2);
+                    }
+                    work[pending++] = parent;
+                }
+            }
+        }
+        long[] sorted = Arrays.copyOf(entries, n);
+        Arrays.sort(sorted);
+        ContinuationKey key = new ContinuationKey(lhs, sorted);
+        Integer id = continuations.get(key);
+        if (id == null) {
+            Integer fresh = continuationIds.getAndIncrement();
+            id = continuations.putIfAbsent(key, fresh);
+            if (id == null) {
+                id = fresh;
+            }
+        }
+        return node.continuations.putIfAbsent(lhs, id);
     }
 
     /**
@@ -130,7 +200,7 @@ public final class EarleyParser {
             }
             Builder b = new Builder();
             for (int i = cur.firstWaiting(sym); i < cur.nexts.length && cur.nexts[i] == sym; i++) {
-                b.add(cur.cores[i] + 1, cur.origins[i]);
+                b.advance(cur, i);
             }
             cur = b.size == 0 ? null : b.close(cur, false, cur.modeStack);
         }
@@ -155,7 +225,7 @@ public final class EarleyParser {
             }
             int sym = -(t + 1);
             for (int i = node.firstWaiting(sym); i < node.nexts.length && node.nexts[i] == sym; i++) {
-                b.add(node.cores[i] + 1, node.origins[i]);
+                b.advance(node, i);
             }
         }
         if (b.size > 0) {
@@ -182,18 +252,24 @@ public final class EarleyParser {
         if (node.afterIgnorable == afterIgnorable && node.modeStack == modeStack) {
             return node;
         }
-        int[] originIds = new int[node.cores.length];
-        for (int i = 0; i < originIds.length; i++) {
-            originIds[i] = node.origins[i].id;
+        int[] conts = new int[node.cores.length];
+        for (int i = 0; i < conts.length; i++) {
+            conts[i] = originContinuation(node, i);
         }
-        NodeKey key = new NodeKey(node.cores, originIds, afterIgnorable, modeStack);
+        NodeKey key = new NodeKey(node.cores, conts, afterIgnorable, modeStack);
         ParseNode existing = interned.get(key);
         if (existing != null) {
             return existing;
         }
-        ParseNode fresh = new ParseNode(ids.getAndIncrement(), node.cores, node.origins, node.nexts, afterIgnorable, modeStack);
+        ParseNode fresh = new ParseNode(ids.getAndIncrement(), node.cores, node.origins, conts, node.nexts, afterIgnorable, modeStack);
         fresh.accepting = node.accepting;
         return publish(key, fresh);
+    }
+
+    /** The continuation of item {@code i}'s origin in published {@code node}, resolving "this node" to its id. */
+    private int originContinuation(ParseNode node, int i) {
+        int c = node.originConts[i];
+        return c >= 0 ? c : continuation(node, g.coreLhs[node.cores[i]]);
     }
 
     private ParseNode publish(NodeKey key, ParseNode fresh) {
@@ -271,27 +347,35 @@ public final class EarleyParser {
     private final class Builder {
         int[] cores = new int[16];
         ParseNode[] origins = new ParseNode[16]; // null = this new node
+        int[] conts = new int[16];               // the origin's continuation for the core's lhs; -1 = this new node
         boolean[] closed = new boolean[16];      // added with its whole prediction: nothing left to do
         int size;
         long[] seen = new long[64];
         int seenCount;
 
-        void add(int core, ParseNode origin) {
-            add(core, origin, false);
+        /** Adds item {@code i} of published node {@code from} with the dot moved over its next symbol. */
+        void advance(ParseNode from, int i) {
+            add(from.cores[i] + 1, from.origins[i], originContinuation(from, i), false);
         }
 
-        void add(int core, ParseNode origin, boolean alreadyClosed) {
-            long key = ((long) core << 32) | ((origin == null ? 0 : origin.id + 1) & 0xffffffffL);
+        /**
+         * Adds an item unless one with the same core and an origin of the same continuation is
+         * there: such items complete identically, so one stands for all.
+         */
+        void add(int core, ParseNode origin, int cont, boolean alreadyClosed) {
+            long key = ((long) core << 32) | ((cont + 1) & 0xffffffffL);
             if (!insertSeen(key)) {
                 return;
             }
             if (size == cores.length) {
                 cores = Arrays.copyOf(cores, size * 2);
                 origins = Arrays.copyOf(origins, size * 2);
+                conts = Arrays.copyOf(conts, size * 2);
                 closed = Arrays.copyOf(closed, size * 2);
             }
             cores[size] = core;
             origins[size] = origin;
+            conts[size] = cont;
             closed[size] = alreadyClosed;
             size++;
         }
@@ -333,6 +417,7 @@ public final class EarleyParser {
                 }
                 int core = cores[i];
                 ParseNode origin = origins[i];
+                int cont = conts[i];
                 int sym = g.coreNext[core];
                 if (sym == BnfGrammar.END) {
                     if (origin == null) {
@@ -340,17 +425,17 @@ public final class EarleyParser {
                     }
                     int lhs = g.coreLhs[core];
                     for (int j = origin.firstWaiting(lhs); j < origin.nexts.length && origin.nexts[j] == lhs; j++) {
-                        add(origin.cores[j] + 1, origin.origins[j]);
+                        advance(origin, j);
                     }
                 } else if (sym >= 0) {
                     // self-origin items of a prediction need no processing: completing them is
                     // the nullable case handled by stepping over nullable symbols, and their own
                     // predictions are in the precomputed set
                     for (int c : g.prediction(sym)) {
-                        add(c, null, true);
+                        add(c, null, -1, true);
                     }
                     if (g.nullable[sym]) {
-                        add(core + 1, origin);
+                        add(core + 1, origin, cont, false);
                     }
                 }
             }
@@ -358,38 +443,39 @@ public final class EarleyParser {
         }
 
         private ParseNode canonical(boolean afterIgnorable, int modeStack) {
-            // Sort by (next symbol, core, origin id) with one primitive sort: coreRank orders cores
-            // by (next symbol, core), and (core, origin) pairs are distinct, so the packed keys are.
+            // Sort by (next symbol, core, origin continuation) with one primitive sort: coreRank
+            // orders cores by (next symbol, core), and (core, continuation) pairs are distinct, so
+            // the packed keys are.
             long[] keys = new long[size];
             for (int i = 0; i < size; i++) {
-                int originId = origins[i] == null ? -1 : origins[i].id;
-                keys[i] = ((long) g.coreRank[cores[i]] << 32) | ((originId + 1) & 0xffffffffL);
+                keys[i] = ((long) g.coreRank[cores[i]] << 32) | ((conts[i] + 1) & 0xffffffffL);
             }
             Arrays.sort(keys);
+            // any origin with a given continuation stands for all of them (same completions)
             OriginTable table = new OriginTable(size);
             for (int i = 0; i < size; i++) {
                 if (origins[i] != null) {
-                    table.put(origins[i]);
+                    table.put(conts[i], origins[i]);
                 }
             }
             int[] sCores = new int[size];
             int[] sNexts = new int[size];
-            int[] sOriginIds = new int[size];
+            int[] sConts = new int[size];
             ParseNode[] sOrigins = new ParseNode[size];
             for (int i = 0; i < size; i++) {
                 int core = g.coreByRank[(int) (keys[i] >>> 32)];
-                int originId = (int) keys[i] - 1;
+                int cont = (int) keys[i] - 1;
                 sCores[i] = core;
                 sNexts[i] = g.coreNext[core];
-                sOriginIds[i] = originId;
-                sOrigins[i] = originId < 0 ? null : table.get(originId);
+                sConts[i] = cont;
+                sOrigins[i] = cont < 0 ? null : table.get(cont);
             }
-            NodeKey key = new NodeKey(sCores, sOriginIds, afterIgnorable, modeStack);
+            NodeKey key = new NodeKey(sCores, sConts, afterIgnorable, modeStack);
             ParseNode existing = interned.get(key);
             if (existing != null) {
                 return existing;
             }
-            ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sNexts, afterIgnorable, modeStack);
+            ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sConts, sNexts, afterIgnorable, modeStack);
             for (int i = 0; i < size; i++) {
                 if (sOrigins[i] == null) {
                     sOrigins[i] = fresh;
@@ -399,27 +485,33 @@ public final class EarleyParser {
         }
     }
 
-    /** Origin nodes of one builder by id (open addressing; ids are unique per node). */
+    /** One origin node per continuation id, for one builder (open addressing; the first put wins). */
     private static final class OriginTable {
+        final int[] keys;
         final ParseNode[] slots;
 
         OriginTable(int items) {
-            slots = new ParseNode[Integer.highestOneBit(Math.max(4, items) * 2) * 2];
+            int cap = Integer.highestOneBit(Math.max(4, items) * 2) * 2;
+            keys = new int[cap];
+            slots = new ParseNode[cap];
         }
 
-        void put(ParseNode n) {
+        void put(int cont, ParseNode n) {
             int mask = slots.length - 1;
-            int i = (int) mix(n.id) & mask;
-            while (slots[i] != null && slots[i] != n) {
+            int i = (int) mix(cont) & mask;
+            while (slots[i] != null && keys[i] != cont) {
                 i = (i + 1) & mask;
             }
-            slots[i] = n;
+            if (slots[i] == null) {
+                keys[i] = cont;
+                slots[i] = n;
+            }
         }
 
-        ParseNode get(int id) {
+        ParseNode get(int cont) {
             int mask = slots.length - 1;
-            int i = (int) mix(id) & mask;
-            while (slots[i].id != id) {
+            int i = (int) mix(cont) & mask;
+            while (keys[i] != cont || slots[i] == null) {
                 i = (i + 1) & mask;
             }
             return slots[i];
@@ -431,7 +523,30 @@ public final class EarleyParser {
         return k ^ (k >>> 29);
     }
 
-    /** Identity of a canonical node: sorted cores, origin ids (-1 = itself), the ignorable flag, the mode stack. */
+    /** Identity of a continuation: the nonterminal completed and the packed (core, origin continuation) items it resumes. */
+    private static final class ContinuationKey {
+        final int lhs;
+        final long[] items;
+        final int hash;
+
+        ContinuationKey(int lhs, long[] items) {
+            this.lhs = lhs;
+            this.items = items;
+            this.hash = Arrays.hashCode(items) * 31 + lhs;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof ContinuationKey k && k.hash == hash && k.lhs == lhs && Arrays.equals(k.items, items);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
+    }
+
+    /** Identity of a canonical node: sorted cores, origin continuations (-1 = itself), the ignorable flag, the mode stack. */
     private static final class NodeKey {
         final int[] cores;
         final int[] originIds;
