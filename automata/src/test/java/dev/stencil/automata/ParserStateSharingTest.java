@@ -31,6 +31,16 @@ class ParserStateSharingTest {
     }
 
     @Test
+    void statesDifferingOnlyInCompletedItemsAreOne() {
+        // after "a*" and after "a+" only the finished quantifier alternative differs: same future
+        CompiledGrammar cg = CompiledGrammar.compile(SmallGrammars.regexLike(), TestVocab.gpt2Index(), true);
+        assertTrue(cg.newMatcher().acceptBytes("a*b".getBytes(StandardCharsets.UTF_8)));
+        int afterStar = cg.engine().parser().nodeCount();
+        assertTrue(cg.newMatcher().acceptBytes("a+b".getBytes(StandardCharsets.UTF_8)));
+        assertEquals(afterStar, cg.engine().parser().nodeCount(), "\"a+b\" reached states \"a*b\" did not");
+    }
+
+    @Test
     void nestingStillCreatesStatesPerDepth() {
         // the merge is not a blanket one: each open group is a different future (its ')' must come)
         CompiledGrammar cg = CompiledGrammar.compile(SmallGrammars.regexLike(), TestVocab.gpt2Index(), true);

@@ -352,6 +352,8 @@ public final class EarleyParser {
         int size;
         long[] seen = new long[64];
         int seenCount;
+        /** Nonterminals whose whole prediction is in already (a bit per nonterminal, allocated on first use). */
+        long[] predicted;
 
         /** Adds item {@code i} of published node {@code from} with the dot moved over its next symbol. */
         void advance(ParseNode from, int i) {
@@ -431,8 +433,17 @@ public final class EarleyParser {
                     // self-origin items of a prediction need no processing: completing them is
                     // the nullable case handled by stepping over nullable symbols, and their own
                     // predictions are in the precomputed set
-                    for (int c : g.prediction(sym)) {
-                        add(c, null, -1, true);
+                    // a prediction set is closed, so it holds the prediction of every nonterminal
+                    // it predicts: once a nonterminal is in, skip re-adding (re-probing) its cores
+                    if (predicted == null) {
+                        predicted = new long[(g.nonterminalCount() + 63) >>> 6];
+                    }
+                    if ((predicted[sym >>> 6] & (1L << sym)) == 0) {
+                        for (int c : g.prediction(sym)) {
+                            int lhs = g.coreLhs[c];
+                            predicted[lhs >>> 6] |= 1L << lhs;
+                            add(c, null, -1, true);
+                        }
                     }
                     if (g.nullable[sym]) {
                         add(core + 1, origin, cont, false);
@@ -446,23 +457,33 @@ public final class EarleyParser {
             // Sort by (next symbol, core, origin continuation) with one primitive sort: coreRank
             // orders cores by (next symbol, core), and (core, continuation) pairs are distinct, so
             // the packed keys are.
+            //
+            // Completed items are left out (except the start production's, which makes the node
+            // accepting): closing the set has already done everything they do, and no later step
+            // reads them, so keeping them would only tell apart states with the same future, such
+            // as "after letter 'a'" and "after letter 'b'".
             long[] keys = new long[size];
+            int kept = 0;
             for (int i = 0; i < size; i++) {
-                keys[i] = ((long) g.coreRank[cores[i]] << 32) | ((conts[i] + 1) & 0xffffffffL);
+                if (g.coreNext[cores[i]] == BnfGrammar.END && cores[i] != acceptCore) {
+                    continue;
+                }
+                keys[kept++] = ((long) g.coreRank[cores[i]] << 32) | ((conts[i] + 1) & 0xffffffffL);
             }
+            keys = Arrays.copyOf(keys, kept);
             Arrays.sort(keys);
             // any origin with a given continuation stands for all of them (same completions)
             OriginTable table = new OriginTable(size);
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < size; i++) { // every builder item: a kept one may share its continuation with a dropped one
                 if (origins[i] != null) {
                     table.put(conts[i], origins[i]);
                 }
             }
-            int[] sCores = new int[size];
-            int[] sNexts = new int[size];
-            int[] sConts = new int[size];
-            ParseNode[] sOrigins = new ParseNode[size];
-            for (int i = 0; i < size; i++) {
+            int[] sCores = new int[kept];
+            int[] sNexts = new int[kept];
+            int[] sConts = new int[kept];
+            ParseNode[] sOrigins = new ParseNode[kept];
+            for (int i = 0; i < kept; i++) {
                 int core = g.coreByRank[(int) (keys[i] >>> 32)];
                 int cont = (int) keys[i] - 1;
                 sCores[i] = core;
@@ -476,7 +497,7 @@ public final class EarleyParser {
                 return existing;
             }
             ParseNode fresh = new ParseNode(ids.getAndIncrement(), sCores, sOrigins, sConts, sNexts, afterIgnorable, modeStack);
-            for (int i = 0; i < size; i++) {
+            for (int i = 0; i < kept; i++) {
                 if (sOrigins[i] == null) {
                     sOrigins[i] = fresh;
                 }

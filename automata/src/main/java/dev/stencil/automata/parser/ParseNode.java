@@ -12,6 +12,9 @@ package dev.stencil.automata.parser;
  * reference, and fork shares them. It also makes states good cache keys: the scan memo and the
  * mask cache hang off the node.
  *
+ * <p>Completed items are not kept (only the start production's, which marks an accepting node):
+ * they did their work when the set was closed, and nothing later reads them.
+ *
  * <p>Items are sorted by (symbol after the dot, core, origin continuation), so the items waiting
  * for a given symbol form one contiguous run found by binary search.
  */
