@@ -51,4 +51,19 @@ class ParserStateSharingTest {
         assertTrue(m.isAccepting());
         assertTrue(!m.acceptBytes(")".getBytes(StandardCharsets.UTF_8)), "a sixth ')' has no '(' to close");
     }
+
+    @Test
+    void matchersSurviveNewGenerations() {
+        CompiledGrammar cg = CompiledGrammar.compile(SmallGrammars.regexLike(), TestVocab.gpt2Index(), true);
+        cg.engine().parser().stateLimit(4);
+        Matcher early = cg.newMatcher();
+        assertTrue(early.acceptBytes("(a|b".getBytes(StandardCharsets.UTF_8)));
+        Matcher late = cg.newMatcher();
+        assertTrue(late.acceptBytes("x(?:y+|z((w)))*".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(cg.engine().parser().generations() > 1, "the limit was not reached");
+        assertTrue(early.acceptBytes("*c)d".getBytes(StandardCharsets.UTF_8)));
+        assertTrue(early.isAccepting());
+        assertTrue(late.isAccepting());
+        assertTrue(!early.acceptBytes(")".getBytes(StandardCharsets.UTF_8)), "unbalanced ')' after a generation change");
+    }
 }

@@ -27,7 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * row. If a lexeme set mixes ignorable and grammar lexemes (both matched the same bytes), the
  * grammar lexemes win.
  *
- * <p>Thread-safe: nodes are immutable once published and the intern table is concurrent.
+ * <p>The intern tables are bounded: past {@link #stateLimit} states a new generation starts (fresh
+ * tables and a fresh root), so a long-running process that sees ever new inputs does not keep
+ * every state, with its memos and cached masks, forever. Nothing depends on two equal states
+ * being one object (a state is a function of its key, continuation ids are never reused), so
+ * matchers holding states of an old generation go on correctly; the old states are freed when
+ * the last of them is dropped.
+ *
+ * <p>Thread-safe: nodes are immutable once published and the intern tables are concurrent.
  */
 public final class EarleyParser {
     /** Sentinel stored in scan memos for "these lexemes are not allowed here". */
@@ -41,11 +48,15 @@ public final class EarleyParser {
     /** Id of {@code Lexeme.endOfInput()} in the grammar, or -1: scanned only by {@link #acceptsAtEnd}. */
     private final int endOfInput;
     private final ModeStacks modeStacks = new ModeStacks();
-    private final ConcurrentHashMap<NodeKey, ParseNode> interned = new ConcurrentHashMap<>();
-    private final ConcurrentHashMap<ContinuationKey, Integer> continuations = new ConcurrentHashMap<>();
+    /** Default {@link #stateLimit}: about a few hundred MB of states and masks on a 128K vocabulary in the worst grammars seen. */
+    private static final int DEFAULT_STATE_LIMIT = Integer.getInteger("stencil.parserStates", 50_000);
+    private volatile int stateLimit = DEFAULT_STATE_LIMIT;
+    private volatile ConcurrentHashMap<NodeKey, ParseNode> interned = new ConcurrentHashMap<>();
+    private volatile ConcurrentHashMap<ContinuationKey, Integer> continuations = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger generations = new java.util.concurrent.atomic.AtomicInteger(1);
     private final java.util.concurrent.atomic.AtomicInteger continuationIds = new java.util.concurrent.atomic.AtomicInteger();
     private final java.util.concurrent.atomic.AtomicInteger ids = new java.util.concurrent.atomic.AtomicInteger();
-    private final ParseNode root;
+    private volatile ParseNode root;
 
     /**
      * @param lexAllLexemes true for a context-free lexer (ANTLR semantics: every lexeme is in play
@@ -73,9 +84,40 @@ public final class EarleyParser {
         }
         this.endOfInput = endOfInput;
         this.grammarLexemes = Arrays.copyOf(all, n);
+        this.root = newRoot();
+    }
+
+    private ParseNode newRoot() {
         Builder b = new Builder();
         b.add(g.firstCore[g.startProduction], null, -1, false);
-        this.root = b.close(null, false, ModeStacks.START);
+        return b.close(null, false, ModeStacks.START);
+    }
+
+    /**
+     * States per generation of the intern tables (default 50,000, {@code -Dstencil.parserStates}).
+     * Lowering it below the current count starts a new generation at the next new state.
+     */
+    public void stateLimit(int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("state limit must be positive: " + limit);
+        }
+        stateLimit = limit;
+    }
+
+    /** Generations of the intern tables so far (1 until the state limit is first reached). */
+    public int generations() {
+        return generations.get();
+    }
+
+    /** Replaces the intern tables and the root once {@code full} (the current table) is past the limit. */
+    private synchronized void startGeneration(ConcurrentHashMap<NodeKey, ParseNode> full) {
+        if (interned != full) {
+            return; // another thread already did
+        }
+        interned = new ConcurrentHashMap<>();
+        continuations = new ConcurrentHashMap<>();
+        generations.incrementAndGet();
+        root = newRoot();
     }
 
     /** The interned lexer-mode stacks that {@link ParseNode#modeStack()} ids refer to. */
@@ -91,6 +133,7 @@ public final class EarleyParser {
         return lexAllLexemes;
     }
 
+    /** The state before any input (of the current generation: equal in behaviour to earlier roots). */
     public ParseNode root() {
         return root;
     }
@@ -99,12 +142,12 @@ public final class EarleyParser {
         return g;
     }
 
-    /** Number of distinct parser states created so far (for reports). */
+    /** Number of distinct parser states in the current generation (for reports and tests). */
     public int nodeCount() {
         return interned.size();
     }
 
-    /** Number of distinct continuations interned so far (for reports and tests). */
+    /** Number of distinct continuations in the current generation (for reports and tests). */
     public int continuationCount() {
         return continuations.size();
     }
@@ -285,13 +328,18 @@ public final class EarleyParser {
         } else {
             fresh.lexStart = lexer.initialState(fresh.allowed);
         }
-        ParseNode raced = interned.putIfAbsent(key, fresh);
+        ConcurrentHashMap<NodeKey, ParseNode> table = interned;
+        ParseNode raced = table.putIfAbsent(key, fresh);
+        if (raced == null && table.size() > stateLimit) {
+            startGeneration(table);
+        }
         return raced != null ? raced : fresh;
     }
 
     private boolean computeAccepting(ParseNode n) {
         for (int i = 0; i < n.cores.length; i++) {
-            if (n.cores[i] == acceptCore && (n.origins[i] == root || (root == null && n.origins[i] == n))) {
+            // only a root predicts the start production, so its completed item started at one
+            if (n.cores[i] == acceptCore) {
                 return true;
             }
         }
