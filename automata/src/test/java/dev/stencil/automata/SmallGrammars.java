@@ -35,23 +35,6 @@ final class SmallGrammars {
         return b.build();
     }
 
-    /** Keywords against identifiers with ANTLR-style lexing (all lexemes in play, keywords win ties). */
-    static Grammar keywords() {
-        Lexeme kwIf = Lexeme.literal("if");
-        Lexeme kwThen = Lexeme.literal("then");
-        Lexeme id = Lexeme.regex("ID", "[a-z]+");
-        Grammar.Builder b = Grammar.builder("keywords");
-        b.rule("prog", Expr.plus(Expr.ref("stmt")));
-        b.rule("stmt", Expr.alt(
-                Expr.seq(Expr.lex(kwIf), Expr.lex(id), Expr.lex(kwThen), Expr.ref("stmt")),
-                Expr.seq(Expr.lex(id), Expr.lit("="), Expr.lex(Lexeme.regex("INT", "[0-9]+")), Expr.lit(";"))));
-        b.ignorable(Lexeme.regex("WS", "[ \\n]+"), true);
-        b.ignorable(Lexeme.regex("COMMENT", "#[^\\n]*\\n"), true);
-        b.priority(kwIf, -1);
-        b.priority(kwThen, -1);
-        return b.build();
-    }
-
     /**
      * A regular-expression language shaped like ANTLR's PCRE grammar: one-character lexemes and
      * {@code element: atom quantifier?}, so after every atom an item waits for an optional
@@ -67,6 +50,23 @@ final class SmallGrammars {
                 Expr.seq(Expr.lit("("), Expr.ref("alternation"), Expr.lit(")")),
                 Expr.seq(Expr.lit("("), Expr.lit("?"), Expr.lit(":"), Expr.ref("alternation"), Expr.lit(")"))));
         b.rule("quantifier", Expr.seq(Expr.alt(Expr.lit("*"), Expr.lit("+"), Expr.lit("?")), Expr.opt(Expr.lit("?"))));
+        return b.build();
+    }
+
+    /** Keywords against identifiers with ANTLR-style lexing (all lexemes in play, keywords win ties). */
+    static Grammar keywords() {
+        Lexeme kwIf = Lexeme.literal("if");
+        Lexeme kwThen = Lexeme.literal("then");
+        Lexeme id = Lexeme.regex("ID", "[a-z]+");
+        Grammar.Builder b = Grammar.builder("keywords");
+        b.rule("prog", Expr.plus(Expr.ref("stmt")));
+        b.rule("stmt", Expr.alt(
+                Expr.seq(Expr.lex(kwIf), Expr.lex(id), Expr.lex(kwThen), Expr.ref("stmt")),
+                Expr.seq(Expr.lex(id), Expr.lit("="), Expr.lex(Lexeme.regex("INT", "[0-9]+")), Expr.lit(";"))));
+        b.ignorable(Lexeme.regex("WS", "[ \\n]+"), true);
+        b.ignorable(Lexeme.regex("COMMENT", "#[^\\n]*\\n"), true);
+        b.priority(kwIf, -1);
+        b.priority(kwThen, -1);
         return b.build();
     }
 }
