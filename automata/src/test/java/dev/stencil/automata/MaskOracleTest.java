@@ -90,6 +90,34 @@ class MaskOracleTest {
     }
 
     @Test
+    void regexLikeGrammarMatchesOracle() {
+        // parser states here are interned by continuation (origins merged when completing them
+        // resumes the same items), which the oracle's plain Earley sets do not do
+        List<String> docs = List.of("ab(c|d)*?e", "(?:a(b(c)+)?|)x+", "a|b|(c(d(e)))?f, 0 1");
+        // nearly every token is viable here, so each state costs the byte-by-byte oracle a whole vocabulary
+        MaskCheck.Result r = check(SmallGrammars.regexLike(), true, docs, 6, 50);
+        assertTrue(r.states() >= 40, "states checked: " + r.states());
+    }
+
+    @Test
+    void parserGenerationsMatchOracle() {
+        // a tiny state limit makes the parser replace its intern tables and root again and again,
+        // mid-sequence and mid-walk: states of older generations must keep behaving the same
+        CompiledGrammar cg = CompiledGrammar.compile(SmallGrammars.arithmetic(), TestVocab.gpt2Index(), false);
+        cg.engine().parser().stateLimit(8);
+        List<int[]> seqs = new ArrayList<>();
+        for (String t : List.of("1 + 2 * (x_1 - 3.5) / -y", "((a))*b+c*d*e")) {
+            seqs.add(TestVocab.gpt2().encode(t));
+        }
+        seqs.addAll(MaskCheck.randomWalks(cg, 6, 24, 7));
+        MaskCheck.Result r = MaskCheck.run(cg, false, seqs, 60, 2, 5, (p, d, t) -> { });
+        assertEquals(0, r.differences(), () -> "arithmetic with 8 states per generation: " + r.examples());
+        assertTrue(cg.engine().parser().generations() > 3, "generations: " + cg.engine().parser().generations());
+        assertTrue(r.states() >= 40, "states checked: " + r.states());
+        TOTAL_STATES.addAndGet(r.states());
+    }
+
+    @Test
     void keywordsWithGlobalLexingMatchOracle() {
         List<String> docs = List.of("if x then ifx = 12;", "# note\nthen = 1; if iff then if a then b = 2;");
         MaskCheck.Result r = check(SmallGrammars.keywords(), true, docs, 10, 100);

@@ -35,6 +35,24 @@ final class SmallGrammars {
         return b.build();
     }
 
+    /**
+     * A regular-expression language shaped like ANTLR's PCRE grammar: one-character lexemes and
+     * {@code element: atom quantifier?}, so after every atom an item waits for an optional
+     * quantifier with its origin at the position before that atom.
+     */
+    static Grammar regexLike() {
+        Grammar.Builder b = Grammar.builder("regexLike");
+        b.rule("alternation", Expr.seq(Expr.ref("expr"), Expr.star(Expr.seq(Expr.lit("|"), Expr.opt(Expr.ref("expr"))))));
+        b.rule("expr", Expr.plus(Expr.ref("element")));
+        b.rule("element", Expr.seq(Expr.ref("atom"), Expr.opt(Expr.ref("quantifier"))));
+        b.rule("atom", Expr.alt(
+                Expr.lex(Lexeme.regex("CHAR", "[a-z0-9 ,]")),
+                Expr.seq(Expr.lit("("), Expr.ref("alternation"), Expr.lit(")")),
+                Expr.seq(Expr.lit("("), Expr.lit("?"), Expr.lit(":"), Expr.ref("alternation"), Expr.lit(")"))));
+        b.rule("quantifier", Expr.seq(Expr.alt(Expr.lit("*"), Expr.lit("+"), Expr.lit("?")), Expr.opt(Expr.lit("?"))));
+        return b.build();
+    }
+
     /** Keywords against identifiers with ANTLR-style lexing (all lexemes in play, keywords win ties). */
     static Grammar keywords() {
         Lexeme kwIf = Lexeme.literal("if");

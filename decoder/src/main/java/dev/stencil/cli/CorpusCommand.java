@@ -35,7 +35,8 @@ final class CorpusCommand implements Runnable {
         @Option(names = "--grammar", split = ",", description = "Only these grammars (folder names).")
         List<String> only;
 
-        @Option(names = "--mutants", defaultValue = "400", description = "Mutated inputs per ANTLR grammar. Default: ${DEFAULT-VALUE}.")
+        // 500: grammars-v4 has 21 grammars with examples to mutate, and the issue asks for >= 10,000 mutants in all
+        @Option(names = "--mutants", defaultValue = "500", description = "Mutated inputs per ANTLR grammar. Default: ${DEFAULT-VALUE}.")
         int mutants;
 
         @Option(names = "--max-mutant-base", defaultValue = "4096",

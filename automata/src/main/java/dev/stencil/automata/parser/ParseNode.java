@@ -3,21 +3,31 @@ package dev.stencil.automata.parser;
 /**
  * One canonical Earley state: the items of an Earley set, each with its origin given as the
  * canonical state it started in. Because an Earley set never changes once the parser moves on,
- * "the items plus the identity of their origins" determines everything the parse can do from
- * here; {@link EarleyParser} interns states on exactly that, so equal futures share one object.
+ * "the items plus, for each, what completing it resumes in its origin" determines everything the
+ * parse can do from here; {@link EarleyParser} interns states on exactly that (origins compared by
+ * continuation, not by identity), so equal futures share one object.
  *
  * <p>That gives the matcher its cheap history: a parse is fully described by one
  * {@code ParseNode} (its origins chain back through the stack), rollback restores an older
  * reference, and fork shares them. It also makes states good cache keys: the scan memo and the
  * mask cache hang off the node.
  *
- * <p>Items are sorted by (symbol after the dot, core, origin id), so the items waiting for a given
- * symbol form one contiguous run found by binary search.
+ * <p>Completed items are not kept (only the start production's, which marks an accepting node):
+ * they did their work when the set was closed, and nothing later reads them.
+ *
+ * <p>Items are sorted by (symbol after the dot, core, origin continuation), so the items waiting
+ * for a given symbol form one contiguous run found by binary search.
  */
 public final class ParseNode {
     final int id;
     final int[] cores;
     final ParseNode[] origins;
+    /**
+     * Per item, the continuation id of its origin for the item's left-hand side (what completing
+     * the item resumes; see {@code EarleyParser}), or -1 when the origin is this node itself.
+     * Part of the node's identity in place of the origin's own identity.
+     */
+    final int[] originConts;
     final int[] nexts;
     final boolean afterIgnorable;
     /** The lexer-mode stack ({@code ModeStacks} id): part of the state, since it picks the lexemes in play. */
@@ -34,11 +44,14 @@ public final class ParseNode {
 
     /** emit-set id -> successor node ({@link EarleyParser#DEAD} when the lexemes are not allowed). */
     final CowIntMap<ParseNode> scanMemo = new CowIntMap<>();
+    /** nonterminal -> continuation id of this node for it (see {@code EarleyParser#continuation}). */
+    final CowIntMap<Integer> continuations = new CowIntMap<>();
     /** lexer state -> cached mask data; owned by the mask engine. */
     final CowIntMap<Object> maskCache = new CowIntMap<>();
 
-    ParseNode(int id, int[] cores, ParseNode[] origins, int[] nexts, boolean afterIgnorable, int modeStack) {
+    ParseNode(int id, int[] cores, ParseNode[] origins, int[] originConts, int[] nexts, boolean afterIgnorable, int modeStack) {
         this.id = id;
+        this.originConts = originConts;
         this.modeStack = modeStack;
         this.cores = cores;
         this.origins = origins;

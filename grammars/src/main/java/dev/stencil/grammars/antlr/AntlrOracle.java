@@ -12,6 +12,7 @@ import org.antlr.v4.runtime.ParserInterpreter;
 import org.antlr.v4.runtime.RecognitionException;
 import org.antlr.v4.runtime.Recognizer;
 import org.antlr.v4.runtime.Token;
+import org.antlr.v4.runtime.atn.PredictionMode;
 import org.antlr.v4.runtime.misc.ParseCancellationException;
 import org.antlr.v4.tool.Rule;
 
@@ -22,10 +23,37 @@ import org.antlr.v4.tool.Rule;
  * from the start rule without a syntax error, and the parse consumes every token up to EOF (an
  * interpreter would otherwise stop early on a start rule that does not end in {@code EOF}, while a
  * matcher must accept the whole text).
+ *
+ * <p>One lexer and one parser interpreter serve every check, so ANTLR's prediction caches (its
+ * lookahead DFAs, which it builds lazily and which do not depend on the input) carry over from
+ * input to input, as they do across the instances of a generated parser; a fresh interpreter per
+ * input starts them empty and, on a large HTML page, spends most of a minute rebuilding them.
+ * Parsing is ANTLR's two-stage strategy: SLL prediction first, and only when that fails (or stops
+ * before EOF) the full LL prediction, whose verdict is then the answer. An SLL success is a valid
+ * parse, so it is never a different verdict, only a faster one. Not thread-safe: one oracle per
+ * thread ({@link #check} is synchronized for safety).
  */
 public final class AntlrOracle {
     private final AntlrGrammar grammar;
     private final int startRule;
+    private final LexerInterpreter lexer;
+    private final ParserInterpreter parser;
+    private final FirstLexerError lexError = new FirstLexerError();
+
+    /** Records the first token recognition error of one input (the lexer itself goes on). */
+    private static final class FirstLexerError extends BaseErrorListener {
+        int index = -1;
+        String message;
+
+        @Override
+        public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int col, String msg,
+                                RecognitionException e) {
+            if (index < 0) {
+                index = ((Lexer) recognizer).getInputStream().index();
+                message = line + ":" + col + " " + msg;
+            }
+        }
+    }
 
     /**
      * Verdict on one input.
@@ -46,25 +74,20 @@ public final class AntlrOracle {
             throw new IllegalArgumentException("no ANTLR rule " + grammar.grammar().start());
         }
         this.startRule = r.index;
+        this.lexer = grammar.lexer().createLexerInterpreter(CharStreams.fromString(""));
+        lexer.removeErrorListeners();
+        lexer.addErrorListener(lexError);
+        this.parser = grammar.parser().createParserInterpreter(new CommonTokenStream(lexer));
+        parser.removeErrorListeners();
+        parser.setErrorHandler(new BailErrorStrategy());
     }
 
     /** Runs ANTLR's lexer and parser interpreters on {@code input}. */
-    public Verdict check(String input) {
+    public synchronized Verdict check(String input) {
         CodePointCharStream chars = CharStreams.fromString(input);
-        LexerInterpreter lexer = grammar.lexer().createLexerInterpreter(chars);
-        int[] lexError = {-1};
-        String[] lexMessage = {null};
-        lexer.removeErrorListeners();
-        lexer.addErrorListener(new BaseErrorListener() {
-            @Override
-            public void syntaxError(Recognizer<?, ?> recognizer, Object offendingSymbol, int line, int col, String msg,
-                                    RecognitionException e) {
-                if (lexError[0] < 0) {
-                    lexError[0] = ((Lexer) recognizer).getInputStream().index();
-                    lexMessage[0] = line + ":" + col + " " + msg;
-                }
-            }
-        });
+        lexError.index = -1;
+        lexError.message = null;
+        lexer.setInputStream(chars);
         CommonTokenStream tokens = new CommonTokenStream(lexer);
         try {
             tokens.fill();
@@ -73,11 +96,21 @@ public final class AntlrOracle {
             int at = lexer._tokenStartCharIndex;
             return new Verdict(false, byteOffset(input, at), "lexer popMode with an empty mode stack at " + at);
         }
+        parser.getInterpreter().setPredictionMode(PredictionMode.SLL);
+        parser.setTokenStream(tokens);
+        try {
+            parser.parse(startRule);
+            if (tokens.LA(1) == Token.EOF) {
+                return verdict(input, -1, null);
+            }
+        } catch (ParseCancellationException e) {
+            // SLL may fail where LL succeeds: decide with LL below
+        }
+        parser.getInterpreter().setPredictionMode(PredictionMode.LL);
+        tokens.seek(0);
+        parser.setTokenStream(tokens);
         int parseError = -1;
         String parseMessage = null;
-        ParserInterpreter parser = grammar.parser().createParserInterpreter(tokens);
-        parser.removeErrorListeners();
-        parser.setErrorHandler(new BailErrorStrategy());
         try {
             parser.parse(startRule);
             if (tokens.LA(1) != Token.EOF) {
@@ -93,15 +126,19 @@ public final class AntlrOracle {
             parseMessage = t.getLine() + ":" + t.getCharPositionInLine() + " syntax error at "
                     + (t.getType() == Token.EOF ? "<EOF>" : t.getText());
         }
-        if (lexError[0] < 0 && parseError < 0) {
+        return verdict(input, parseError, parseMessage);
+    }
+
+    /** Combines the recorded lexer error (if any) with the parser's: the earliest is the first rejected character. */
+    private Verdict verdict(String input, int parseError, String parseMessage) {
+        if (lexError.index < 0 && parseError < 0) {
             return new Verdict(true, -1, null);
         }
-        // the earliest error is the first rejected character
         int cp;
         String msg;
-        if (lexError[0] >= 0 && (parseError < 0 || lexError[0] <= parseError)) {
-            cp = lexError[0];
-            msg = "lexer " + lexMessage[0];
+        if (lexError.index >= 0 && (parseError < 0 || lexError.index <= parseError)) {
+            cp = lexError.index;
+            msg = "lexer " + lexError.message;
         } else {
             cp = parseError;
             msg = "parser " + parseMessage;

@@ -42,6 +42,10 @@ class CorpusRunnerTest {
         assertEquals(40, row.mutants());
         assertEquals(40, row.mutantsAgree(), row.disagreements().toString());
         assertEquals(0L, r.summary().get("timed_out"));
+        // GPT-2: a.txt is "ab", " 12", " cd" (4 masks with the one for the end); b.txt is rejected at " !", its 3rd (3 masks)
+        assertEquals(7, r.maskMicros().length);
+        assertTrue(row.maskMicrosP50() > 0 && row.maskMicrosP99() >= row.maskMicrosP50(),
+                row.maskMicrosP50() + " / " + row.maskMicrosP99());
     }
 
     @Test
