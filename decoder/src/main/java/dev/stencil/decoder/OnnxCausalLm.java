@@ -60,20 +60,19 @@ public final class OnnxCausalLm implements AutoCloseable {
     final Set<String> presentAndLogits;
     /** Whether the graph carries Stencil's mask + top-k stage ({@link DeviceTopKGraph}). */
     private final boolean deviceTopK;
-    /** Whether the graph can compute logits at chosen positions only ({@link LogitRowsGraph}). */
+    /**
+     * Whether the graph computes logits only at the positions fed as {@link LogitRowsGraph#ROWS_INPUT}
+     * (then every pass feeds them: all positions for full logits).
+     */
     private final boolean logitRows;
-    /** The row input for passes that want every row's logits (every graph input must be fed). */
-    private OnnxTensor firstRowOnly;
-    /** The outputs of a pass that wants logits at chosen rows only. */
-    final Set<String> presentAndRowLogits;
     /** Whether {@code logits} is float32 (else float16/bfloat16, converted when read). */
     private final boolean float32Logits;
     /** Words of the packed mask, {@code ceil(vocab / 64)}. */
     private final int maskWords;
     /**
-     * Inputs of the mask stage for passes that want the full logits: an extended graph still
-     * needs every input fed, though ONNX Runtime skips the stage when its outputs are not asked
-     * for. Read-only, so shared by concurrent runs.
+     * Inputs of the mask stage for passes that want the full logits: an extended graph needs
+     * every input fed, and ONNX Runtime runs the stage even when its outputs are not asked for,
+     * so it gets the cheapest work (all allowed, k = 1). Read-only, so shared by concurrent runs.
      */
     private OnnxTensor allowAllMask;
     private OnnxTensor oneCandidate;
@@ -148,10 +147,7 @@ public final class OnnxCausalLm implements AutoCloseable {
                     in.containsKey(POSITION_IDS), out.containsKey(HIDDEN_STATES));
             maskWords = (vocab + 63) >>> 6;
             deviceTopK = in.containsKey(DeviceTopKGraph.MASK_INPUT) && out.containsKey(DeviceTopKGraph.VALUES_OUTPUT);
-            logitRows = in.containsKey(LogitRowsGraph.ROWS_INPUT) && out.containsKey(LogitRowsGraph.ROWS_OUTPUT);
-            if (logitRows) {
-                firstRowOnly = OnnxTensor.createTensor(env, LongBuffer.wrap(new long[] {0}), new long[] {1});
-            }
+            logitRows = in.containsKey(LogitRowsGraph.ROWS_INPUT);
             if (deviceTopK) {
                 long[] ms = tensorInfo(in.get(DeviceTopKGraph.MASK_INPUT), DeviceTopKGraph.MASK_INPUT).getShape();
                 if (ms.length != 2 || ms[1] != maskWords) {
@@ -173,9 +169,6 @@ public final class OnnxCausalLm implements AutoCloseable {
         LinkedHashSet<String> withHidden = new LinkedHashSet<>(withLogits);
         withHidden.add(HIDDEN_STATES);
         presentLogitsAndHidden = Collections.unmodifiableSet(withHidden);
-        LinkedHashSet<String> withRows = new LinkedHashSet<>(presentOutputs);
-        withRows.add(LogitRowsGraph.ROWS_OUTPUT);
-        presentAndRowLogits = Collections.unmodifiableSet(withRows);
     }
 
     private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
@@ -447,16 +440,20 @@ public final class OnnxCausalLm implements AutoCloseable {
             OrtSession.Result result;
             boolean hidden = masks == null && cache.capturesHiddenStates();
             OnnxTensor pinned = masks == null && !hidden ? cache.pinnedLogits(len) : null;
-            boolean someRows = logitRows && masks == null && !hidden && pinned == null && lastRows > 0 && lastRows < len;
+            // the positions whose logits this pass computes: a masked pass reads the last one only
+            int rowsFrom = 0;
+            if (logitRows && masks != null) {
+                rowsFrom = len - 1;
+            } else if (logitRows && !hidden && lastRows > 0 && lastRows < len) {
+                rowsFrom = len - lastRows;
+            }
             if (logitRows) {
-                if (someRows) {
-                    long[] rows = new long[lastRows];
-                    for (int i = 0; i < lastRows; i++) {
-                        rows[i] = len - lastRows + i;
-                    }
-                    rowsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), new long[] {lastRows});
+                long[] rows = new long[len - rowsFrom];
+                for (int i = 0; i < rows.length; i++) {
+                    rows[i] = rowsFrom + i;
                 }
-                inputs.put(LogitRowsGraph.ROWS_INPUT, someRows ? rowsTensor : firstRowOnly);
+                rowsTensor = OnnxTensor.createTensor(env, LongBuffer.wrap(rows), new long[] {rows.length});
+                inputs.put(LogitRowsGraph.ROWS_INPUT, rowsTensor);
             }
             if (masks != null) {
                 rowMasks = OnnxTensor.createTensor(env, cache.deviceMasks(masks, maskWords), new long[] {batch, maskWords});
@@ -472,8 +469,6 @@ public final class OnnxCausalLm implements AutoCloseable {
                 if (pinned != null) {
                     // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
                     result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
-                } else if (someRows) {
-                    result = session.run(inputs, presentAndRowLogits);
                 } else {
                     result = session.run(inputs, hidden ? presentLogitsAndHidden : presentAndLogits);
                 }
@@ -489,10 +484,8 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
                 if (masks != null) {
                     cache.useCandidates(k, len);
-                } else if (someRows) {
-                    cache.storeLogits(((OnnxTensor) result.get(LogitRowsGraph.ROWS_OUTPUT).orElseThrow()).getFloatBuffer(), len, lastRows);
                 } else if (pinned == null) {
-                    cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len);
+                    cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len, len - rowsFrom);
                 } else {
                     cache.usePinnedLogits(len);
                 }
@@ -534,7 +527,6 @@ public final class OnnxCausalLm implements AutoCloseable {
     public void close() {
         closeQuietly(allowAllMask);
         closeQuietly(oneCandidate);
-        closeQuietly(firstRowOnly);
         try {
             session.close();
         } catch (OrtException e) {

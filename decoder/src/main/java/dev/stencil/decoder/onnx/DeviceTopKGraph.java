@@ -19,7 +19,9 @@ import java.util.Set;
  * allowed), and {@value #INDICES_OUTPUT}, int64 {@code [batch, k]}. They refer to the last
  * position of the chunk, the one that predicts the next token. The original {@code logits} output
  * stays, so callers that need the full distribution (speculative verification, beams, penalties)
- * run the same session without asking for the new outputs; ONNX Runtime computes only what is asked.
+ * run the same session without asking for the new outputs. (ONNX Runtime still runs the stage on
+ * such passes, with an all-allowed mask and k = 1: measured on the CPU build, a node whose output
+ * no run asks for is not skipped; see {@link LogitRowsGraph}.)
  *
  * <p>The unpacking uses only operators that ONNX Runtime's CUDA execution provider implements for
  * the types used (its OperatorKernels.md): the opset-18 Bitwise* operators and BitShift have no

@@ -1,118 +1,106 @@
 package dev.stencil.decoder.onnx;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Extends a language model's graph with a second way to its logits that computes them only at
- * chosen positions of the chunk. A pass over several tokens usually needs few rows of logits: a
- * prompt's prefill and a pass that feeds forced tokens need only the last one, a speculative
- * verification only the positions after its proposals. On small models the output projection
- * over the whole vocabulary (50,257 x 128 on the embedded model) costs more than the rest of the
- * network, so skipping the rows nobody reads is most of such a pass.
+ * Rewires a language model's output projection so that it computes logits only at chosen
+ * positions of the chunk. A pass over several tokens usually needs few rows of logits: a prompt's
+ * prefill and a pass that feeds forced tokens need only the last one, a speculative verification
+ * only the positions after its proposals. On small models the output projection over the whole
+ * vocabulary (50,257 x 128 on the embedded model) costs more than the rest of the network, so
+ * skipping the rows nobody reads is most of such a pass.
  *
  * <p>Added: the input {@value #ROWS_INPUT}, int64 {@code [n]} (chunk positions, 0-based, shared by
- * every batch row, as left padding aligns chunks at their ends), and the output {@value
- * #ROWS_OUTPUT}, the logits at those positions, batch-major ({@code [batch, n, vocab]} or its
- * flattening {@code [batch * n, vocab]}). Two export shapes of the output projection are
- * recognised, {@code h} being the 3-D hidden states it reads:
+ * every batch row, as left padding aligns chunks at their ends); {@code logits} then has {@code n}
+ * positions, {@code [batch, n, vocab]}. Every pass must feed it (all positions for full logits).
+ * The projection is rewired in place rather than given a twin, because ONNX Runtime runs every
+ * node of a graph whatever outputs a run asks for: a twin would add work to each pass. Two
+ * export shapes are recognised, {@code h} being the 3-D hidden states the projection reads:
  * <pre>
- * logits = MatMul(h, W)                          →  Gather(h, rows, axis 1) → MatMul(·, W)
- * logits = Reshape(Gemm(Reshape(h, s), W, C), ·) →  Gather(h, rows, axis 1) → Reshape(·, s) → Gemm(·, W, C)
+ * logits = MatMul(h, W)                           h → Gather(h, rows, axis 1)
+ * logits = Reshape(Gemm(Reshape(h, s), W, C), t)  h → Gather(h, rows, axis 1) = g,
+ *                                                 t → Concat(Shape(g)[0:2], [vocab])
  * </pre>
- * The twin runs the same operator with the same weights and attributes on the selected rows. The
- * original output stays; ONNX Runtime computes only the outputs a run asks for. Any other shape
- * is left alone, and callers compute full logits as before.
+ * Any other shape is left alone, and callers compute full logits as before.
  */
 public final class LogitRowsGraph {
     public static final String ROWS_INPUT = "stencil_logit_rows";
-    public static final String ROWS_OUTPUT = "stencil_logits_at_rows";
     private static final String PREFIX = "stencil_rows_";
 
     private LogitRowsGraph() {
     }
 
     /**
-     * Returns {@code model} with the row-selecting path added, or null when the graph's output
-     * projection has neither recognised shape (or the model's versions or names rule it out).
+     * Returns {@code model} with its output projection reading only the rows of {@value
+     * #ROWS_INPUT}, or null when the projection has neither recognised shape (or the model's
+     * versions or names rule it out).
      */
     public static byte[] extendOrNull(byte[] model, String logitsName) {
         OnnxModelEditor editor = OnnxModelEditor.of(model);
-        if (editor.irVersion() < 4 || editor.opsetVersion() < 11 || editor.hasExternalData()) {
-            return null;
+        if (editor.irVersion() < 4 || editor.opsetVersion() < 13 || editor.hasExternalData()) {
+            return null; // opset 13: Slice/Concat/Shape forms used below; IR 4: initializers that are not inputs
         }
         OnnxModelEditor.TensorType logits = editor.output(logitsName);
         OnnxModelEditor.Node producer = editor.producer(logitsName);
-        if (logits == null || logits.dims() == null || logits.dims().length != 3 || producer == null) {
+        if (logits == null || logits.dims() == null || logits.dims().length != 3 || logits.dims()[2] <= 0
+                || producer == null) {
             return null;
         }
-        Set<String> taken = editor.names();
-        for (String n : taken) {
-            if (n.equals(ROWS_INPUT) || n.equals(ROWS_OUTPUT) || n.startsWith(PREFIX)) {
+        for (String n : editor.names()) {
+            if (n.equals(ROWS_INPUT) || n.startsWith(PREFIX)) {
                 return null;
             }
         }
-        Object vocab = logits.dims()[2] > 0 ? (Object) logits.dims()[2] : PREFIX + "vocab";
         String gathered = PREFIX + "hidden";
-        List<byte[]> nodes = new ArrayList<>();
-        byte[] output;
+        List<byte[]> rowsInput = List.of(GraphNodes.valueInfo(ROWS_INPUT, DeviceTopKGraph.INT64, PREFIX + "n"));
         if ("MatMul".equals(producer.opType()) && producer.inputs().size() == 2) {
-            nodes.add(node("Gather", List.of(producer.inputs().get(0), ROWS_INPUT), gathered, List.of(axisOne())));
-            nodes.add(node("MatMul", List.of(gathered, producer.inputs().get(1)), ROWS_OUTPUT, List.of()));
-            output = GraphNodes.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch", PREFIX + "n", vocab);
-        } else if ("Reshape".equals(producer.opType())) {
-            OnnxModelEditor.Node gemm = editor.producer(producer.inputs().get(0));
-            if (gemm == null || !"Gemm".equals(gemm.opType()) || intAttribute(gemm, "transA") != 0) {
-                return null;
-            }
-            OnnxModelEditor.Node flatten = editor.producer(gemm.inputs().get(0));
-            if (flatten == null || !"Reshape".equals(flatten.opType())) {
-                return null;
-            }
-            OnnxModelEditor.Node shape = editor.producer(flatten.inputs().get(1));
-            if (shape != null && !"Constant".equals(shape.opType())) {
-                return null; // a shape computed from the chunk would not fit the selected rows
-            }
-            String flat = PREFIX + "flat";
-            nodes.add(node("Gather", List.of(flatten.inputs().get(0), ROWS_INPUT), gathered, List.of(axisOne())));
-            nodes.add(node("Reshape", List.of(gathered, flatten.inputs().get(1)), flat, flatten.attributes()));
-            List<String> gemmInputs = new ArrayList<>(gemm.inputs());
-            gemmInputs.set(0, flat);
-            nodes.add(node("Gemm", gemmInputs, ROWS_OUTPUT, gemm.attributes()));
-            output = GraphNodes.valueInfo(ROWS_OUTPUT, logits.elemType(), PREFIX + "batch_n", vocab);
-        } else {
+            return editor.insertAndRewire(logitsName,
+                    List.of(gather(producer.inputs().get(0), gathered)),
+                    List.of(new OnnxModelEditor.InputRewire(logitsName, 0, gathered)), List.of(), rowsInput);
+        }
+        if (!"Reshape".equals(producer.opType())) {
             return null;
         }
-        List<byte[]> inputs = List.of(GraphNodes.valueInfo(ROWS_INPUT, DeviceTopKGraph.INT64, PREFIX + "n"));
-        return editor.append(nodes, List.of(), inputs, List.of(output));
-    }
-
-    private static byte[] node(String op, List<String> inputs, String output, List<byte[]> attributes) {
-        return GraphNodes.node(PREFIX + "node_" + output, op, inputs, List.of(output), attributes);
-    }
-
-    private static byte[] axisOne() {
-        return GraphNodes.attrInt("axis", 1);
-    }
-
-    /** An integer attribute's value, 0 when absent (ONNX's default for Gemm's transA/transB). */
-    private static long intAttribute(OnnxModelEditor.Node node, String name) {
-        for (byte[] a : node.attributes()) {
-            ProtoWire.Reader r = new ProtoWire.Reader(a, 0, a.length);
-            String n = null;
-            long value = 0;
-            while (r.next()) {
-                if (r.field() == GraphNodes.ATTR_NAME) {
-                    n = r.string();
-                } else if (r.field() == GraphNodes.ATTR_I && r.wireType() == ProtoWire.VARINT) {
-                    value = r.varint();
-                }
-            }
-            if (name.equals(n)) {
-                return value;
-            }
+        String gemmOut = producer.inputs().get(0);
+        OnnxModelEditor.Node gemm = editor.producer(gemmOut);
+        if (gemm == null || !"Gemm".equals(gemm.opType())) {
+            return null;
         }
-        return 0;
+        String flatOut = gemm.inputs().get(0);
+        OnnxModelEditor.Node flatten = editor.producer(flatOut);
+        if (flatten == null || !"Reshape".equals(flatten.opType())) {
+            return null;
+        }
+        OnnxModelEditor.Node flatShape = editor.producer(flatten.inputs().get(1));
+        if (flatShape != null && !"Constant".equals(flatShape.opType())) {
+            return null; // a flattening shape computed from the chunk would not fit the selected rows
+        }
+        String shape = PREFIX + "shape";
+        String batchAndRows = PREFIX + "batch_rows";
+        String logitsShape = PREFIX + "logits_shape";
+        List<byte[]> nodes = List.of(
+                gather(flatten.inputs().get(0), gathered),
+                GraphNodes.node(PREFIX + "node_shape", "Shape", List.of(gathered), List.of(shape), List.of()),
+                GraphNodes.node(PREFIX + "node_slice", "Slice", List.of(shape, PREFIX + "zero", PREFIX + "two", PREFIX + "zero"),
+                        List.of(batchAndRows), List.of()),
+                GraphNodes.node(PREFIX + "node_concat", "Concat", List.of(batchAndRows, PREFIX + "vocab"), List.of(logitsShape),
+                        List.of(GraphNodes.attrInt("axis", 0))));
+        List<byte[]> initializers = List.of(
+                DeviceTopKGraph.tensor(PREFIX + "zero", DeviceTopKGraph.INT64, new long[] {1}, longs(0)),
+                DeviceTopKGraph.tensor(PREFIX + "two", DeviceTopKGraph.INT64, new long[] {1}, longs(2)),
+                DeviceTopKGraph.tensor(PREFIX + "vocab", DeviceTopKGraph.INT64, new long[] {1}, longs(logits.dims()[2])));
+        return editor.insertAndRewire(flatOut, nodes,
+                List.of(new OnnxModelEditor.InputRewire(flatOut, 0, gathered),
+                        new OnnxModelEditor.InputRewire(logitsName, 1, logitsShape)),
+                initializers, rowsInput);
+    }
+
+    private static byte[] gather(String hidden, String out) {
+        return GraphNodes.node(PREFIX + "node_gather", "Gather", List.of(hidden, ROWS_INPUT), List.of(out),
+                List.of(GraphNodes.attrInt("axis", 1)));
+    }
+
+    private static byte[] longs(long v) {
+        return java.nio.ByteBuffer.allocate(8).order(java.nio.ByteOrder.LITTLE_ENDIAN).putLong(v).array();
     }
 }

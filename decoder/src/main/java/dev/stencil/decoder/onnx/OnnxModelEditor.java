@@ -277,6 +277,80 @@ public final class OnnxModelEditor {
     }
 
     /**
+     * Rewires one node: the node whose first output is {@code nodeOutput} gets, at input position
+     * {@code index}, the value {@code newInput} instead of what it read.
+     */
+    public record InputRewire(String nodeOutput, int index, String newInput) {
+    }
+
+    /**
+     * The model with {@code nodes} inserted right before the node whose first output is {@code
+     * before} (so they may read anything computed earlier, and that node and later ones may read
+     * them), the given nodes rewired, and {@code initializers} and {@code inputs} appended.
+     * Everything else is copied unchanged.
+     */
+    public byte[] insertAndRewire(String before, List<byte[]> nodes, List<InputRewire> rewires, List<byte[]> initializers,
+            List<byte[]> inputs) {
+        ByteArrayOutputStream graph = new ByteArrayOutputStream(graphEnd - graphStart + 1024);
+        boolean inserted = false;
+        int rewired = 0;
+        ProtoWire.Reader g = graph();
+        while (g.next()) {
+            if (g.field() == GRAPH_NODE) {
+                ProtoWire.Reader n = g.message();
+                String first = firstString(n, NODE_OUTPUT);
+                if (first != null && first.equals(before)) {
+                    for (byte[] node : nodes) {
+                        graph.writeBytes(ProtoWire.lengthDelimited(GRAPH_NODE, node));
+                    }
+                    inserted = true;
+                }
+                byte[] node = java.util.Arrays.copyOfRange(model, g.valueStart(), g.valueEnd());
+                for (InputRewire r : rewires) {
+                    if (r.nodeOutput().equals(first)) {
+                        node = withInput(node, r.index(), r.newInput());
+                        rewired++;
+                    }
+                }
+                graph.writeBytes(ProtoWire.lengthDelimited(GRAPH_NODE, node));
+            } else {
+                graph.write(model, g.tagStart(), g.valueEnd() - g.tagStart());
+            }
+        }
+        if (!inserted || rewired != rewires.size()) {
+            throw new OnnxFormatException("cannot rewire the graph: a node named by its output is missing");
+        }
+        for (byte[] t : initializers) {
+            graph.writeBytes(ProtoWire.lengthDelimited(GRAPH_INITIALIZER, t));
+        }
+        for (byte[] v : inputs) {
+            graph.writeBytes(ProtoWire.lengthDelimited(GRAPH_INPUT, v));
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream(model.length + 1024);
+        out.write(model, 0, graphTagStart);
+        ProtoWire.writeVarint(out, ((long) MODEL_GRAPH << 3) | ProtoWire.LEN);
+        ProtoWire.writeVarint(out, graph.size());
+        out.writeBytes(graph.toByteArray());
+        out.write(model, graphEnd, model.length - graphEnd);
+        return out.toByteArray();
+    }
+
+    /** An encoded NodeProto with its input at {@code index} replaced. */
+    private static byte[] withInput(byte[] node, int index, String input) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(node.length + input.length());
+        ProtoWire.Reader n = new ProtoWire.Reader(node, 0, node.length);
+        int seen = 0;
+        while (n.next()) {
+            if (n.field() == NODE_INPUT && seen++ == index) {
+                out.writeBytes(new ProtoWire.Writer().string(NODE_INPUT, input).toByteArray());
+            } else {
+                out.write(node, n.tagStart(), n.valueEnd() - n.tagStart());
+            }
+        }
+        return out.toByteArray();
+    }
+
+    /**
      * The model with the given encoded messages appended to the graph's repeated fields. Nodes
      * are appended after the existing ones, so they may consume any existing value (ONNX wants
      * nodes in topological order). Everything else is copied unchanged.
