@@ -211,10 +211,10 @@ public final class MaskEngine {
             }
             if (tc.suffixes[g] != null) {
                 ByteTrie t = tc.suffixes[g];
-                walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1));
+                walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1, fallsBack));
             } else {
                 ByteTrie t = vocab.trie;
-                walk = walk != null ? walk : new Walk(t.maxDepth + 1);
+                walk = walk != null ? walk : new Walk(t.maxDepth + 1, fallsBack);
                 for (int c : tc.segments[g]) {
                     walkWithParser(t, c, t.skip[c], t.depth[c] - 1, next, extra, walk);
                 }
@@ -228,7 +228,7 @@ public final class MaskEngine {
                 continue;
             }
             ByteTrie t = tc.fallbackSuffixes[g];
-            walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1));
+            walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1, fallsBack));
         }
         MaskEntry root = null;
         if (tc.rootEmit >= 0) {
@@ -277,13 +277,13 @@ public final class MaskEngine {
     private static final class Walk {
         final ParseNode[] nodes;
         final int[] states;
-        /** ANTLR-style lexing: the {@link Fallback} at each depth (mostly null). */
+        /** ANTLR-style lexing: the {@link Fallback} at each depth (mostly null); else null. */
         final Fallback[] fallbacks;
 
-        Walk(int depth) {
+        Walk(int depth, boolean fallsBack) {
             nodes = new ParseNode[depth];
             states = new int[depth];
-            fallbacks = new Fallback[depth];
+            fallbacks = fallsBack ? new Fallback[depth] : null;
         }
     }
 
@@ -299,7 +299,9 @@ public final class MaskEngine {
         Fallback[] fallbacks = w.fallbacks;
         nodes[0] = start;
         states[0] = AT_START;
-        fallbacks[0] = null;
+        if (fallsBack) {
+            fallbacks[0] = null;
+        }
         int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
@@ -379,7 +381,9 @@ public final class MaskEngine {
             }
             nodes[d] = pn;
             states[d] = t;
-            fallbacks[d] = fb;
+            if (fallsBack) {
+                fallbacks[d] = fb;
+            }
             for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
                 out.add(trie.ids[k]);
             }

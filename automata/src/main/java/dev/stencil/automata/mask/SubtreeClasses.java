@@ -35,7 +35,8 @@ final class SubtreeClasses {
     final int[] deferredStates;
     /**
      * ANTLR-style lexing: per deferred node, the emit set of the last accept on its path (-1 if
-     * none) and that accept's depth in the token, which the walk from there falls back to.
+     * none) and that accept's depth in the token, which the walk from there falls back to. Null
+     * with parser-driven lexing.
      */
     final int[] deferredAcceptEmits;
     final int[] deferredAcceptDepths;
@@ -82,13 +83,19 @@ final class SubtreeClasses {
         for (int k = 0; k < ds.length; k++) {
             ds[k] = states.applyAsInt(deferredStates[k]);
         }
-        int[] da = new int[deferredAcceptEmits.length];
-        for (int k = 0; k < da.length; k++) {
-            da[k] = deferredAcceptEmits[k] < 0 ? -1 : emits.applyAsInt(deferredAcceptEmits[k]);
+        int[] da = null;
+        if (deferredAcceptEmits != null) {
+            da = new int[deferredAcceptEmits.length];
+            for (int k = 0; k < da.length; k++) {
+                da[k] = deferredAcceptEmits[k] < 0 ? -1 : emits.applyAsInt(deferredAcceptEmits[k]);
+            }
         }
-        int[] fe = new int[fallbackEmit.length];
-        for (int g = 0; g < fe.length; g++) {
-            fe[g] = emits.applyAsInt(fallbackEmit[g]);
+        int[] fe = fallbackEmit;
+        if (fe.length > 0) {
+            fe = new int[fallbackEmit.length];
+            for (int g = 0; g < fe.length; g++) {
+                fe[g] = emits.applyAsInt(fallbackEmit[g]);
+            }
         }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, w, winnerAccept, e, groupSegments, groupAt,
                 groupSize, dependent, deferredNodes, ds, da, deferredAcceptDepths, fe, fallbackPairs);

@@ -32,6 +32,9 @@ final class TokenClassifier {
     /** Deepest signature cut for subtrees; longer tokens (a few hundred per vocabulary) are deferred. */
     static final int MAX_CUT = 32;
 
+    private static final int[] NONE = new int[0];
+    private static final int[][] NO_PAIRS = new int[0][];
+
     private final VocabularyIndex vocab;
     private final LexerAutomaton lexer;
     private final boolean lexesAllLexemes;
@@ -158,8 +161,9 @@ final class TokenClassifier {
                 dependent += part.dependent;
                 for (int k = 0; k < part.deferredNodes.length; k++) {
                     int node = part.deferredNodes[k];
+                    boolean tracked = part.deferredAcceptEmits != null;
                     SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE,
-                            part.deferredAcceptEmits[k], part.deferredAcceptDepths[k]);
+                            tracked ? part.deferredAcceptEmits[k] : -1, tracked ? part.deferredAcceptDepths[k] : 0);
                     merge(rest, accept, byWinners, groups, fallbacks);
                     acceptCount += rest.acceptCount;
                     dependent += rest.dependent;
@@ -219,7 +223,7 @@ final class TokenClassifier {
                 }
             }
         }
-        int[] fallbackEmitIds = fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
+        int[] fallbackEmitIds = fallbacks.pairs.isEmpty() ? NONE : fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
         ByteTrie[] fallbackSuffixes = new ByteTrie[fallbackEmitIds.length];
         for (int g = 0; g < fallbackEmitIds.length; g++) {
             fallbackSuffixes[g] = suffixTrie(fallbacks.pairs.get(fallbackEmitIds[g]).toArray());
@@ -351,17 +355,20 @@ final class TokenClassifier {
             accEmit[depth[from] - 1] = acceptEmit;
             accDepth[depth[from] - 1] = acceptDepth;
         }
-        MaskEngine.IntList deferredAccEmits = new MaskEngine.IntList();
-        MaskEngine.IntList deferredAccDepths = new MaskEngine.IntList();
-        FallbackGroups fallbacks = new FallbackGroups();
+        // ANTLR-style lexing only (parser-driven lexing allocates nothing for fallbacks)
+        MaskEngine.IntList deferredAccEmits = fallsBack ? new MaskEngine.IntList() : null;
+        MaskEngine.IntList deferredAccDepths = fallsBack ? new MaskEngine.IntList() : null;
+        FallbackGroups fallbacks = fallsBack ? new FallbackGroups() : null;
         int i = from;
         while (i < to) {
             int d = depth[i];
             if (d > limitDepth) {
                 deferredNodes.add(i);
                 deferredStates.add(stack[d - 1]);
-                deferredAccEmits.add(fallsBack ? accEmit[d - 1] : -1);
-                deferredAccDepths.add(fallsBack ? accDepth[d - 1] : 0);
+                if (fallsBack) {
+                    deferredAccEmits.add(accEmit[d - 1]);
+                    deferredAccDepths.add(accDepth[d - 1]);
+                }
                 i = trie.skip[i];
                 continue;
             }
@@ -452,13 +459,18 @@ final class TokenClassifier {
             groupAt[g] = groups.at.get(g).toArray();
             groupSize[g] = groups.size.get(g)[0];
         }
-        int[] fallbackEmit = fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
-        int[][] fallbackPairs = new int[fallbackEmit.length][];
-        for (int g = 0; g < fallbackEmit.length; g++) {
-            fallbackPairs[g] = fallbacks.pairs.get(fallbackEmit[g]).toArray();
+        int[] fallbackEmit = NONE;
+        int[][] fallbackPairs = NO_PAIRS;
+        if (fallbacks != null && !fallbacks.pairs.isEmpty()) {
+            fallbackEmit = fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
+            fallbackPairs = new int[fallbackEmit.length][];
+            for (int g = 0; g < fallbackEmit.length; g++) {
+                fallbackPairs[g] = fallbacks.pairs.get(fallbackEmit[g]).toArray();
+            }
         }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, winnerIds, winnerAccept, groupEmit,
                 groupSegments, groupAt, groupSize, dependent, deferredNodes.toArray(), deferredStates.toArray(),
-                deferredAccEmits.toArray(), deferredAccDepths.toArray(), fallbackEmit, fallbackPairs);
+                fallsBack ? deferredAccEmits.toArray() : null, fallsBack ? deferredAccDepths.toArray() : null,
+                fallbackEmit, fallbackPairs);
     }
 }
