@@ -158,10 +158,8 @@ public final class MaskEngine {
             }
         }
         synchronized (this) {
-            arr = noAccept;
-            if (s >= arr.length) {
-                arr = Arrays.copyOf(arr, Math.max(arr.length * 2, s + 1));
-            }
+            // copy on write: a reader that sees the new table through the volatile read sees the bits
+            arr = Arrays.copyOf(noAccept, Math.max(noAccept.length, s + 1));
             arr[s] = bits;
             noAccept = arr;
         }
