@@ -117,6 +117,16 @@ class AntlrGrammarReaderTest {
         assertTrue(new AntlrOracle(g).check("1/* x * y").ok(), "ANTLR: 1 / *x * y");
         assertSameAsAntlr(g, "1/*x", "1/*x*/2", "1/* x * y", "1..2", "1.x", "1..x", "x/*1.", "...", "....x",
                 "1.2.3", "1./2", ". .. ...", "..", "1/*", "1/**", "1/**/", "2/*/3");
+        // masks at positions with a fallback pending, against the brute-force reference
+        CompiledGrammar cg = compile(g);
+        List<int[]> seqs = new ArrayList<>();
+        for (String d : List.of("1/* x * y", "x..2/*k*/;....y", "3.5/ *z; 4./ 7")) {
+            seqs.add(TestSupport.gpt2().encode(d));
+        }
+        seqs.addAll(MaskCheck.randomWalks(cg, 8, 16, 5));
+        MaskCheck.Result r = MaskCheck.run(cg, true, seqs, 80, 2, 5, Progress.NONE);
+        assertTrue(r.states() >= 40, "states checked: " + r.states());
+        assertEquals(0, r.differences(), () -> "mask differences: " + r.examples());
     }
 
     /** {@code import}: ANTLR loads the imported grammar beside the importer; the importer's ID overrides the imported one. */
