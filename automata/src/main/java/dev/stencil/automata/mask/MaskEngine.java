@@ -99,17 +99,95 @@ public final class MaskEngine {
         if (fb == null) {
             return;
         }
-        long[] alt = new long[mask.length];
-        fillMask(fb.toPosition(), alt);
         long[] noAcc = noAcceptAhead(pos.lexState);
         int words = Math.min(noAcc.length, mask.length);
-        for (int w = 0; w < words; w++) {
-            mask[w] |= alt[w] & noAcc[w];
+        int[][] undecided = undecidedByFirstByte(entry(pos.node, pos.lexState), noAcc, mask, words);
+        if (undecided != null) {
+            // usually the lexeme in progress already allows nearly every token that reaches no
+            // accept (inside "<script ...>" it can only die on bytes that are not UTF-8), and the
+            // fallback's parser node is new at each step: step the few undecided tokens instead
+            // of computing a whole mask there, each first byte once (most kill the fallback)
+            for (int first = 0; first < 256; first++) {
+                int[] ids = undecided[first];
+                if (ids == null) {
+                    continue;
+                }
+                Position p = fb.toPosition();
+                if (!step(p, first)) {
+                    continue;
+                }
+                for (int id : ids) {
+                    if (takesBytes(p, vocab.tokenBytes[id])) {
+                        mask[id >>> 6] |= 1L << id;
+                    }
+                }
+            }
+        } else {
+            long[] alt = new long[mask.length];
+            fillMask(fb.toPosition(), alt);
+            for (int w = 0; w < words; w++) {
+                mask[w] |= alt[w] & noAcc[w];
+            }
         }
         int eos = vocab.eosTokenId;
         if (eos >= 0 && (eos >>> 6) < mask.length && canEnd(pos)) {
             mask[eos >>> 6] |= 1L << eos;
         }
+    }
+
+    /** Below this many tokens for a {@link Fallback} to decide, they are stepped one by one rather than masked. */
+    private static final int FALLBACK_TOKENS_STEPPED = 2048;
+    private static final int[][] TOO_MANY = new int[0][];
+
+    /**
+     * The tokens that {@code e}'s mask (already in {@code mask}) leaves to a fallback, grouped by
+     * first byte and cached on the entry; null when there are more than
+     * {@link #FALLBACK_TOKENS_STEPPED} (then the fallback's whole mask is cheaper).
+     */
+    private int[][] undecidedByFirstByte(MaskEntry e, long[] noAcc, long[] mask, int words) {
+        int[][] groups = e.fallbackUndecided;
+        if (groups == null) {
+            int[] perByte = new int[256];
+            int total = 0;
+            for (int w = 0; w < words; w++) {
+                for (long bits = noAcc[w] & ~mask[w]; bits != 0; bits &= bits - 1) {
+                    perByte[vocab.tokenBytes[(w << 6) + Long.numberOfTrailingZeros(bits)][0] & 0xff]++;
+                    total++;
+                }
+            }
+            if (total > FALLBACK_TOKENS_STEPPED) {
+                groups = TOO_MANY;
+            } else {
+                groups = new int[256][];
+                int[] fill = new int[256];
+                for (int w = 0; w < words; w++) {
+                    for (long bits = noAcc[w] & ~mask[w]; bits != 0; bits &= bits - 1) {
+                        int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+                        int first = vocab.tokenBytes[id][0] & 0xff;
+                        if (groups[first] == null) {
+                            groups[first] = new int[perByte[first]];
+                        }
+                        groups[first][fill[first]++] = id;
+                    }
+                }
+            }
+            e.fallbackUndecided = groups;
+        }
+        return groups == TOO_MANY ? null : groups;
+    }
+
+    /** Whether {@code bytes[1..]} can follow {@code afterFirst}, the position after {@code bytes[0]} (what a mask bit says, by stepping). */
+    private boolean takesBytes(Position afterFirst, byte[] bytes) {
+        if (bytes.length == 1) {
+            return true;
+        }
+        Position p = new Position(afterFirst.node, afterFirst.lexState, afterFirst.fallback);
+        for (int i = 1; i < bytes.length; i++) {
+            if (!step(p, bytes[i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Whether the input may end at this position, falling back to the last accept if the lexeme in progress accepts nothing. */
