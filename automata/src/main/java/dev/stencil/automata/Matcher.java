@@ -1,5 +1,6 @@
 package dev.stencil.automata;
 
+import dev.stencil.automata.mask.Fallback;
 import dev.stencil.automata.mask.MaskEngine;
 import dev.stencil.automata.mask.VocabularyIndex;
 import dev.stencil.automata.parser.ParseNode;
@@ -24,6 +25,7 @@ public final class Matcher {
     // history[k] = the position before step k
     private ParseNode[] histNode;
     private int[] histLex;
+    private Fallback[] histFallback;
     private boolean[] histTerminated;
     private int steps;
 
@@ -34,6 +36,7 @@ public final class Matcher {
         this.pos = new MaskEngine.Position(engine.parser().root(), MaskEngine.AT_START);
         this.histNode = new ParseNode[32];
         this.histLex = new int[32];
+        this.histFallback = new Fallback[32];
         this.histTerminated = new boolean[32];
     }
 
@@ -41,10 +44,11 @@ public final class Matcher {
         this.grammar = other.grammar;
         this.engine = other.engine;
         this.vocab = other.vocab;
-        this.pos = new MaskEngine.Position(other.pos.node, other.pos.lexState);
+        this.pos = new MaskEngine.Position(other.pos.node, other.pos.lexState, other.pos.fallback);
         this.terminated = other.terminated;
         this.histNode = Arrays.copyOf(other.histNode, Math.max(32, other.steps * 2));
         this.histLex = Arrays.copyOf(other.histLex, histNode.length);
+        this.histFallback = Arrays.copyOf(other.histFallback, histNode.length);
         this.histTerminated = Arrays.copyOf(other.histTerminated, histNode.length);
         this.steps = other.steps;
     }
@@ -63,7 +67,7 @@ public final class Matcher {
             Arrays.fill(mask, 0L);
             return;
         }
-        engine.fillMask(pos.node, pos.lexState, mask);
+        engine.fillMask(pos, mask);
     }
 
     /** A new mask array sized for the vocabulary, for callers that do not manage their own. */
@@ -80,7 +84,7 @@ public final class Matcher {
             return false;
         }
         if (tokenId == vocab.eosTokenId()) {
-            if (!engine.canEnd(pos.node, pos.lexState)) {
+            if (!engine.canEnd(pos)) {
                 return false;
             }
             push();
@@ -106,20 +110,25 @@ public final class Matcher {
         }
         ParseNode savedNode = pos.node;
         int savedLex = pos.lexState;
+        Fallback savedFallback = pos.fallback;
         for (int i = off; i < off + len; i++) {
             if (!engine.step(pos, bytes[i] & 0xff)) {
                 pos.node = savedNode;
                 pos.lexState = savedLex;
+                pos.fallback = savedFallback;
                 return false;
             }
         }
         ParseNode afterNode = pos.node;
         int afterLex = pos.lexState;
+        Fallback afterFallback = pos.fallback;
         pos.node = savedNode;
         pos.lexState = savedLex;
+        pos.fallback = savedFallback;
         push();
         pos.node = afterNode;
         pos.lexState = afterLex;
+        pos.fallback = afterFallback;
         return true;
     }
 
@@ -128,10 +137,12 @@ public final class Matcher {
             int cap = steps * 2;
             histNode = Arrays.copyOf(histNode, cap);
             histLex = Arrays.copyOf(histLex, cap);
+            histFallback = Arrays.copyOf(histFallback, cap);
             histTerminated = Arrays.copyOf(histTerminated, cap);
         }
         histNode[steps] = pos.node;
         histLex[steps] = pos.lexState;
+        histFallback[steps] = pos.fallback;
         histTerminated[steps] = terminated;
         steps++;
     }
@@ -147,8 +158,10 @@ public final class Matcher {
         int k = steps - n;
         pos.node = histNode[k];
         pos.lexState = histLex[k];
+        pos.fallback = histFallback[k];
         terminated = histTerminated[k];
         Arrays.fill(histNode, k, steps, null);
+        Arrays.fill(histFallback, k, steps, null);
         steps = k;
     }
 
@@ -164,7 +177,7 @@ public final class Matcher {
 
     /** Whether the input so far is complete, i.e. the stop token is allowed now. */
     public boolean isAccepting() {
-        return !terminated && engine.canEnd(pos.node, pos.lexState);
+        return !terminated && engine.canEnd(pos);
     }
 
     /** Whether the stop token has been accepted. */
@@ -181,13 +194,14 @@ public final class Matcher {
             return new byte[0];
         }
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        MaskEngine.Position cur = new MaskEngine.Position(pos.node, pos.lexState);
+        MaskEngine.Position cur = new MaskEngine.Position(pos.node, pos.lexState, pos.fallback);
         MaskEngine.Position probe = new MaskEngine.Position(null, 0);
-        while (out.size() < limit && !engine.canEnd(cur.node, cur.lexState)) {
+        while (out.size() < limit && !engine.canEnd(cur)) {
             int only = -1;
             for (int b = 0; b < 256; b++) {
                 probe.node = cur.node;
                 probe.lexState = cur.lexState;
+                probe.fallback = cur.fallback;
                 if (engine.step(probe, b)) {
                     if (only >= 0) {
                         only = -2;

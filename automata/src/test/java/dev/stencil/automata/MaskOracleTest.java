@@ -123,4 +123,12 @@ class MaskOracleTest {
         MaskCheck.Result r = check(SmallGrammars.keywords(), true, docs, 10, 100);
         assertTrue(r.states() >= 60, "states checked: " + r.states());
     }
+
+    @Test
+    void longestMatchFallbackMatchesOracle() {
+        List<String> docs = List.of("a..b(1 /* c */ , ...);", "h(3/*x);", "f(1.5, 2/x);k(7..);", "m(1.2.3);",
+                "p(4/**/ 5.);", "q(...., 8.9.);");
+        MaskCheck.Result r = check(SmallGrammars.fallback(), true, docs, 16, 200);
+        assertTrue(r.states() >= 120, "states checked: " + r.states());
+    }
 }

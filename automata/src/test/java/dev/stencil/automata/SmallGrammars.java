@@ -69,4 +69,26 @@ final class SmallGrammars {
         b.priority(kwThen, -1);
         return b.build();
     }
+
+    /**
+     * ANTLR's longest-match fallback, with ANTLR-style lexing: {@code '.'} against {@code '...'},
+     * INT against FLOAT (whose {@code 1.} is no token), and {@code '/'} against a block comment
+     * (skipped) that may run unclosed to the end. A lexeme that dies past an accept ends there.
+     */
+    static Grammar fallback() {
+        Lexeme id = Lexeme.regex("ID", "[a-z]+");
+        Lexeme integer = Lexeme.regex("INT", "[0-9]+");
+        Lexeme real = Lexeme.regex("FLOAT", "[0-9]+\\.[0-9]+");
+        Grammar.Builder b = Grammar.builder("fallback");
+        b.rule("prog", Expr.plus(Expr.ref("stmt")));
+        b.rule("stmt", Expr.seq(Expr.lex(id), Expr.star(Expr.seq(Expr.plus(Expr.lit(".")), Expr.lex(id))),
+                Expr.lit("("), Expr.opt(Expr.ref("args")), Expr.lit(")"), Expr.lit(";")));
+        b.rule("args", Expr.seq(Expr.ref("arg"), Expr.star(Expr.seq(Expr.lit(","), Expr.ref("arg")))));
+        b.rule("arg", Expr.alt(Expr.seq(Expr.ref("arg"), Expr.alt(Expr.lit("/"), Expr.lit("*")), Expr.ref("atom")), Expr.ref("atom")));
+        b.rule("atom", Expr.alt(Expr.lex(integer), Expr.lex(real), Expr.lex(id), Expr.lit("..."),
+                Expr.seq(Expr.lit("*"), Expr.ref("atom"))));
+        b.ignorable(Lexeme.regex("WS", " +"), true);
+        b.ignorable(Lexeme.regex("COMMENT", "/\\*([^*]|\\*+[^*/])*\\*+/"), true);
+        return b.build();
+    }
 }

@@ -16,6 +16,12 @@ import java.util.List;
  * ignorable lexemes between any two lexemes (non-repeatable ones at most once in a row). Shares
  * only the BNF lowering and the lexeme DFAs with the engine, which have their own tests.
  *
+ * <p>ANTLR-style lexing also falls back like ANTLR's lexer: a lexeme that dies (or meets the end
+ * of the input) past an accept without accepting again ends at that accept, and the bytes read
+ * since are lexed anew. Here that is done literally: the cursor keeps the (lexeme, state) pairs
+ * of the last accept and the bytes read since, and replays them (the engine instead carries a
+ * second position stepped alongside).
+ *
  * <p>Usage: {@link #start()} gives a {@link Cursor}; {@link Cursor#tryBytes} checks whether bytes
  * extend the prefix, then undoes itself, so one cursor can test a whole vocabulary.
  */
@@ -236,13 +242,14 @@ public final class ReferenceRecognizer {
         boolean afterIgnorable;
         Modes modes = new Modes(0, null);
         boolean dead;
+        /** ANTLR-style lexing: the pairs at the lexeme's last accept when it has read on past it without accepting again, else null. */
+        int[] acceptPairs;
+        /** The bytes read since {@link #acceptPairs}. */
+        byte[] pending;
 
         /** Whether {@code bytes} extend the current prefix; leaves the cursor unchanged. */
         public boolean tryBytes(byte[] bytes) {
-            int setCount = sets.size();
-            int[] savedPairs = pairs;
-            boolean savedIgn = afterIgnorable;
-            Modes savedModes = modes;
+            Saved saved = new Saved();
             boolean ok = true;
             for (byte b : bytes) {
                 if (!step(b & 0xff)) {
@@ -250,12 +257,7 @@ public final class ReferenceRecognizer {
                     break;
                 }
             }
-            while (sets.size() > setCount) {
-                sets.remove(sets.size() - 1);
-            }
-            pairs = savedPairs;
-            afterIgnorable = savedIgn;
-            modes = savedModes;
+            saved.restore();
             return ok;
         }
 
@@ -278,17 +280,16 @@ public final class ReferenceRecognizer {
             if (pairs == null) {
                 return acceptingAtEnd(sets);
             }
-            int setCount = sets.size();
-            boolean savedIgn = afterIgnorable;
-            int[] savedPairs = pairs;
-            Modes savedModes = modes;
-            boolean ok = emit(true) && acceptingAtEnd(sets);
-            while (sets.size() > setCount) {
-                sets.remove(sets.size() - 1);
+            if (acceptPairs != null && bestPriority(pairs, endOnlyAccepts(pairs)) == Integer.MAX_VALUE) {
+                // nothing accepts at the end: ANTLR ends the lexeme at its last accept and lexes the rest
+                Saved saved = new Saved();
+                boolean ok = fallBack() && canEnd();
+                saved.restore();
+                return ok;
             }
-            afterIgnorable = savedIgn;
-            pairs = savedPairs;
-            modes = savedModes;
+            Saved saved = new Saved();
+            boolean ok = emit(true) && acceptingAtEnd(sets);
+            saved.restore();
             return ok;
         }
 
@@ -296,11 +297,28 @@ public final class ReferenceRecognizer {
             if (pairs != null) {
                 int[] next = advance(pairs, b);
                 if (next.length > 0) {
-                    if (lexAll && !canProduceAllowed(next)) {
+                    int[] acc = null;
+                    byte[] pend = null;
+                    if (lexAll && !acceptsMidInput(next)) {
+                        if (acceptsMidInput(pairs)) {
+                            acc = pairs;
+                            pend = new byte[] {(byte) b};
+                        } else if (acceptPairs != null) {
+                            acc = acceptPairs;
+                            pend = Arrays.copyOf(pending, pending.length + 1);
+                            pend[pending.length] = (byte) b;
+                        }
+                    }
+                    if (lexAll && !canProduceAllowed(next) && (acc == null || !fallbackViable(acc, pend))) {
                         return false; // munch must go on, into lexemes the parser cannot take
                     }
                     pairs = next;
+                    acceptPairs = acc;
+                    pending = pend;
                     return endIfFinished();
+                }
+                if (acceptPairs != null && !acceptsMidInput(pairs)) {
+                    return fallBack() && step(b);
                 }
                 if (!emit(false)) {
                     return false;
@@ -312,6 +330,57 @@ public final class ReferenceRecognizer {
             }
             pairs = fresh;
             return endIfFinished();
+        }
+
+        /** Whether some lexeme accepts in {@code p} in the middle of the input. */
+        private boolean acceptsMidInput(int[] p) {
+            return bestPriority(p, false) != Integer.MAX_VALUE;
+        }
+
+        /** ANTLR's fallback: ends the lexeme at its last accept, then lexes the bytes read since. */
+        private boolean fallBack() {
+            byte[] replay = pending;
+            pairs = acceptPairs;
+            if (!emit(false)) {
+                return false;
+            }
+            for (byte x : replay) {
+                if (!step(x & 0xff)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        /** Whether falling back to {@code acc} with {@code pend} read since would leave a viable prefix; changes nothing. */
+        private boolean fallbackViable(int[] acc, byte[] pend) {
+            Saved saved = new Saved();
+            acceptPairs = acc;
+            pending = pend;
+            boolean ok = fallBack();
+            saved.restore();
+            return ok;
+        }
+
+        /** A snapshot of the cursor, to undo trial steps. */
+        private final class Saved {
+            final int setCount = sets.size();
+            final int[] savedPairs = pairs;
+            final boolean savedIgn = afterIgnorable;
+            final Modes savedModes = modes;
+            final int[] savedAccept = acceptPairs;
+            final byte[] savedPending = pending;
+
+            void restore() {
+                while (sets.size() > setCount) {
+                    sets.remove(sets.size() - 1);
+                }
+                pairs = savedPairs;
+                afterIgnorable = savedIgn;
+                modes = savedModes;
+                acceptPairs = savedAccept;
+                pending = savedPending;
+            }
         }
 
         /**
@@ -453,6 +522,8 @@ public final class ReferenceRecognizer {
                 }
             }
             pairs = null;
+            acceptPairs = null;
+            pending = null;
             if (next.size > 0) {
                 sets.add(next);
                 closure(sets, sets.size() - 1);

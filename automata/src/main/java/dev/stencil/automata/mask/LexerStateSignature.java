@@ -183,8 +183,12 @@ final class LexerStateSignature {
                 winnerIds[g] = winners.applyAsInt(tc.winnerIds[g]);
             }
         }
+        int[] fallbackEmitIds = new int[tc.fallbackEmitIds.length];
+        for (int g = 0; g < fallbackEmitIds.length; g++) {
+            fallbackEmitIds[g] = emits.applyAsInt(tc.fallbackEmitIds[g]);
+        }
         return new TokenClasses(tc.accept, tc.acceptCount, emitIds, tc.suffixes, tc.segments, tc.atBoundary, rootEmit,
-                tc.rootFilter, tc.dependentCount, winnerIds, tc.winnerGroups);
+                tc.rootFilter, tc.dependentCount, winnerIds, tc.winnerGroups, fallbackEmitIds, tc.fallbackSuffixes);
     }
 
     @Override

@@ -26,7 +26,11 @@ public final class MaskEngine {
     private final LexerAutomaton lexer;
     private final EarleyParser parser;
     private final TokenClassifier classifier;
+    /** ANTLR-style lexing: a lexeme that dies past an accept falls back to it (see {@link Fallback}). */
+    private final boolean fallsBack;
     private volatile TokenClasses[] classes = new TokenClasses[64];
+    /** Per lexer state, computed on first use: see {@link #noAcceptAhead}. */
+    private volatile long[][] noAccept = new long[64][];
     private long classesHeap;
 
     public MaskEngine(VocabularyIndex vocab, LexerAutomaton lexer, EarleyParser parser) {
@@ -34,6 +38,7 @@ public final class MaskEngine {
         this.lexer = lexer;
         this.parser = parser;
         this.classifier = new TokenClassifier(vocab, lexer, parser.lexesAllLexemes());
+        this.fallsBack = parser.lexesAllLexemes();
     }
 
     public VocabularyIndex vocabulary() {
@@ -82,6 +87,163 @@ public final class MaskEngine {
         }
     }
 
+    /**
+     * {@link #fillMask(ParseNode, int, long[])} for a position that may carry a {@link Fallback}:
+     * a token is allowed if the lexeme in progress takes it (the position's own mask, whose
+     * classes already fall back to accepts <em>inside</em> the token), or if the lexeme reaches
+     * no accept within the token's bytes and the fallback position takes the token.
+     */
+    public void fillMask(Position pos, long[] mask) {
+        fillMask(pos.node, pos.lexState, mask);
+        Fallback fb = pos.fallback;
+        if (fb == null) {
+            return;
+        }
+        long[] noAcc = noAcceptAhead(pos.lexState);
+        int words = Math.min(noAcc.length, mask.length);
+        int[][] undecided = undecidedByFirstByte(entry(pos.node, pos.lexState), noAcc, mask, words);
+        if (undecided != null) {
+            // usually the lexeme in progress already allows nearly every token that reaches no
+            // accept (inside "<script ...>" it can only die on bytes that are not UTF-8), and the
+            // fallback's parser node is new at each step: step the few undecided tokens instead
+            // of computing a whole mask there, each first byte once (most kill the fallback)
+            for (int first = 0; first < 256; first++) {
+                int[] ids = undecided[first];
+                if (ids == null) {
+                    continue;
+                }
+                Position p = fb.toPosition();
+                if (!step(p, first)) {
+                    continue;
+                }
+                for (int id : ids) {
+                    if (takesBytes(p, vocab.tokenBytes[id])) {
+                        mask[id >>> 6] |= 1L << id;
+                    }
+                }
+            }
+        } else {
+            long[] alt = new long[mask.length];
+            fillMask(fb.toPosition(), alt);
+            for (int w = 0; w < words; w++) {
+                mask[w] |= alt[w] & noAcc[w];
+            }
+        }
+        int eos = vocab.eosTokenId;
+        if (eos >= 0 && (eos >>> 6) < mask.length && canEnd(pos)) {
+            mask[eos >>> 6] |= 1L << eos;
+        }
+    }
+
+    /** Below this many tokens for a {@link Fallback} to decide, they are stepped one by one rather than masked. */
+    private static final int FALLBACK_TOKENS_STEPPED = 2048;
+    private static final int[][] TOO_MANY = new int[0][];
+
+    /**
+     * The tokens that {@code e}'s mask (already in {@code mask}) leaves to a fallback, grouped by
+     * first byte and cached on the entry; null when there are more than
+     * {@link #FALLBACK_TOKENS_STEPPED} (then the fallback's whole mask is cheaper).
+     */
+    private int[][] undecidedByFirstByte(MaskEntry e, long[] noAcc, long[] mask, int words) {
+        int[][] groups = e.fallbackUndecided;
+        if (groups == null) {
+            int[] perByte = new int[256];
+            int total = 0;
+            for (int w = 0; w < words; w++) {
+                for (long bits = noAcc[w] & ~mask[w]; bits != 0; bits &= bits - 1) {
+                    perByte[vocab.tokenBytes[(w << 6) + Long.numberOfTrailingZeros(bits)][0] & 0xff]++;
+                    total++;
+                }
+            }
+            if (total > FALLBACK_TOKENS_STEPPED) {
+                groups = TOO_MANY;
+            } else {
+                groups = new int[256][];
+                int[] fill = new int[256];
+                for (int w = 0; w < words; w++) {
+                    for (long bits = noAcc[w] & ~mask[w]; bits != 0; bits &= bits - 1) {
+                        int id = (w << 6) + Long.numberOfTrailingZeros(bits);
+                        int first = vocab.tokenBytes[id][0] & 0xff;
+                        if (groups[first] == null) {
+                            groups[first] = new int[perByte[first]];
+                        }
+                        groups[first][fill[first]++] = id;
+                    }
+                }
+            }
+            e.fallbackUndecided = groups;
+        }
+        return groups == TOO_MANY ? null : groups;
+    }
+
+    /** Whether {@code bytes[1..]} can follow {@code afterFirst}, the position after {@code bytes[0]} (what a mask bit says, by stepping). */
+    private boolean takesBytes(Position afterFirst, byte[] bytes) {
+        if (bytes.length == 1) {
+            return true;
+        }
+        Position p = new Position(afterFirst.node, afterFirst.lexState, afterFirst.fallback);
+        for (int i = 1; i < bytes.length; i++) {
+            if (!step(p, bytes[i] & 0xff)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Whether the input may end at this position, falling back to the last accept if the lexeme in progress accepts nothing. */
+    public boolean canEnd(Position pos) {
+        if (pos.fallback != null && pos.lexState != AT_START && lexer.emitsAtEnd()[pos.lexState] < 0) {
+            return canEnd(pos.fallback.toPosition());
+        }
+        return canEnd(pos.node, pos.lexState);
+    }
+
+    /**
+     * Tokens whose bytes, read from lexer state {@code s}, never reach an accepting state before
+     * the lexeme in progress dies or the token ends: exactly the tokens for which a position's
+     * {@link Fallback} decides (any accept on the way replaces the fallback). Parser-independent;
+     * computed on first use, only for states that a position with a fallback reaches.
+     */
+    private long[] noAcceptAhead(int s) {
+        long[][] arr = noAccept;
+        if (s < arr.length && arr[s] != null) {
+            return arr[s];
+        }
+        ByteTrie trie = vocab.trie;
+        int[] trans = lexer.transitions();
+        int[] emit = lexer.emits();
+        long[] bits = new long[vocab.maskWords()];
+        int[] stack = new int[trie.maxDepth + 1];
+        stack[0] = s;
+        int i = 1;
+        while (i < trie.label.length) {
+            int d = trie.depth[i];
+            int t = trans[stack[d - 1] * 256 + (trie.label[i] & 0xff)];
+            if (t >= 0 && emit[t] >= 0) {
+                i = trie.skip[i]; // accepts: the fallback is replaced
+                continue;
+            }
+            int end = t < 0 ? trie.idStart[trie.skip[i]] : trie.idStart[i + 1]; // dies: the whole subtree
+            for (int k = trie.idStart[i]; k < end; k++) {
+                int id = trie.ids[k];
+                bits[id >>> 6] |= 1L << id;
+            }
+            if (t < 0) {
+                i = trie.skip[i];
+            } else {
+                stack[d] = t;
+                i++;
+            }
+        }
+        synchronized (this) {
+            // copy on write: a reader that sees the new table through the volatile read sees the bits
+            arr = Arrays.copyOf(noAccept, Math.max(noAccept.length, s + 1));
+            arr[s] = bits;
+            noAccept = arr;
+        }
+        return bits;
+    }
+
     /** Whether the input may end at this position. */
     public boolean canEnd(ParseNode node, int lexState) {
         if (lexState == AT_START) {
@@ -125,14 +287,24 @@ public final class MaskEngine {
             }
             if (tc.suffixes[g] != null) {
                 ByteTrie t = tc.suffixes[g];
-                walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1));
+                walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1, fallsBack));
             } else {
                 ByteTrie t = vocab.trie;
-                walk = walk != null ? walk : new Walk(t.maxDepth + 1);
+                walk = walk != null ? walk : new Walk(t.maxDepth + 1, fallsBack);
                 for (int c : tc.segments[g]) {
                     walkWithParser(t, c, t.skip[c], t.depth[c] - 1, next, extra, walk);
                 }
             }
+        }
+        for (int g = 0; g < tc.fallbackEmitIds.length; g++) {
+            // tokens that run past an accept inside them and then die there: lexing restarts
+            // right after that accept, with the rest of the token as the next lexemes' bytes
+            ParseNode next = parser.scan(node, tc.fallbackEmitIds[g]);
+            if (next == null || next.lexStart() < 0) {
+                continue;
+            }
+            ByteTrie t = tc.fallbackSuffixes[g];
+            walkWithParser(t, 1, t.label.length, 0, next, extra, new Walk(t.maxDepth + 1, fallsBack));
         }
         MaskEntry root = null;
         if (tc.rootEmit >= 0) {
@@ -181,10 +353,13 @@ public final class MaskEngine {
     private static final class Walk {
         final ParseNode[] nodes;
         final int[] states;
+        /** ANTLR-style lexing: the {@link Fallback} at each depth (mostly null); else null. */
+        final Fallback[] fallbacks;
 
-        Walk(int depth) {
+        Walk(int depth, boolean fallsBack) {
             nodes = new ParseNode[depth];
             states = new int[depth];
+            fallbacks = fallsBack ? new Fallback[depth] : null;
         }
     }
 
@@ -197,8 +372,12 @@ public final class MaskEngine {
     private void walkWithParser(ByteTrie trie, int from, int to, int baseDepth, ParseNode start, IntList out, Walk w) {
         ParseNode[] nodes = w.nodes;
         int[] states = w.states;
+        Fallback[] fallbacks = w.fallbacks;
         nodes[0] = start;
         states[0] = AT_START;
+        if (fallsBack) {
+            fallbacks[0] = null;
+        }
         int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
@@ -212,6 +391,35 @@ public final class MaskEngine {
             int b = label[i] & 0xff;
             int src = ps == AT_START ? pn.lexStart() : ps;
             int t = src < 0 ? -1 : trans[src * 256 + b];
+            Fallback fb = null;
+            if (fallsBack) {
+                Fallback before = fallbacks[d - 1];
+                if (t < 0 && before != null && emit[ps] < 0) {
+                    // the lexeme dies past its last accept: continue from that accept
+                    Position p = before.toPosition();
+                    if (!step(p, b)) {
+                        i = trie.skip[i];
+                        continue;
+                    }
+                    trans = lexer.transitions();
+                    emit = lexer.emits();
+                    complete = lexer.completes();
+                    nodes[d] = p.node;
+                    states[d] = p.lexState;
+                    fallbacks[d] = p.fallback;
+                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                        out.add(trie.ids[k]);
+                    }
+                    i++;
+                    continue;
+                }
+                if (t >= 0 && ps != AT_START && emit[t] < 0) {
+                    fb = fallbackAfter(pn, ps, before, b);
+                    trans = lexer.transitions();
+                    emit = lexer.emits();
+                    complete = lexer.completes();
+                }
+            }
             if (t < 0) {
                 // maximal munch: the lexeme in progress ends before this byte, if it can
                 int e = ps == AT_START ? -1 : emit[ps];
@@ -230,7 +438,7 @@ public final class MaskEngine {
                 }
                 pn = after;
             }
-            if (!canStillWin(pn, t)) {
+            if (!canStillWin(pn, t) && fb == null) {
                 i = trie.skip[i]; // forced on into lexemes the parser cannot take here
                 continue;
             }
@@ -249,6 +457,9 @@ public final class MaskEngine {
             }
             nodes[d] = pn;
             states[d] = t;
+            if (fallsBack) {
+                fallbacks[d] = fb;
+            }
             for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
                 out.add(trie.ids[k]);
             }
@@ -356,6 +567,23 @@ public final class MaskEngine {
             return false;
         }
         int t = lexer.transitions()[from * 256 + b];
+        Fallback fb = null;
+        if (fallsBack) {
+            if (t < 0 && pos.fallback != null && lexer.emits()[ls] < 0) {
+                // the lexeme dies past its last accept: lexing goes on from that accept
+                Position p = pos.fallback.toPosition();
+                if (!step(p, b)) {
+                    return false;
+                }
+                pos.node = p.node;
+                pos.lexState = p.lexState;
+                pos.fallback = p.fallback;
+                return true;
+            }
+            if (t >= 0 && ls != AT_START && lexer.emits()[t] < 0) {
+                fb = fallbackAfter(node, ls, pos.fallback, b);
+            }
+        }
         if (t < 0) {
             if (ls == AT_START) {
                 return false;
@@ -373,7 +601,7 @@ public final class MaskEngine {
                 return false;
             }
         }
-        if (!canStillWin(node, t)) {
+        if (!canStillWin(node, t) && fb == null) {
             return false;
         }
         if (lexer.completes()[t]) {
@@ -385,17 +613,49 @@ public final class MaskEngine {
         }
         pos.node = node;
         pos.lexState = t;
+        pos.fallback = fb;
         return true;
+    }
+
+    /**
+     * The {@link Fallback} after byte {@code b} takes the lexeme in progress from state {@code ls}
+     * (not {@link #AT_START}) to a state that accepts nothing: from an accepting {@code ls}, the
+     * lexeme ended at {@code ls} and {@code b} starting the next; otherwise the old fallback
+     * {@code before} stepped over {@code b}. Null when that hypothesis is dead.
+     */
+    private Fallback fallbackAfter(ParseNode node, int ls, Fallback before, int b) {
+        Position alt;
+        int e = lexer.emits()[ls];
+        if (e >= 0) {
+            ParseNode after = parser.scan(node, e);
+            if (after == null || after.lexStart() < 0) {
+                return null;
+            }
+            alt = new Position(after, AT_START);
+        } else if (before != null) {
+            alt = before.toPosition();
+        } else {
+            return null;
+        }
+        return step(alt, b) ? Fallback.of(alt) : null;
     }
 
     /** A mutable position for {@link #step}. */
     public static final class Position {
         public ParseNode node;
         public int lexState;
+        /** ANTLR-style lexing: where lexing would be had the lexeme ended at its last accept, or null. */
+        public Fallback fallback;
 
         public Position(ParseNode node, int lexState) {
             this.node = node;
             this.lexState = lexState;
+        }
+
+        public Position(ParseNode node, int lexState, Fallback fallback) {
+            this.node = node;
+            this.lexState = lexState;
+            this.fallback = fallback;
         }
     }
 

@@ -12,6 +12,12 @@ final class MaskEntry {
     final boolean eos;
     final MaskEntry root;
     final long[] rootFilter;
+    /**
+     * ANTLR-style lexing, filled on first use at a position with a {@code Fallback}: the tokens
+     * this mask leaves to the fallback (no accept ahead, not allowed here), by first byte. A pure
+     * function of the entry, so a benign race at worst computes it twice.
+     */
+    volatile int[][] fallbackUndecided;
 
     MaskEntry(long[] accept, int[] extra, boolean eos, MaskEntry root, long[] rootFilter) {
         this.accept = accept;

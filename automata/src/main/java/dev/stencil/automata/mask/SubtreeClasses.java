@@ -33,10 +33,25 @@ final class SubtreeClasses {
      */
     final int[] deferredNodes;
     final int[] deferredStates;
+    /**
+     * ANTLR-style lexing: per deferred node, the emit set of the last accept on its path (-1 if
+     * none) and that accept's depth in the token, which the walk from there falls back to. Null
+     * with parser-driven lexing.
+     */
+    final int[] deferredAcceptEmits;
+    final int[] deferredAcceptDepths;
+    /** Fallback groups: emit-set id of the accept fallen back to, (token id, offset after the accept) pairs. */
+    final int[] fallbackEmit;
+    final int[][] fallbackPairs;
 
     SubtreeClasses(int[] acceptIds, long[] acceptBits, int acceptCount, int[] winnerIds, int[][] winnerAccept,
             int[] groupEmit, int[][] groupSegments, int[][] groupAt, int[] groupSize, int dependent,
-            int[] deferredNodes, int[] deferredStates) {
+            int[] deferredNodes, int[] deferredStates, int[] deferredAcceptEmits, int[] deferredAcceptDepths,
+            int[] fallbackEmit, int[][] fallbackPairs) {
+        this.deferredAcceptEmits = deferredAcceptEmits;
+        this.deferredAcceptDepths = deferredAcceptDepths;
+        this.fallbackEmit = fallbackEmit;
+        this.fallbackPairs = fallbackPairs;
         this.acceptIds = acceptIds;
         this.acceptBits = acceptBits;
         this.acceptCount = acceptCount;
@@ -68,8 +83,22 @@ final class SubtreeClasses {
         for (int k = 0; k < ds.length; k++) {
             ds[k] = states.applyAsInt(deferredStates[k]);
         }
+        int[] da = null;
+        if (deferredAcceptEmits != null) {
+            da = new int[deferredAcceptEmits.length];
+            for (int k = 0; k < da.length; k++) {
+                da[k] = deferredAcceptEmits[k] < 0 ? -1 : emits.applyAsInt(deferredAcceptEmits[k]);
+            }
+        }
+        int[] fe = fallbackEmit;
+        if (fe.length > 0) {
+            fe = new int[fallbackEmit.length];
+            for (int g = 0; g < fe.length; g++) {
+                fe[g] = emits.applyAsInt(fallbackEmit[g]);
+            }
+        }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, w, winnerAccept, e, groupSegments, groupAt,
-                groupSize, dependent, deferredNodes, ds);
+                groupSize, dependent, deferredNodes, ds, da, deferredAcceptDepths, fe, fallbackPairs);
     }
 
     long heapBytes() {
@@ -81,6 +110,9 @@ final class SubtreeClasses {
         }
         for (int g = 0; g < groupEmit.length; g++) {
             b += 4L * (groupSegments[g].length + groupAt[g].length) + 48;
+        }
+        for (int[] pairs : fallbackPairs) {
+            b += 4L * pairs.length + 16;
         }
         return b;
     }

@@ -18,6 +18,10 @@ package dev.stencil.automata.mask;
  *   <li>When the state itself may end its lexeme, every token whose first byte cannot continue
  *       it crosses a boundary right away: those are the tokens in {@link #rootFilter}, and their
  *       verdict is simply the mask at the start of the next lexeme ({@link #rootEmit}).</li>
+ *   <li>ANTLR-style lexing only: tokens that run past an accept inside them and then die there
+ *       (or end before the lexeme accepts again) also cross a boundary, at that accept (ANTLR's
+ *       lexer falls back to its last accept). Grouped by the lexeme set that ends there
+ *       ({@link #fallbackEmitIds}), each group with a trie of the bytes after the accept.</li>
  * </ul>
  */
 final class TokenClasses {
@@ -42,10 +46,15 @@ final class TokenClasses {
      */
     final int[] winnerIds;
     final long[][] winnerGroups;
+    /** Fallback groups: the emit set of the accept a token falls back to, and the tokens' bytes after it. */
+    final int[] fallbackEmitIds;
+    final ByteTrie[] fallbackSuffixes;
 
     TokenClasses(long[] accept, int acceptCount, int[] emitIds, ByteTrie[] suffixes, int[][] segments,
                  int[][] atBoundary, int rootEmit, long[] rootFilter, int dependentCount,
-                 int[] winnerIds, long[][] winnerGroups) {
+                 int[] winnerIds, long[][] winnerGroups, int[] fallbackEmitIds, ByteTrie[] fallbackSuffixes) {
+        this.fallbackEmitIds = fallbackEmitIds;
+        this.fallbackSuffixes = fallbackSuffixes;
         this.accept = accept;
         this.acceptCount = acceptCount;
         this.emitIds = emitIds;

@@ -32,6 +32,9 @@ final class TokenClassifier {
     /** Deepest signature cut for subtrees; longer tokens (a few hundred per vocabulary) are deferred. */
     static final int MAX_CUT = 32;
 
+    private static final int[] NONE = new int[0];
+    private static final int[][] NO_PAIRS = new int[0][];
+
     private final VocabularyIndex vocab;
     private final LexerAutomaton lexer;
     private final boolean lexesAllLexemes;
@@ -92,6 +95,17 @@ final class TokenClassifier {
         return pairs.toArray();
     }
 
+    /** Fallback groups being collected: emit-set id -> (token id, offset) pairs. */
+    private static final class FallbackGroups {
+        final Map<Integer, MaskEngine.IntList> pairs = new TreeMap<>();
+
+        void add(int emit, int id, int offset) {
+            MaskEngine.IntList l = pairs.computeIfAbsent(emit, k -> new MaskEngine.IntList());
+            l.add(id);
+            l.add(offset);
+        }
+    }
+
     /** Boundary groups being collected, by emit-set id. */
     private static final class Groups {
         final List<Integer> emit = new ArrayList<>();
@@ -128,6 +142,7 @@ final class TokenClassifier {
         int acceptCount = 0;
         Map<Integer, long[]> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
         Groups groups = new Groups();
+        FallbackGroups fallbacks = new FallbackGroups();
         int rootEmit = emit[start];
         long[] rootFilter = rootEmit >= 0 ? new long[words] : null;
         int dependent = 0;
@@ -135,14 +150,21 @@ final class TokenClassifier {
         for (int c = 1; c < n; c = trie.skip[c]) { // the root's children: one per first byte
             int t = trans[start * 256 + (trie.label[c] & 0xff)];
             if (t >= 0 && !complete[t]) {
-                SubtreeClasses part = subtree(t, c);
-                merge(part, accept, byWinners, groups);
+                // ANTLR-style lexing past the start's own accept: the subtree falls back to it, which
+                // a signature of t does not describe, so it is walked for this state alone
+                boolean pastStartAccept = lexesAllLexemes && rootEmit >= 0 && emit[t] < 0;
+                SubtreeClasses part = pastStartAccept
+                        ? walk(c, trie.skip[c], -1, t, Integer.MAX_VALUE, rootEmit, 0)
+                        : subtree(t, c);
+                merge(part, accept, byWinners, groups, fallbacks);
                 acceptCount += part.acceptCount;
                 dependent += part.dependent;
                 for (int k = 0; k < part.deferredNodes.length; k++) {
                     int node = part.deferredNodes[k];
-                    SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE);
-                    merge(rest, accept, byWinners, groups);
+                    boolean tracked = part.deferredAcceptEmits != null;
+                    SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE,
+                            tracked ? part.deferredAcceptEmits[k] : -1, tracked ? part.deferredAcceptDepths[k] : 0);
+                    merge(rest, accept, byWinners, groups, fallbacks);
                     acceptCount += rest.acceptCount;
                     dependent += rest.dependent;
                 }
@@ -201,13 +223,25 @@ final class TokenClassifier {
                 }
             }
         }
+        int[] fallbackEmitIds = fallbacks.pairs.isEmpty() ? NONE : fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
+        ByteTrie[] fallbackSuffixes = new ByteTrie[fallbackEmitIds.length];
+        for (int g = 0; g < fallbackEmitIds.length; g++) {
+            fallbackSuffixes[g] = suffixTrie(fallbacks.pairs.get(fallbackEmitIds[g]).toArray());
+        }
         return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter,
-                dependent, winnerIds, winnerGroups);
+                dependent, winnerIds, winnerGroups, fallbackEmitIds, fallbackSuffixes);
     }
 
     /** Adds a subtree's part to the classes being built (accepted tokens and boundary groups). */
-    private void merge(SubtreeClasses part, long[] accept, Map<Integer, long[]> byWinners, Groups groups) {
+    private void merge(SubtreeClasses part, long[] accept, Map<Integer, long[]> byWinners, Groups groups,
+            FallbackGroups fallbacks) {
         int words = accept.length;
+        for (int g = 0; g < part.fallbackEmit.length; g++) {
+            int[] pairs = part.fallbackPairs[g];
+            for (int k = 0; k < pairs.length; k += 2) {
+                fallbacks.add(part.fallbackEmit[g], pairs[k], pairs[k + 1]);
+            }
+        }
         if (part.winnerIds != null) {
             for (int w = 0; w < part.winnerIds.length; w++) {
                 long[] bits = byWinners.computeIfAbsent(part.winnerIds[w], k -> new long[words]);
@@ -251,7 +285,7 @@ final class TokenClassifier {
         int cut = walkDepth <= 8 ? 8 : walkDepth <= 16 ? 16 : MAX_CUT;
         LexerStateSignature sig = subtreeSignature(t, cut);
         if (sig == null) {
-            return walk(node, vocab.trie.skip[node], -1, t, Integer.MAX_VALUE);
+            return walk(node, vocab.trie.skip[node], -1, t, Integer.MAX_VALUE, -1, 0);
         }
         SharedTokenClasses.SubtreeKey key = new SharedTokenClasses.SubtreeKey(sig, node);
         SubtreeClasses local = vocab.sharedClasses.subtree(key);
@@ -259,7 +293,7 @@ final class TokenClassifier {
             return local.renamed(sig::globalEmit, sig::globalWinner, sig::globalState);
         }
         // nodes deeper than cut + 1 bytes read lexer states beyond the signature: deferred
-        SubtreeClasses part = walk(node, vocab.trie.skip[node], -1, t, cut + 1);
+        SubtreeClasses part = walk(node, vocab.trie.skip[node], -1, t, cut + 1, -1, 0);
         vocab.sharedClasses.putSubtree(key, part.renamed(sig::localEmit, sig::localWinner, sig::localState));
         return part;
     }
@@ -286,8 +320,15 @@ final class TokenClassifier {
      * is entered in lexer state {@code firstState} when that is given (>= 0), else by its byte
      * from {@code parentState}. Nodes deeper than {@code limitDepth} are not walked but returned
      * as deferred, with their parent's state.
+     *
+     * <p>ANTLR-style lexing falls back to the last accept when a lexeme dies past it:
+     * {@code acceptEmit} and {@code acceptDepth} give the last accept above node {@code from}
+     * (-1 if none); below, the walk tracks it per depth. A token that dies past an accept, or
+     * ends past one, joins the fallback group of that accept with its bytes after it (the latter
+     * also stays in its winner group: the lexeme may still accept later).
      */
-    private SubtreeClasses walk(int from, int to, int parentState, int firstState, int limitDepth) {
+    private SubtreeClasses walk(int from, int to, int parentState, int firstState, int limitDepth,
+            int acceptEmit, int acceptDepth) {
         ByteTrie trie = vocab.trie;
         int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
@@ -306,18 +347,46 @@ final class TokenClassifier {
         if (parentState >= 0) {
             stack[depth[from] - 1] = parentState;
         }
+        boolean fallsBack = lexesAllLexemes;
+        // last accept on the path: its emit set (or -1) and depth, per depth (ANTLR-style lexing only)
+        int[] accEmit = fallsBack ? new int[trie.maxDepth + 1] : null;
+        int[] accDepth = fallsBack ? new int[trie.maxDepth + 1] : null;
+        if (fallsBack) {
+            accEmit[depth[from] - 1] = acceptEmit;
+            accDepth[depth[from] - 1] = acceptDepth;
+        }
+        // ANTLR-style lexing only (parser-driven lexing allocates nothing for fallbacks)
+        MaskEngine.IntList deferredAccEmits = fallsBack ? new MaskEngine.IntList() : null;
+        MaskEngine.IntList deferredAccDepths = fallsBack ? new MaskEngine.IntList() : null;
+        FallbackGroups fallbacks = fallsBack ? new FallbackGroups() : null;
         int i = from;
         while (i < to) {
             int d = depth[i];
             if (d > limitDepth) {
                 deferredNodes.add(i);
                 deferredStates.add(stack[d - 1]);
+                if (fallsBack) {
+                    deferredAccEmits.add(accEmit[d - 1]);
+                    deferredAccDepths.add(accDepth[d - 1]);
+                }
                 i = trie.skip[i];
                 continue;
             }
             int t = i == from && firstState >= 0 ? firstState : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
             if (t >= 0 && !complete[t]) {
                 stack[d] = t;
+                if (fallsBack) {
+                    boolean accepts = emit[t] >= 0;
+                    accEmit[d] = accepts ? emit[t] : accEmit[d - 1];
+                    accDepth[d] = accepts ? d : accDepth[d - 1];
+                    if (!accepts && accEmit[d] >= 0) {
+                        // tokens ending past an accept: the lexeme may still die before accepting again
+                        for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
+                            fallbacks.add(accEmit[d], trie.ids[k], accDepth[d]);
+                            dependent++;
+                        }
+                    }
+                }
                 if (trie.idStart[i] < trie.idStart[i + 1]) {
                     // ANTLR-style lexing: whether a token ending here is allowed depends on the
                     // lexemes that can still win from its last state, so group by them
@@ -351,6 +420,12 @@ final class TokenClassifier {
                         - (t >= 0 ? trie.idStart[i + 1] - trie.idStart[i] : 0);
                 groups.size.get(g)[0] += count;
                 dependent += count;
+            } else if (fallsBack && t < 0 && accEmit[d - 1] >= 0) {
+                // the lexeme dies past its last accept: ANTLR ends it there and lexes the rest anew
+                for (int k = trie.idStart[i]; k < trie.idStart[trie.skip[i]]; k++) {
+                    fallbacks.add(accEmit[d - 1], trie.ids[k], accDepth[d - 1]);
+                    dependent++;
+                }
             }
             i = trie.skip[i];
         }
@@ -384,7 +459,18 @@ final class TokenClassifier {
             groupAt[g] = groups.at.get(g).toArray();
             groupSize[g] = groups.size.get(g)[0];
         }
+        int[] fallbackEmit = NONE;
+        int[][] fallbackPairs = NO_PAIRS;
+        if (fallbacks != null && !fallbacks.pairs.isEmpty()) {
+            fallbackEmit = fallbacks.pairs.keySet().stream().mapToInt(Integer::intValue).toArray();
+            fallbackPairs = new int[fallbackEmit.length][];
+            for (int g = 0; g < fallbackEmit.length; g++) {
+                fallbackPairs[g] = fallbacks.pairs.get(fallbackEmit[g]).toArray();
+            }
+        }
         return new SubtreeClasses(acceptIds, acceptBits, acceptCount, winnerIds, winnerAccept, groupEmit,
-                groupSegments, groupAt, groupSize, dependent, deferredNodes.toArray(), deferredStates.toArray());
+                groupSegments, groupAt, groupSize, dependent, deferredNodes.toArray(), deferredStates.toArray(),
+                fallsBack ? deferredAccEmits.toArray() : null, fallsBack ? deferredAccDepths.toArray() : null,
+                fallbackEmit, fallbackPairs);
     }
 }
