@@ -9,11 +9,13 @@ package dev.stencil.decoder;
  * plain decoding loop with no speculative bookkeeping at all (k = 0 costs nothing). The measure is
  * decode time per generated token (the prompt's prefill, which both pay, left out) of plain
  * generations, and time per emitted token of speculative rounds, a moving average each. The first {@link #WARM_UP} generations run plain, the next {@link #WARM_UP}
- * with the draft; then the cheaper mode is used and the other re-tried every {@link
- * #EXPLORE_EVERY}th generation, so a change (other prompts, another load on the machine) is
- * noticed. A draft that costs more than it saves thus runs in about one generation of {@link
- * #EXPLORE_EVERY}, and there only for a few rounds: a speculative generation whose rounds cost
- * more per token than the plain loop runs its remaining rounds without the draft.
+ * with the draft; then the cheaper mode is used and the other re-tried after {@link
+ * #EXPLORE_EVERY} generations, so a change (other prompts, another load on the machine) is
+ * noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
+ * #MAX_EXPLORE_EVERY}), since on short generations a re-try costs about as much as it can gain.
+ * A draft that costs more than it saves thus runs in ever fewer generations, and there only for
+ * a few rounds: a speculative generation whose rounds cost more per token than the plain loop
+ * runs its remaining rounds without the draft.
  *
  * <p><b>How many</b>: within a speculative generation, k moves by one after each round: up when
  * the whole proposal was accepted, down otherwise (1..{@link #MAX_K}); the value carries over to
@@ -25,6 +27,8 @@ final class DraftSchedule {
     static final int MAX_K = 8;
     static final int WARM_UP = 2;
     static final int EXPLORE_EVERY = 16;
+    /** The longest wait between re-tries of the mode that keeps losing. */
+    static final int MAX_EXPLORE_EVERY = 128;
     private static final double EMA = 0.25;
 
     private final boolean adaptive; // whether the draft may be left unused
@@ -35,6 +39,9 @@ final class DraftSchedule {
     private int plainGenerations;
     private long generations;
     private int k;
+    private boolean lastPreferSpec;
+    private int exploreEvery = EXPLORE_EVERY;
+    private long nextExplore = EXPLORE_EVERY;
 
     DraftSchedule(int initialK) {
         this(initialK, true, true);
@@ -72,8 +79,20 @@ final class DraftSchedule {
         if (specGenerations < WARM_UP) {
             return true;
         }
-        boolean explore = g % EXPLORE_EVERY == 0;
-        return (specCost <= plainCost) != explore;
+        boolean preferSpec = specCost <= plainCost;
+        if (preferSpec != lastPreferSpec) {
+            lastPreferSpec = preferSpec;
+            exploreEvery = EXPLORE_EVERY; // the verdict changed: look again soon
+            nextExplore = g + exploreEvery;
+        }
+        boolean explore = g >= nextExplore;
+        if (explore) {
+            // each re-try that does not change the verdict doubles the wait for the next one, so a
+            // mode that keeps losing costs ever less (short generations pay a re-try in full)
+            exploreEvery = Math.min(MAX_EXPLORE_EVERY, exploreEvery * 2);
+            nextExplore = g + exploreEvery;
+        }
+        return preferSpec != explore;
     }
 
     /** Tokens to propose in the next round of a speculative generation (at least 1). */

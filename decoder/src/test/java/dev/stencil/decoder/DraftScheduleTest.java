@@ -33,6 +33,23 @@ class DraftScheduleTest {
     }
 
     @Test
+    void reTriesOfALosingDraftGrowRarerButGoOn() {
+        DraftSchedule s = new DraftSchedule(4);
+        int used = speculated(s, 1000, 1200, 1000);
+        // waits of 16, 32, 64, 128, 128, ...: 2 warm-up + 3 + (1000 - 240) / 128 re-tries at most
+        assertTrue(used <= DraftSchedule.WARM_UP + 3 + 1000 / DraftSchedule.MAX_EXPLORE_EVERY + 1, "draft used in " + used + " of 1000");
+        assertTrue(used >= DraftSchedule.WARM_UP + 6, "re-tries stopped: draft used in " + used + " of 1000");
+    }
+
+    @Test
+    void aDraftThatStartsToPayIsNoticedWithinTheLongestWait() {
+        DraftSchedule s = new DraftSchedule(4);
+        speculated(s, 1000, 1200, 1000); // the draft loses for a long time
+        int used = speculated(s, 400, 300, 1000); // then it pays (other prompts)
+        assertTrue(used >= 400 - DraftSchedule.MAX_EXPLORE_EVERY - 2 * DraftSchedule.EXPLORE_EVERY, "draft used in only " + used + " of 400");
+    }
+
+    @Test
     void aDraftThatSavesIsMostlyUsed() {
         DraftSchedule s = new DraftSchedule(4);
         int used = speculated(s, 160, 700, 1000);
