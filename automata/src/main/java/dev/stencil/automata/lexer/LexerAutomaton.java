@@ -172,6 +172,8 @@ public final class LexerAutomaton {
         int start = intern(desc, work);
         List<Integer> built = new ArrayList<>();
         int[] scratch = new int[desc.length];
+        int[] bounds = new int[257];
+        int[] mergeScratch = new int[257];
         TargetMemo targets = new TargetMemo();
         RunBuilder runs = new RunBuilder();
         int[][] localRuns = transitionRuns;
@@ -202,7 +204,12 @@ public final class LexerAutomaton {
                     runs.add(starts[r], target);
                 }
             } else {
-                for (int b = 0; b < 256; b++) {
+                // several lexemes in play: every byte of a run where none of their DFAs changes
+                // byte class has the same successor, so one byte per run is computed
+                bounds = runUnion(d, bounds, mergeScratch);
+                int row = s * 256;
+                for (int r = 0; bounds[r] < 256; r++) {
+                    int b = bounds[r];
                     int n = 0;
                     for (int i = 0; i < d.length; i += 2) {
                         int next = dfas[d[i]].next(d[i + 1], b);
@@ -216,9 +223,11 @@ public final class LexerAutomaton {
                         target = intern(Arrays.copyOf(scratch, n), work);
                         targets.remember(scratch, n, target);
                     }
-                    localTrans[s * 256 + b] = target;
+                    if (target >= 0) { // rows start as -1
+                        Arrays.fill(localTrans, row + b, row + bounds[r + 1], target);
+                        anyTransition = true;
+                    }
                     runs.add(b, target);
-                    anyTransition |= target >= 0;
                 }
             }
             localRuns = ensureRuns(localRuns, s);
@@ -250,6 +259,38 @@ public final class LexerAutomaton {
         trans = localTrans;
         initialByAllowed.put(k, start);
         return start;
+    }
+
+    /**
+     * The union of the byte-class run starts ({@link ByteDfa#classRunStarts()}) of the lexemes in
+     * descriptor {@code d}, ascending and ending with 256, written into {@code out} ({@code merged}
+     * is scratch; 257 entries each suffice: one per byte plus the end).
+     */
+    private int[] runUnion(int[] d, int[] out, int[] merged) {
+        int[] first = dfas[d[0]].classRunStarts();
+        int n = first.length;
+        System.arraycopy(first, 0, out, 0, n);
+        for (int i = 2; i < d.length; i += 2) {
+            int[] other = dfas[d[i]].classRunStarts();
+            int a = 0;
+            int b = 0;
+            int m = 0;
+            while (a < n || b < other.length) {
+                int x = a < n ? out[a] : Integer.MAX_VALUE;
+                int y = b < other.length ? other[b] : Integer.MAX_VALUE;
+                int v = Math.min(x, y);
+                merged[m++] = v;
+                if (x == v) {
+                    a++;
+                }
+                if (y == v) {
+                    b++;
+                }
+            }
+            System.arraycopy(merged, 0, out, 0, m);
+            n = m;
+        }
+        return out;
     }
 
     /**

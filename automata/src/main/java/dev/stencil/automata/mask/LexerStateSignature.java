@@ -2,8 +2,6 @@ package dev.stencil.automata.mask;
 
 import dev.stencil.automata.lexer.LexerAutomaton;
 import java.util.Arrays;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
  * A canonical description of everything {@link TokenClassifier#classify} reads from a lexer
@@ -26,29 +24,29 @@ final class LexerStateSignature {
     /** Signatures beyond this many discovered states are not worth keeping (the walk is cheaper). */
     static final int MAX_STATES = 4096;
 
+    /** The canonical exploration; null for {@linkplain #interned interned} signatures (then see {@link #sharedId}). */
     private final int[] code;
     private final int hash;
     /** Local emit-set id -> this grammar's emit-set id. */
     final int[] emitOfLocal;
     /** Local winner-set id -> this grammar's winner-set id (ANTLR-style lexing), else empty. */
     final int[] winnerOfLocal;
-    private final Map<Integer, Integer> localOfEmit;
-    private final Map<Integer, Integer> localOfWinner;
 
     /** Local state id (discovery order) -> this grammar's lexer state. */
     private final int[] stateOfLocal;
-    private final IntIntMap localOfState;
+    /** The inverse of {@link #stateOfLocal}, built on first use (only when classes are stored). */
+    private IntIntMap localOfState;
+    /** This signature's id in the vocabulary's shared table of signatures ({@link #interned}), else -1. */
+    private final int sharedId;
 
-    private LexerStateSignature(int[] code, int[] emitOfLocal, int[] winnerOfLocal, Map<Integer, Integer> localOfEmit,
-            Map<Integer, Integer> localOfWinner, int[] stateOfLocal, IntIntMap localOfState) {
+    private LexerStateSignature(int[] code, int hash, int[] emitOfLocal, int[] winnerOfLocal, int[] stateOfLocal,
+            int sharedId) {
         this.code = code;
         this.stateOfLocal = stateOfLocal;
-        this.localOfState = localOfState;
-        this.hash = Arrays.hashCode(code);
+        this.hash = hash;
         this.emitOfLocal = emitOfLocal;
         this.winnerOfLocal = winnerOfLocal;
-        this.localOfEmit = localOfEmit;
-        this.localOfWinner = localOfWinner;
+        this.sharedId = sharedId;
     }
 
     /**
@@ -62,69 +60,240 @@ final class LexerStateSignature {
         return of(lexer, start, depth, lexesAll, MAX_STATES);
     }
 
-    /** As {@link #of(LexerAutomaton, int, int, boolean)}, giving up beyond {@code maxStates} states. */
+    /**
+     * As {@link #of(LexerAutomaton, int, int, boolean)}, giving up beyond {@code maxStates} states.
+     *
+     * <p>A first-use mask computes dozens of these (one per distinct state after a first byte),
+     * each exploring a few hundred states, so the exploration runs on per-thread scratch arrays
+     * indexed by state id (stamped, never cleared) instead of hash maps: it was the largest part
+     * of first-use masks in schema grammars, and its allocations the largest share of garbage.
+     */
     static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll, int maxStates) {
+        Scratch sc = SCRATCH.get();
+        int n = explore(sc, lexer, start, depth, lexesAll, maxStates);
+        if (n < 0) {
+            return null;
+        }
+        int[] code = Arrays.copyOf(sc.code, n);
+        return new LexerStateSignature(code, hash(code, n), Arrays.copyOf(sc.emitOrder, sc.emits),
+                Arrays.copyOf(sc.winnerOrder, sc.winners), Arrays.copyOf(sc.queue, sc.tail), -1);
+    }
+
+    /**
+     * The signature of {@code start} cut at {@code depth}, numbered in {@code shared}'s table of
+     * signatures ({@link #sharedId}), or null beyond {@link #MAX_STATES} states. The code is
+     * compared in place and copied only when it is new to the table: subtree signatures are
+     * computed dozens of times per first-use mask and run to thousands of ints.
+     */
+    static LexerStateSignature interned(LexerAutomaton lexer, int start, int depth, boolean lexesAll,
+            SharedTokenClasses shared) {
+        Scratch sc = SCRATCH.get();
+        int n = explore(sc, lexer, start, depth, lexesAll, MAX_STATES);
+        if (n < 0) {
+            return null;
+        }
+        int h = hash(sc.code, n);
+        int id = shared.signatureId(sc.code, n, h);
+        return new LexerStateSignature(null, h, Arrays.copyOf(sc.emitOrder, sc.emits),
+                Arrays.copyOf(sc.winnerOrder, sc.winners), Arrays.copyOf(sc.queue, sc.tail), id);
+    }
+
+    /**
+     * Breadth-first exploration from {@code start} into {@code sc}: the code in {@code sc.code}
+     * (its length returned), states in discovery order in {@code sc.queue[0, sc.tail)}, emit and
+     * winner sets in order of appearance; -1 beyond {@code maxStates} states.
+     */
+    private static int explore(Scratch sc, LexerAutomaton lexer, int start, int depth, boolean lexesAll,
+            int maxStates) {
         int[] emit = lexer.emits();
         boolean[] complete = lexer.completes();
         int[] reach = lexesAll ? lexer.reachableWinners() : null;
-        IntIntMap local = new IntIntMap();
-        Map<Integer, Integer> localOfEmit = new HashMap<>();
-        Map<Integer, Integer> localOfWinner = new HashMap<>();
-        int[] queue = new int[16];
-        int[] queueDepth = new int[16];
+        int stamp = sc.next();
+        int[] seen = sc.seen;
+        int[] local = sc.local;
+        int[] queue = sc.queue;
+        int[] queueDepth = sc.queueDepth;
         int head = 0;
         int tail = 0;
         queue[tail] = start;
         queueDepth[tail++] = 0;
-        local.put(start, 0);
-        IntBuffer out = new IntBuffer();
-        out.add(lexesAll ? 1 : 0);
-        out.add(depth);
+        if (start >= seen.length) {
+            sc.growStates(start + 1);
+            seen = sc.seen;
+            local = sc.local;
+        }
+        seen[start] = stamp;
+        local[start] = 0;
+        int[] out = sc.code;
+        int n = 0;
+        out[n++] = lexesAll ? 1 : 0;
+        out[n++] = depth;
+        int emits = 0;
+        int winners = 0;
         while (head < tail) {
             int s = queue[head];
             int d = queueDepth[head++];
-            out.add(emit[s] < 0 ? -1 : localOfEmit.computeIfAbsent(emit[s], k -> localOfEmit.size()));
-            out.add(complete[s] ? 1 : 0);
-            if (reach != null) {
-                out.add(localOfWinner.computeIfAbsent(reach[s], k -> localOfWinner.size()));
+            int[] row = d >= depth ? null : lexer.transitionRuns(s);
+            // room for this state's flags and runs (3 ints + 2 per run + the end marker)
+            int need = n + 4 + (row == null ? 0 : row.length);
+            if (need > out.length) {
+                out = sc.code = Arrays.copyOf(out, Math.max(need, out.length * 2));
             }
-            if (d >= depth) {
+            int e = emit[s];
+            if (e >= sc.emitSeen.length) {
+                sc.growEmits(e + 1);
+            }
+            if (e < 0) {
+                out[n++] = -1;
+            } else {
+                if (sc.emitSeen[e] != stamp) {
+                    sc.emitSeen[e] = stamp;
+                    sc.emitLocal[e] = emits;
+                    sc.emitOrder = add(sc.emitOrder, emits++, e);
+                }
+                out[n++] = sc.emitLocal[e];
+            }
+            out[n++] = complete[s] ? 1 : 0;
+            if (reach != null) {
+                int w = reach[s];
+                int l = sc.winnerIndex(w, winners);
+                if (l < 0) {
+                    sc.winnerOrder = add(sc.winnerOrder, winners, w);
+                    l = winners++;
+                }
+                out[n++] = l;
+            }
+            if (row == null) {
                 continue; // the walk never reads transitions this deep
             }
             // transitions as runs of equal targets: (first byte of the run, local target)
-            int[] row = lexer.transitionRuns(s);
             for (int r = 0; r < row.length; r += 2) {
                 int t = row[r + 1];
                 int lt = -1;
                 if (t >= 0) {
-                    lt = local.get(t);
-                    if (lt < 0) {
+                    if (t >= seen.length) {
+                        sc.growStates(t + 1);
+                        seen = sc.seen;
+                        local = sc.local;
+                    }
+                    if (seen[t] == stamp) {
+                        lt = local[t];
+                    } else {
                         if (tail == maxStates) {
-                            return null;
+                            return -1;
                         }
                         lt = tail;
-                        local.put(t, lt);
+                        seen[t] = stamp;
+                        local[t] = lt;
                         if (tail == queue.length) {
-                            queue = Arrays.copyOf(queue, tail * 2);
-                            queueDepth = Arrays.copyOf(queueDepth, tail * 2);
+                            queue = sc.queue = Arrays.copyOf(queue, tail * 2);
+                            queueDepth = sc.queueDepth = Arrays.copyOf(queueDepth, tail * 2);
                         }
                         queue[tail] = t;
                         queueDepth[tail++] = d + 1;
                     }
                 }
-                out.add(row[r]);
-                out.add(lt);
+                out[n++] = row[r];
+                out[n++] = lt;
             }
-            out.add(256); // end of this state's runs
+            out[n++] = 256; // end of this state's runs
         }
-        return new LexerStateSignature(out.toArray(), inverse(localOfEmit), inverse(localOfWinner), localOfEmit,
-                localOfWinner, Arrays.copyOf(queue, tail), local);
+        sc.tail = tail;
+        sc.emits = emits;
+        sc.winners = winners;
+        return n;
     }
 
-    private static int[] inverse(Map<Integer, Integer> localOf) {
-        int[] out = new int[localOf.size()];
-        localOf.forEach((global, l) -> out[l] = global);
-        return out;
+    /**
+     * A hash of the whole code in four independent lanes: signatures run to thousands of ints,
+     * and {@code Arrays.hashCode}'s single multiply chain made hashing a visible part of
+     * first-use masks.
+     */
+    static int hash(int[] code, int length) {
+        int h0 = 1;
+        int h1 = 7;
+        int h2 = 11;
+        int h3 = 13;
+        int i = 0;
+        for (; i + 3 < length; i += 4) {
+            h0 = 31 * h0 + code[i];
+            h1 = 37 * h1 + code[i + 1];
+            h2 = 41 * h2 + code[i + 2];
+            h3 = 43 * h3 + code[i + 3];
+        }
+        for (; i < length; i++) {
+            h0 = 31 * h0 + code[i];
+        }
+        int h = h0 * 0x9E3779B9 + h1 * 0x85EBCA6B + h2 * 0xC2B2AE35 + h3 + length;
+        return h ^ (h >>> 16);
+    }
+
+    private static int[] add(int[] a, int i, int v) {
+        if (i == a.length) {
+            a = Arrays.copyOf(a, a.length * 2);
+        }
+        a[i] = v;
+        return a;
+    }
+
+    /** Exploration scratch of one thread, reused across signatures and grammars. */
+    private static final class Scratch {
+        int[] seen = new int[0];
+        int[] local = new int[0];
+        int[] emitSeen = new int[0];
+        int[] emitLocal = new int[0];
+        int[] emitOrder = new int[16];
+        int[] winnerOrder = new int[16];
+        int[] queue = new int[256];
+        int[] queueDepth = new int[256];
+        int[] code = new int[4096];
+        int stamp;
+        /** Results of the last exploration besides the code: states, emit sets, winner sets. */
+        int tail;
+        int emits;
+        int winners;
+
+        void growStates(int size) {
+            size = Math.max(size, seen.length * 2);
+            seen = Arrays.copyOf(seen, size);
+            local = Arrays.copyOf(local, size);
+        }
+
+        void growEmits(int size) {
+            size = Math.max(size, emitSeen.length * 2);
+            emitSeen = Arrays.copyOf(emitSeen, size);
+            emitLocal = Arrays.copyOf(emitLocal, size);
+        }
+
+        /** A fresh stamp: a state or emit set is seen by this exploration iff its entry holds it. */
+        int next() {
+            if (++stamp == 0) { // wrapped: old stamps could collide
+                Arrays.fill(seen, 0);
+                Arrays.fill(emitSeen, 0);
+                stamp = 1;
+            }
+            return stamp;
+        }
+
+        /** The local id of winner set {@code w} among the first {@code count}, or -1 (few per signature). */
+        int winnerIndex(int w, int count) {
+            for (int i = 0; i < count; i++) {
+                if (winnerOrder[i] == w) {
+                    return i;
+                }
+            }
+            return -1;
+        }
+    }
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    /** The id that {@link #interned} gave this signature. */
+    int sharedId() {
+        if (sharedId < 0) {
+            throw new IllegalStateException("signature was not interned");
+        }
+        return sharedId;
     }
 
     /** This grammar's lexer state for local state id {@code local}. */
@@ -134,6 +303,13 @@ final class LexerStateSignature {
 
     /** The local id of this grammar's lexer state {@code global} (it must have been discovered). */
     int localState(int global) {
+        if (localOfState == null) {
+            IntIntMap m = new IntIntMap();
+            for (int i = 0; i < stateOfLocal.length; i++) {
+                m.put(stateOfLocal[i], i);
+            }
+            localOfState = m;
+        }
         int l = localOfState.get(global);
         if (l < 0) {
             throw new IllegalStateException("lexer state " + global + " is outside the signature");
@@ -143,7 +319,16 @@ final class LexerStateSignature {
 
     /** This grammar's emit-set id {@code global} as a local id (it must be in reach of the state). */
     int localEmit(int global) {
-        return localOfEmit.get(global);
+        return indexOf(emitOfLocal, global);
+    }
+
+    private static int indexOf(int[] a, int v) {
+        for (int i = 0; i < a.length; i++) {
+            if (a[i] == v) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("id " + v + " is outside the signature");
     }
 
     int globalEmit(int local) {
@@ -152,7 +337,7 @@ final class LexerStateSignature {
 
     /** This grammar's winner-set id {@code global} as a local id (ANTLR-style lexing only). */
     int localWinner(int global) {
-        return localOfWinner.get(global);
+        return indexOf(winnerOfLocal, global);
     }
 
     int globalWinner(int local) {
@@ -193,7 +378,7 @@ final class LexerStateSignature {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof LexerStateSignature s && s.hash == hash && Arrays.equals(s.code, code);
+        return o instanceof LexerStateSignature s && s.hash == hash && s.sharedId == sharedId && Arrays.equals(s.code, code);
     }
 
     @Override
@@ -203,7 +388,7 @@ final class LexerStateSignature {
 
     /** Heap held by the signature's code (for the cache's budget). */
     long heapBytes() {
-        return 4L * code.length + 64;
+        return 4L * (code == null ? 0 : code.length) + 64;
     }
 
     /** Non-negative int keys to non-negative values, open addressing; {@code get} answers -1 when absent. */
@@ -257,22 +442,6 @@ final class LexerStateSignature {
         private static int mix(int k) {
             int h = k * 0x9E3779B9;
             return h ^ (h >>> 16);
-        }
-    }
-
-    private static final class IntBuffer {
-        int[] a = new int[256];
-        int n;
-
-        void add(int v) {
-            if (n == a.length) {
-                a = Arrays.copyOf(a, n * 2);
-            }
-            a[n++] = v;
-        }
-
-        int[] toArray() {
-            return Arrays.copyOf(a, n);
         }
     }
 }

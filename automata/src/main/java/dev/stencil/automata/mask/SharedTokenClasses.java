@@ -1,6 +1,7 @@
 package dev.stencil.automata.mask;
 
 import dev.stencil.automata.lexer.IntArrayKey;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -8,8 +9,8 @@ import java.util.Map;
  * Token classifications shared by every grammar compiled against one vocabulary. Classifying a
  * lexer state walks the vocabulary trie (milliseconds on a 128k vocabulary when most tokens stay
  * live, as inside a string), and most of that work recurs from grammar to grammar: strings,
- * numbers, whitespace runs, common keys. Three tables, each least-recently-used within its own
- * share of a heap budget ({@code stencil.sharedTokenClassesMb}, default 384 MB):
+ * numbers, whitespace runs, common keys. Three tables (and an interner of subtree signatures),
+ * each least-recently-used within its own share of a heap budget ({@code stencil.sharedTokenClassesMb}, default 384 MB):
  *
  * <ul>
  *   <li>whole lexer states, keyed by {@link LexerStateSignature} (local emit/winner ids);</li>
@@ -23,18 +24,82 @@ import java.util.Map;
  * local ids, so they never keep a grammar alive.
  */
 final class SharedTokenClasses {
-    /** Key of a first-byte subtree: the state after the byte, and the trie node of that byte. */
-    record SubtreeKey(LexerStateSignature after, int trieNode) {
+    /**
+     * Key of a first-byte subtree: the {@linkplain #signatureId interned signature} of the state
+     * after the byte, and the trie node of that byte. A first-use mask looks up a hundred or more
+     * subtrees whose signatures run to thousands of ints; comparing ids instead of signatures
+     * (and charging each signature once) keeps those lookups cheap and the table's budget for
+     * classes.
+     */
+    static final class SubtreeKey {
+        final int signature;
+        final int trieNode;
+
+        SubtreeKey(int signature, int trieNode) {
+            this.signature = signature;
+            this.trieNode = trieNode;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof SubtreeKey k && k.signature == signature && k.trieNode == trieNode;
+        }
+
+        @Override
+        public int hashCode() {
+            return signature * 0x9E3779B9 + trieNode;
+        }
+    }
+
+    /** A signature's code (a prefix of {@code code}) as a key; probes wrap scratch arrays without copying. */
+    private static final class CodeKey {
+        final int[] code;
+        final int length;
+        final int hash;
+
+        CodeKey(int[] code, int length, int hash) {
+            this.code = code;
+            this.length = length;
+            this.hash = hash;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof CodeKey k && k.hash == hash && k.length == length
+                    && Arrays.equals(k.code, 0, length, code, 0, length);
+        }
+
+        @Override
+        public int hashCode() {
+            return hash;
+        }
     }
 
     private final Lru<LexerStateSignature, TokenClasses> states;
     private final Lru<SubtreeKey, SubtreeClasses> subtrees;
     private final Lru<IntArrayKey, ByteTrie> suffixTries;
+    private final Lru<CodeKey, Integer> signatureIds;
+    private int nextSignatureId;
 
     SharedTokenClasses(long budgetBytes) {
-        states = new Lru<>(budgetBytes / 3);
-        subtrees = new Lru<>(budgetBytes / 3);
-        suffixTries = new Lru<>(budgetBytes / 3);
+        states = new Lru<>(budgetBytes / 4);
+        subtrees = new Lru<>(budgetBytes / 4);
+        suffixTries = new Lru<>(budgetBytes / 4);
+        signatureIds = new Lru<>(budgetBytes / 4);
+    }
+
+    /**
+     * A number for the signature code {@code code[0, length)} (see {@link LexerStateSignature}),
+     * equal for equal codes while it stays in the table; ids are never reused, so an evicted
+     * signature only costs a miss in the subtree table.
+     */
+    synchronized int signatureId(int[] code, int length, int hash) {
+        Integer id = signatureIds.get(new CodeKey(code, length, hash));
+        if (id == null) {
+            id = nextSignatureId++;
+            signatureIds.put(new CodeKey(Arrays.copyOf(code, length), length, hash), id, 4L * length + 64);
+        }
+        return id;
     }
 
     static SharedTokenClasses withDefaultBudget() {
@@ -56,7 +121,7 @@ final class SharedTokenClasses {
     }
 
     void putSubtree(SubtreeKey key, SubtreeClasses local) {
-        subtrees.put(key, local, key.after().heapBytes() + local.heapBytes());
+        subtrees.put(key, local, 32 + local.heapBytes());
     }
 
     ByteTrie suffixTrie(IntArrayKey pairs) {
@@ -71,6 +136,7 @@ final class SharedTokenClasses {
         states.clear();
         subtrees.clear();
         suffixTries.clear();
+        signatureIds.clear();
     }
 
     /**

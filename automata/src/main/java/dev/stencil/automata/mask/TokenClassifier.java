@@ -287,7 +287,7 @@ final class TokenClassifier {
         if (sig == null) {
             return walk(node, vocab.trie.skip[node], -1, t, Integer.MAX_VALUE, -1, 0);
         }
-        SharedTokenClasses.SubtreeKey key = new SharedTokenClasses.SubtreeKey(sig, node);
+        SharedTokenClasses.SubtreeKey key = new SharedTokenClasses.SubtreeKey(sig.sharedId(), node);
         SubtreeClasses local = vocab.sharedClasses.subtree(key);
         if (local != null) {
             return local.renamed(sig::globalEmit, sig::globalWinner, sig::globalState);
@@ -308,7 +308,7 @@ final class TokenClassifier {
         long memo = ((long) t << 8) | cut;
         Object known = subtreeSignatures.get(memo);
         if (known == null) {
-            LexerStateSignature sig = LexerStateSignature.of(lexer, t, cut, lexesAllLexemes);
+            LexerStateSignature sig = LexerStateSignature.interned(lexer, t, cut, lexesAllLexemes, vocab.sharedClasses);
             known = sig == null ? NO_SIGNATURE : sig;
             subtreeSignatures.putIfAbsent(memo, known);
         }
