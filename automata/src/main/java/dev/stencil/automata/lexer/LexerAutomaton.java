@@ -174,6 +174,7 @@ public final class LexerAutomaton {
         int[] scratch = new int[desc.length];
         int[] bounds = new int[257];
         int[] mergeScratch = new int[257];
+        int[] boundsFor = null; // the descriptor whose lexemes' run union is in bounds
         TargetMemo targets = new TargetMemo();
         RunBuilder runs = new RunBuilder();
         int[][] localRuns = transitionRuns;
@@ -198,7 +199,11 @@ public final class LexerAutomaton {
                     int next = dfa.next(d[1], starts[r]);
                     int target = next < 0 ? -1 : internSingle(lexeme, next, work);
                     if (target >= 0) {
-                        Arrays.fill(localTrans, row + starts[r], row + starts[r + 1], target);
+                        // a plain loop: runs are short (one per letter of a key), and a call
+                        // to Arrays.fill per run cost more than the stores
+                        for (int b = row + starts[r], end = row + starts[r + 1]; b < end; b++) {
+                            localTrans[b] = target;
+                        }
                         anyTransition = true;
                     }
                     runs.add(starts[r], target);
@@ -206,7 +211,10 @@ public final class LexerAutomaton {
             } else {
                 // several lexemes in play: every byte of a run where none of their DFAs changes
                 // byte class has the same successor, so one byte per run is computed
-                bounds = runUnion(d, bounds, mergeScratch);
+                if (!sameLexemes(d, boundsFor)) { // consecutive states mostly have the same lexemes in play
+                    bounds = runUnion(d, bounds, mergeScratch);
+                    boundsFor = d;
+                }
                 int row = s * 256;
                 for (int r = 0; bounds[r] < 256; r++) {
                     int b = bounds[r];
@@ -224,7 +232,9 @@ public final class LexerAutomaton {
                         targets.remember(scratch, n, target);
                     }
                     if (target >= 0) { // rows start as -1
-                        Arrays.fill(localTrans, row + b, row + bounds[r + 1], target);
+                        for (int x = row + b, end = row + bounds[r + 1]; x < end; x++) {
+                            localTrans[x] = target;
+                        }
                         anyTransition = true;
                     }
                     runs.add(b, target);
@@ -266,6 +276,19 @@ public final class LexerAutomaton {
      * descriptor {@code d}, ascending and ending with 256, written into {@code out} ({@code merged}
      * is scratch; 257 entries each suffice: one per byte plus the end).
      */
+    /** Whether descriptors {@code a} and {@code b} (null: none) have the same lexemes in play. */
+    private static boolean sameLexemes(int[] a, int[] b) {
+        if (b == null || a.length != b.length) {
+            return false;
+        }
+        for (int i = 0; i < a.length; i += 2) {
+            if (a[i] != b[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private int[] runUnion(int[] d, int[] out, int[] merged) {
         int[] first = dfas[d[0]].classRunStarts();
         int n = first.length;
