@@ -514,6 +514,11 @@ public final class MaskEngine {
         return tc;
     }
 
+    /** {@code [first-byte blocks kept, block hits]} of this grammar's classifications (diagnostics, tests). */
+    public long[] blockStats() {
+        return classifier.blockStats();
+    }
+
     /** Number of lexer states classified so far. */
     public synchronized int classifiedStates() {
         int n = 0;

@@ -133,70 +133,42 @@ final class TokenClassifier {
 
     /** The classes of lexer state {@code start}. */
     TokenClasses classify(int start) {
-        ByteTrie trie = vocab.trie;
-        int[] trans = lexer.transitions();
         int[] emit = lexer.emits();
-        boolean[] complete = lexer.completes();
         int words = vocab.maskWords();
-        long[] accept = new long[words];
-        int acceptCount = 0;
-        Map<Integer, long[]> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
-        Groups groups = new Groups();
-        FallbackGroups fallbacks = new FallbackGroups();
         int rootEmit = emit[start];
-        long[] rootFilter = rootEmit >= 0 ? new long[words] : null;
-        int dependent = 0;
-        int n = trie.label.length;
-        for (int c = 1; c < n; c = trie.skip[c]) { // the root's children: one per first byte
-            int t = trans[start * 256 + (trie.label[c] & 0xff)];
-            if (t >= 0 && !complete[t]) {
-                // ANTLR-style lexing past the start's own accept: the subtree falls back to it, which
-                // a signature of t does not describe, so it is walked for this state alone
-                boolean pastStartAccept = lexesAllLexemes && rootEmit >= 0 && emit[t] < 0;
-                SubtreeClasses part = pastStartAccept
-                        ? walk(c, trie.skip[c], -1, t, Integer.MAX_VALUE, rootEmit, 0)
-                        : subtree(t, c);
-                merge(part, accept, byWinners, groups, fallbacks);
-                acceptCount += part.acceptCount;
-                dependent += part.dependent;
-                for (int k = 0; k < part.deferredNodes.length; k++) {
-                    int node = part.deferredNodes[k];
-                    boolean tracked = part.deferredAcceptEmits != null;
-                    SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE,
-                            tracked ? part.deferredAcceptEmits[k] : -1, tracked ? part.deferredAcceptDepths[k] : 0);
-                    merge(rest, accept, byWinners, groups, fallbacks);
-                    acceptCount += rest.acceptCount;
-                    dependent += rest.dependent;
+        Acc acc = new Acc(words, lexesAllLexemes, rootEmit >= 0);
+        if (lexesAllLexemes) {
+            ByteTrie trie = vocab.trie;
+            for (int c = 1; c < trie.label.length; c = trie.skip[c]) { // the root's children: one per first byte
+                firstByte(start, c, acc);
+            }
+        } else {
+            int[] trans = lexer.transitions();
+            for (int from = 0; from < 256; from += BLOCK) {
+                if (rootEmit < 0 && allDead(trans, start * 256 + from)) {
+                    continue; // no token starting with these bytes continues or ends a lexeme
                 }
-                continue;
-            }
-            // t >= 0: the lexeme is complete after this byte; t < 0: it ends before this byte, if it can
-            int e = t >= 0 ? emit[t] : emit[start];
-            if (e < 0) {
-                continue; // the first byte kills every lexeme in play
-            }
-            if (t < 0) {
-                // the start state itself may end: the whole subtree is judged by the next lexeme
-                for (int k = trie.idStart[c]; k < trie.idStart[trie.skip[c]]; k++) {
-                    int id = trie.ids[k];
-                    rootFilter[id >>> 6] |= 1L << id;
-                    dependent++;
+                Block b = block(start, from, acc);
+                if (b == null) {
+                    continue; // classified straight into acc
                 }
-                continue;
+                merge(b.part, acc.accept, null, acc.groups, acc.fallbacks);
+                acc.acceptCount += b.part.acceptCount;
+                acc.dependent += b.part.dependent;
+                if (b.rootFilter != null) {
+                    for (int w = 0; w < words; w++) {
+                        acc.rootFilter[w] |= b.rootFilter[w];
+                    }
+                }
             }
-            // complete after this byte: tokens ending here, then each child subtree
-            int g = groups.group(e);
-            for (int k = trie.idStart[c]; k < trie.idStart[c + 1]; k++) {
-                groups.at.get(g).add(trie.ids[k]);
-                dependent++;
-            }
-            for (int child = c + 1; child < trie.skip[c]; child = trie.skip[child]) {
-                groups.segments.get(g).add(child);
-            }
-            int count = trie.idStart[trie.skip[c]] - trie.idStart[c + 1];
-            groups.size.get(g)[0] += count;
-            dependent += count;
         }
+        long[] accept = acc.accept;
+        int acceptCount = acc.acceptCount;
+        int dependent = acc.dependent;
+        Map<Integer, long[]> byWinners = acc.byWinners;
+        Groups groups = acc.groups;
+        FallbackGroups fallbacks = acc.fallbacks;
+        long[] rootFilter = acc.rootFilter;
         int gs = groups.emit.size();
         int[] emitIds = new int[gs];
         ByteTrie[] suffixes = new ByteTrie[gs];
@@ -230,6 +202,193 @@ final class TokenClassifier {
         }
         return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter,
                 dependent, winnerIds, winnerGroups, fallbackEmitIds, fallbackSuffixes);
+    }
+
+    /** What {@link #classify} accumulates over first bytes. */
+    private static final class Acc {
+        final long[] accept;
+        final Map<Integer, long[]> byWinners;
+        final Groups groups = new Groups();
+        final FallbackGroups fallbacks = new FallbackGroups();
+        /** Tokens judged by the next lexeme, when the start state itself may end; else null. */
+        final long[] rootFilter;
+        int acceptCount;
+        int dependent;
+
+        Acc(int words, boolean byWinners, boolean rootFilter) {
+            this.accept = new long[words];
+            this.byWinners = byWinners ? new TreeMap<>() : null;
+            this.rootFilter = rootFilter ? new long[words] : null;
+        }
+    }
+
+    /** First bytes per {@link Block}. */
+    static final int BLOCK = 16;
+    /** Heap the per-grammar block cache may hold (accept bitsets of 16 KB at Llama-3's vocabulary). */
+    static final long BLOCK_CACHE_BYTES = 8L << 20;
+
+    /**
+     * The classes contributed by first bytes {@code [from, from + BLOCK)} of some state: a pure
+     * function of the targets of those bytes and of whether the state itself ends (see
+     * {@link #block}).
+     */
+    private record Block(SubtreeClasses part, long[] rootFilter, long heapBytes) {
+    }
+
+    private final Map<IntArrayKey, Block> blocks = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<IntArrayKey, Boolean> blocksSeen = new java.util.concurrent.ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong blocksBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicLong blockHits = new java.util.concurrent.atomic.AtomicLong();
+
+    /** {@code [blocks kept, block hits]} of this grammar's block cache (see {@link #block}). */
+    long[] blockStats() {
+        return new long[] {blocks.size(), blockHits.get()};
+    }
+
+    /**
+     * First bytes {@code [from, from + BLOCK)} of state {@code start}, from the grammar's block
+     * cache when another state had the same targets for them. Inside a key that may also be an
+     * additional property, every first byte but the key's next letter (and the escape) leads to
+     * the same "any other key" states, so successive positions of a key share all blocks but one
+     * or two, and their classification merges a dozen cached blocks instead of walking or
+     * looking up some hundred and fifty subtrees. A block is kept the second time its targets
+     * occur (inside a counted string every position has new ones), within
+     * {@link #BLOCK_CACHE_BYTES}; otherwise the block is classified straight into {@code into}
+     * and null is returned.
+     */
+    private Block block(int start, int from, Acc into) {
+        int[] trans = lexer.transitions();
+        int[] key = new int[BLOCK + 2];
+        key[0] = from;
+        key[1] = lexer.emits()[start] >= 0 ? 1 : 0;
+        System.arraycopy(trans, start * 256 + from, key, 2, BLOCK);
+        IntArrayKey k = new IntArrayKey(key);
+        Block b = blocks.get(k);
+        if (b != null) {
+            blockHits.incrementAndGet();
+            return b;
+        }
+        if (blocksSeen.putIfAbsent(k, Boolean.TRUE) == null || blocksBytes.get() >= BLOCK_CACHE_BYTES) {
+            // first time (or no room): no block is kept, so classify straight into the caller's classes
+            for (int byteValue = from; byteValue < from + BLOCK; byteValue++) {
+                int c = vocab.rootChild[byteValue];
+                if (c > 0) {
+                    firstByte(start, c, into);
+                }
+            }
+            return null;
+        }
+        Acc acc = new Acc(vocab.maskWords(), false, key[1] == 1);
+        for (int byteValue = from; byteValue < from + BLOCK; byteValue++) {
+            int c = vocab.rootChild[byteValue];
+            if (c > 0) {
+                firstByte(start, c, acc);
+            }
+        }
+        Groups groups = acc.groups;
+        int gs = groups.emit.size();
+        int[] groupEmit = new int[gs];
+        int[][] groupSegments = new int[gs][];
+        int[][] groupAt = new int[gs][];
+        int[] groupSize = new int[gs];
+        long heap = 128;
+        for (int g = 0; g < gs; g++) {
+            groupEmit[g] = groups.emit.get(g);
+            groupSegments[g] = groups.segments.get(g).toArray();
+            groupAt[g] = groups.at.get(g).toArray();
+            groupSize[g] = groups.size.get(g)[0];
+            heap += 4L * (groupSegments[g].length + groupAt[g].length) + 48;
+        }
+        long[] acceptBits = acc.acceptCount > 0 ? acc.accept : null;
+        long[] rootFilter = acc.rootFilter;
+        if (rootFilter != null && isZero(rootFilter)) {
+            rootFilter = null;
+        }
+        heap += (acceptBits == null ? 0 : 8L * acceptBits.length) + (rootFilter == null ? 0 : 8L * rootFilter.length);
+        SubtreeClasses part = new SubtreeClasses(acceptBits == null ? NONE : null, acceptBits, acc.acceptCount, null, null, groupEmit, groupSegments,
+                groupAt, groupSize, acc.dependent, NONE, NONE, null, null, NONE, NO_PAIRS);
+        b = new Block(part, rootFilter, heap);
+        if (blocks.putIfAbsent(k, b) == null) {
+            blocksBytes.addAndGet(heap);
+        }
+        return b;
+    }
+
+    private static boolean allDead(int[] trans, int row) {
+        for (int i = row; i < row + BLOCK; i++) {
+            if (trans[i] >= 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isZero(long[] bits) {
+        for (long w : bits) {
+            if (w != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Classifies the tokens under root child {@code c} (first byte) of state {@code start} into {@code acc}. */
+    private void firstByte(int start, int c, Acc acc) {
+        ByteTrie trie = vocab.trie;
+        int[] trans = lexer.transitions();
+        int[] emit = lexer.emits();
+        boolean[] complete = lexer.completes();
+        int rootEmit = emit[start];
+        int t = trans[start * 256 + (trie.label[c] & 0xff)];
+        if (t >= 0 && !complete[t]) {
+            // ANTLR-style lexing past the start's own accept: the subtree falls back to it, which
+            // a signature of t does not describe, so it is walked for this state alone
+            boolean pastStartAccept = lexesAllLexemes && rootEmit >= 0 && emit[t] < 0;
+            SubtreeClasses part = pastStartAccept
+                    ? walk(c, trie.skip[c], -1, t, Integer.MAX_VALUE, rootEmit, 0)
+                    : subtree(t, c);
+            merge(part, acc.accept, acc.byWinners, acc.groups, acc.fallbacks);
+            acc.acceptCount += part.acceptCount;
+            acc.dependent += part.dependent;
+            for (int k = 0; k < part.deferredNodes.length; k++) {
+                int node = part.deferredNodes[k];
+                boolean tracked = part.deferredAcceptEmits != null;
+                SubtreeClasses rest = walk(node, trie.skip[node], part.deferredStates[k], -1, Integer.MAX_VALUE,
+                        tracked ? part.deferredAcceptEmits[k] : -1, tracked ? part.deferredAcceptDepths[k] : 0);
+                merge(rest, acc.accept, acc.byWinners, acc.groups, acc.fallbacks);
+                acc.acceptCount += rest.acceptCount;
+                acc.dependent += rest.dependent;
+            }
+            return;
+        }
+        // t >= 0: the lexeme is complete after this byte; t < 0: it ends before this byte, if it can
+        int e = t >= 0 ? emit[t] : rootEmit;
+        if (e < 0) {
+            return; // the first byte kills every lexeme in play
+        }
+        if (t < 0) {
+            // the start state itself may end: the whole subtree is judged by the next lexeme
+            long[] rootFilter = acc.rootFilter;
+            for (int k = trie.idStart[c]; k < trie.idStart[trie.skip[c]]; k++) {
+                int id = trie.ids[k];
+                rootFilter[id >>> 6] |= 1L << id;
+                acc.dependent++;
+            }
+            return;
+        }
+        // complete after this byte: tokens ending here, then each child subtree
+        Groups groups = acc.groups;
+        int g = groups.group(e);
+        for (int k = trie.idStart[c]; k < trie.idStart[c + 1]; k++) {
+            groups.at.get(g).add(trie.ids[k]);
+            acc.dependent++;
+        }
+        for (int child = c + 1; child < trie.skip[c]; child = trie.skip[child]) {
+            groups.segments.get(g).add(child);
+        }
+        int count = trie.idStart[trie.skip[c]] - trie.idStart[c + 1];
+        groups.size.get(g)[0] += count;
+        acc.dependent += count;
     }
 
     /** Adds a subtree's part to the classes being built (accepted tokens and boundary groups). */

@@ -20,6 +20,8 @@ public final class VocabularyIndex {
      * further out classify it alike ({@link TokenClassifier}).
      */
     final int[] subtreeDepth;
+    /** Per byte: the trie node of that first byte, or 0 when no token starts with it. */
+    final int[] rootChild = new int[256];
     /** Lexer-state classifications shared by the grammars compiled against this vocabulary. */
     final SharedTokenClasses sharedClasses = SharedTokenClasses.withDefaultBudget();
 
@@ -37,6 +39,7 @@ public final class VocabularyIndex {
                 deepest = Math.max(deepest, trie.depth[i]);
             }
             subtreeDepth[c] = deepest;
+            rootChild[trie.label[c] & 0xff] = c;
         }
     }
 
