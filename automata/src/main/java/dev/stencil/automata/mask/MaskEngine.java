@@ -554,7 +554,7 @@ public final class MaskEngine {
 
     /** Approximate heap held by the per-lexer-state tables. */
     public synchronized long classesHeapBytes() {
-        return classesHeap + classifier.sharedTrieHeapBytes();
+        return classesHeap + classifier.sharedTrieHeapBytes() + classifier.blockHeapBytes();
     }
 
     // ------------------------------------------------------------------ stepping

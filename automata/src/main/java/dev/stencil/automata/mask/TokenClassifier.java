@@ -226,6 +226,8 @@ final class TokenClassifier {
     static final int BLOCK = 16;
     /** Heap the per-grammar block cache may hold (accept bitsets of 16 KB at Llama-3's vocabulary). */
     static final long BLOCK_CACHE_BYTES = 8L << 20;
+    /** Block keys remembered as seen once; beyond this many the memory of first sightings starts over. */
+    static final int BLOCKS_SEEN_MAX = 1 << 16;
 
     /**
      * The classes contributed by first bytes {@code [from, from + BLOCK)} of some state: a pure
@@ -239,6 +241,11 @@ final class TokenClassifier {
     private final Map<IntArrayKey, Boolean> blocksSeen = new java.util.concurrent.ConcurrentHashMap<>();
     private final java.util.concurrent.atomic.AtomicLong blocksBytes = new java.util.concurrent.atomic.AtomicLong();
     private final java.util.concurrent.atomic.AtomicLong blockHits = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Heap held by this grammar's kept blocks. */
+    long blockHeapBytes() {
+        return blocksBytes.get();
+    }
 
     /** {@code [blocks kept, block hits]} of this grammar's block cache (see {@link #block}). */
     long[] blockStats() {
@@ -267,6 +274,9 @@ final class TokenClassifier {
         if (b != null) {
             blockHits.incrementAndGet();
             return b;
+        }
+        if (blocksSeen.size() >= BLOCKS_SEEN_MAX) {
+            blocksSeen.clear(); // a long counted string: every position has new targets
         }
         if (blocksSeen.putIfAbsent(k, Boolean.TRUE) == null || blocksBytes.get() >= BLOCK_CACHE_BYTES) {
             // first time (or no room): no block is kept, so classify straight into the caller's classes
