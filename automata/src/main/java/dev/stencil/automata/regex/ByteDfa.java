@@ -25,9 +25,11 @@ import java.util.function.Supplier;
  *       instances are {@link #equals equal} exactly when they accept the same language.</li>
  * </ul>
  *
- * <p>The transition function is one flat {@code int[]} indexed {@code state * 256 + byte}; the
- * accessors are final, allocation-free and safe to call from many threads, since instances are
- * immutable.
+ * <p>The transition function is kept with byte classes ({@link DfaTable}): {@code next} looks the
+ * byte's class up and indexes {@code state * classCount + class}. A flat 256-column table would
+ * cost 1 KiB per state to build and hold (40 MiB for a JSON string of up to 2000 characters);
+ * {@link #transitionTable()} still hands one out on request. The accessors are allocation-free and
+ * safe to call from many threads, since instances are immutable.
  */
 public final class ByteDfa {
     /** Default cap on DFA (and 10x that on NFA) states; a larger automaton is reported as an error. */
@@ -36,8 +38,10 @@ public final class ByteDfa {
     /** Longest pattern text quoted in error messages and {@link #toString()}. */
     private static final int DESCRIPTION_LIMIT = 200;
 
-    /** Flat hot-path table: state * 256 + byte. */
+    /** Compact table: state * classCount + byteClass[byte]. */
     private final int[] table;
+    private final int[] byteClass;
+    private final int classCount;
     private final boolean[] accepting;
     /** The same automaton with byte classes, kept for cheap product constructions. */
     private final DfaTable compact;
@@ -47,7 +51,9 @@ public final class ByteDfa {
     private final Supplier<String> description;
 
     private ByteDfa(DfaTable minimal, Supplier<String> description) {
-        this.table = minimal.expand();
+        this.table = minimal.table;
+        this.byteClass = minimal.byteClass;
+        this.classCount = minimal.classCount;
         this.accepting = minimal.accepting;
         this.compact = minimal;
         this.classRunStarts = runStarts(minimal.byteClass);
@@ -64,21 +70,30 @@ public final class ByteDfa {
     }
 
     /**
-     * Compiles {@code regex}: byte-level Thompson NFA, subset construction, trimming, Hopcroft
-     * minimisation.
+     * Compiles {@code regex}: byte-level Thompson NFA and subset construction, or for large counted
+     * repetitions a direct composition of the parts' DFAs ({@link StructuralCompiler}); then
+     * trimming and minimisation.
      *
      * @param maxStates cap on the states of the intermediate DFA; the NFA may use ten times as many
      * @throws GrammarException if an automaton would exceed its cap; the message names the pattern
      */
     public static ByteDfa compile(Regex regex, int maxStates) {
+        return compile(regex, maxStates, StructuralCompiler.DEFAULT_THRESHOLD);
+    }
+
+    /**
+     * As {@link #compile(Regex, int)}, composing subtrees estimated larger than
+     * {@code structuralThreshold} from their parts' DFAs (see {@link StructuralCompiler}); tests
+     * compare 0 (compose wherever possible) with {@code Long.MAX_VALUE} (subset construction only).
+     */
+    static ByteDfa compile(Regex regex, int maxStates, long structuralThreshold) {
         Objects.requireNonNull(regex, "regex");
         if (maxStates < 1) {
             throw new IllegalArgumentException("maxStates must be positive: " + maxStates);
         }
         Supplier<String> description = memoize(() -> describe(regex.toString()));
         int nfaCap = (int) Math.min(Integer.MAX_VALUE, 10L * maxStates);
-        ByteNfa nfa = ByteNfa.build(regex, nfaCap, description);
-        DfaTable dfa = SubsetConstruction.determinize(nfa, maxStates, description);
+        DfaTable dfa = StructuralCompiler.compile(regex, maxStates, nfaCap, description, structuralThreshold);
         return new ByteDfa(DfaMinimizer.minimize(dfa), description);
     }
 
@@ -145,7 +160,7 @@ public final class ByteDfa {
      * {@code b} may be given as 0..255 or as a signed Java byte; only its low 8 bits are used.
      */
     public int next(int state, int b) {
-        return table[(state << 8) | (b & 0xFF)];
+        return table[state * classCount + byteClass[b & 0xFF]];
     }
 
     /**
@@ -193,7 +208,7 @@ public final class ByteDfa {
     public boolean matches(byte[] utf8) {
         int state = 0;
         for (byte b : utf8) {
-            state = table[(state << 8) | (b & 0xFF)];
+            state = table[state * classCount + byteClass[b & 0xFF]];
             if (state < 0) {
                 return false;
             }
@@ -203,11 +218,11 @@ public final class ByteDfa {
 
     /**
      * A copy of the transition table, {@code stateCount() * 256} entries indexed
-     * {@code state * 256 + byte}, -1 where there is no transition. Copied so that the automaton stays
-     * immutable; fetch it once per bulk pass.
+     * {@code state * 256 + byte}, -1 where there is no transition. Built on each call (1 KiB per
+     * state); fetch it once per bulk pass, or walk {@link #classRunStarts()} with {@link #next}.
      */
     public int[] transitionTable() {
-        return table.clone();
+        return compact.expand();
     }
 
     /** Strings accepted by both automata. */
@@ -261,16 +276,46 @@ public final class ByteDfa {
         return text.length() <= DESCRIPTION_LIMIT ? text : text.substring(0, DESCRIPTION_LIMIT) + "…";
     }
 
-    /** Same language (both are minimal and canonically numbered, so structural equality suffices). */
+    /**
+     * Same language: both are minimal and canonically numbered, so equal transition functions
+     * suffice. The byte classes may be cut differently (they depend on how an automaton was built),
+     * so unless they coincide the functions are compared byte by byte.
+     */
     @Override
     public boolean equals(Object o) {
-        return o instanceof ByteDfa other && Arrays.equals(accepting, other.accepting)
-                && Arrays.equals(table, other.table);
+        if (!(o instanceof ByteDfa other) || !Arrays.equals(accepting, other.accepting)) {
+            return false;
+        }
+        if (classCount == other.classCount && Arrays.equals(byteClass, other.byteClass)) {
+            return Arrays.equals(table, other.table);
+        }
+        for (int s = 0; s < accepting.length; s++) {
+            for (int b = 0; b < 256; b++) {
+                if (next(s, b) != other.next(s, b)) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
+    /** Over the byte-level transition function, so that it agrees with {@link #equals} whatever the classes. */
     @Override
     public int hashCode() {
-        return 31 * Arrays.hashCode(table) + Arrays.hashCode(accepting);
+        int h = Arrays.hashCode(accepting);
+        for (int s = 0; s < accepting.length; s++) {
+            // hash the maximal runs of bytes with one target (where the target changes, and to what),
+            // which do not depend on how the bytes were cut into classes
+            int previous = -2;
+            for (int r = 0; r + 1 < classRunStarts.length; r++) {
+                int target = next(s, classRunStarts[r]);
+                if (target != previous) {
+                    h = 31 * (31 * h + classRunStarts[r]) + target;
+                    previous = target;
+                }
+            }
+        }
+        return h;
     }
 
     @Override

@@ -6,6 +6,9 @@ import java.util.Arrays;
  * Trims and minimises a {@link DfaTable}, and numbers the result canonically. Works on byte
  * classes throughout, so the cost scales with states × classes, not states × 256.
  *
+ * <p>An acyclic automaton (bounded lengths, e.g. a JSON string with a maxLength) takes a shortcut
+ * that does all three in linear time: {@link AcyclicMinimizer}. Otherwise:
+ *
  * <ol>
  *   <li>Trim: keep only states reachable from the start that can still reach an accepting state;
  *       transitions into removed states become -1. The mask engine relies on this: a -1 is the
@@ -26,11 +29,21 @@ final class DfaMinimizer {
     }
 
     static DfaTable minimize(DfaTable dfa) {
+        DfaTable acyclic = AcyclicMinimizer.minimizeIfAcyclic(dfa);
+        if (acyclic != null) {
+            return acyclic;
+        }
         DfaTable trimmed = trim(dfa);
         if (trimmed.stateCount <= 1) {
             return canonicalize(trimmed);
         }
         return canonicalize(refine(trimmed));
+    }
+
+    /** Always by Hopcroft refinement (for tests that check the acyclic shortcut against it). */
+    static DfaTable minimizeByRefinement(DfaTable dfa) {
+        DfaTable trimmed = trim(dfa);
+        return canonicalize(trimmed.stateCount <= 1 ? trimmed : refine(trimmed));
     }
 
     private static DfaTable trim(DfaTable dfa) {

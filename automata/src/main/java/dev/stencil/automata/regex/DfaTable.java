@@ -96,6 +96,29 @@ final class DfaTable {
         return byteClass;
     }
 
+    /**
+     * The common refinement of two class partitions, numbered by smallest byte: returns the new
+     * byte-to-class map and stores, per new class, the class it lies in on each side.
+     */
+    static int[] refineClasses(int[] leftByteClass, int leftCount, int[] rightByteClass, int rightCount,
+            int[] leftOf, int[] rightOf) {
+        int[] byteClass = new int[256];
+        int[] pairId = new int[leftCount * rightCount];
+        Arrays.fill(pairId, -1);
+        int k = 0;
+        for (int b = 0; b < 256; b++) {
+            int key = leftByteClass[b] * rightCount + rightByteClass[b];
+            if (pairId[key] < 0) {
+                pairId[key] = k;
+                leftOf[k] = leftByteClass[b];
+                rightOf[k] = rightByteClass[b];
+                k++;
+            }
+            byteClass[b] = pairId[key];
+        }
+        return byteClass;
+    }
+
     /** The automaton of the empty language: one non-accepting start state without transitions. */
     static DfaTable emptyLanguage() {
         int[] table = {-1};

@@ -1,0 +1,263 @@
+package dev.stencil.automata.regex;
+
+import dev.stencil.automata.GrammarException;
+
+import java.util.IdentityHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * Compiles a regex to a DFA by composing DFAs of its parts wherever the composition is
+ * deterministic by construction, and falls back to the Thompson NFA and subset construction
+ * ({@link ByteNfa}, {@link SubsetConstruction}) for parts where it is not.
+ *
+ * <p>Why: a counted repetition such as the JSON spelling of {@code .{0,2000}} (about 20 DFA states per
+ * counted character) has a DFA of tens of thousands of states, and the subset construction spends
+ * most of its time computing ε-closures and hashing subsets for a result whose shape is known in
+ * advance. Two constructions give that shape directly:
+ * <ul>
+ *   <li><b>Counted repetition of a prefix-free body</b> ({@link #repeat}): when no accepting state of
+ *       the body's DFA has an outgoing transition (no word of the body extends another, as with one
+ *       JSON-encoded code point) and the body does not accept ε, {@code body{m,n}} is a chain of
+ *       n copies of the body, where completing copy i enters copy i+1 and "i copies read" accepts
+ *       exactly when i ≥ m. Every input splits into body words in at most one way, so the chain is
+ *       deterministic.</li>
+ *   <li><b>Concatenation without competition</b> ({@link #concat}): in {@code A·B}, an accepting state
+ *       of A may continue in A or start B; when, for every accepting state of A, the bytes that
+ *       continue in A and the bytes that start B are disjoint, the choice is made by the next byte,
+ *       and the DFA is A with B's start row merged into A's accepting states, followed by B.</li>
+ * </ul>
+ * Alternations of large parts become union products ({@link ProductConstruction}). The result is
+ * exact but not minimal; the caller minimises it ({@link DfaMinimizer}, linear for the acyclic
+ * automata that bounded repetition gives).
+ *
+ * <p>Small regexes, whose subset construction is cheap and well-trodden, go the NFA route whole;
+ * only subtrees whose estimated size exceeds a threshold are composed.
+ */
+final class StructuralCompiler {
+    /** Estimated NFA size above which a subtree is composed from its parts rather than determinised whole. */
+    static final long DEFAULT_THRESHOLD = 2_000;
+
+    private final int maxStates;
+    private final int nfaCap;
+    private final Supplier<String> description;
+    private final long threshold;
+    private final Map<Regex, Long> weights = new IdentityHashMap<>();
+
+    private StructuralCompiler(int maxStates, int nfaCap, Supplier<String> description, long threshold) {
+        this.maxStates = maxStates;
+        this.nfaCap = nfaCap;
+        this.description = description;
+        this.threshold = threshold;
+    }
+
+    /**
+     * A DFA (trimming and minimisation left to the caller) of {@code regex}.
+     *
+     * @param threshold estimated size above which a subtree is composed; 0 composes wherever possible
+     *                  (for tests), {@code Long.MAX_VALUE} never does
+     * @throws GrammarException if an automaton would exceed its cap; the message names the pattern
+     */
+    static DfaTable compile(Regex regex, int maxStates, int nfaCap, Supplier<String> description, long threshold) {
+        StructuralCompiler c = new StructuralCompiler(maxStates, nfaCap, description, threshold);
+        if (c.weight(regex) <= threshold) {
+            return SubsetConstruction.determinize(ByteNfa.build(regex, nfaCap, description), maxStates, description);
+        }
+        return c.build(regex);
+    }
+
+    private DfaTable build(Regex r) {
+        if (weight(r) <= threshold || r instanceof Regex.Empty || r instanceof Regex.Nothing
+                || r instanceof Regex.Chars) {
+            return viaNfa(r);
+        }
+        if (r instanceof Regex.Repeat rep) {
+            DfaTable body = build(rep.body());
+            DfaTable chain = repeat(body, rep.min(), rep.max());
+            return chain != null ? chain : viaNfa(r);
+        }
+        if (r instanceof Regex.Seq s) {
+            DfaTable whole = null;
+            for (Regex item : s.items()) {
+                DfaTable part = build(item);
+                whole = whole == null ? part : concat(whole, part);
+                if (whole == null) {
+                    return viaNfa(r);
+                }
+            }
+            return whole;
+        }
+        DfaTable whole = null;
+        for (Regex alt : ((Regex.Alt) r).alternatives()) {
+            DfaTable part = build(alt);
+            whole = whole == null ? part : DfaMinimizer.minimize(ProductConstruction.product(whole, part,
+                    ProductConstruction.Mode.UNION, maxStates, description));
+        }
+        return whole;
+    }
+
+    /** Minimal DFA of {@code r} by the general route. */
+    private DfaTable viaNfa(Regex r) {
+        return DfaMinimizer.minimize(SubsetConstruction.determinize(ByteNfa.build(r, nfaCap, description), maxStates,
+                description));
+    }
+
+    /** Rough NFA size of r (saturating), to decide which subtrees to compose. */
+    private long weight(Regex r) {
+        Long known = weights.get(r);
+        if (known != null) {
+            return known;
+        }
+        long w;
+        if (r instanceof Regex.Seq s) {
+            w = 0;
+            for (Regex item : s.items()) {
+                w = saturate(w + weight(item));
+            }
+        } else if (r instanceof Regex.Alt a) {
+            w = 1;
+            for (Regex alt : a.alternatives()) {
+                w = saturate(w + weight(alt));
+            }
+        } else if (r instanceof Regex.Repeat rep) {
+            long copies = rep.max() == Regex.UNBOUNDED ? rep.min() + 1L : rep.max();
+            w = saturate(saturate(copies * (weight(rep.body()) + 1)) + 1);
+        } else if (r instanceof Regex.Chars c) {
+            w = 1L + c.set().rangeCount();
+        } else {
+            w = 1;
+        }
+        weights.put(r, w);
+        return w;
+    }
+
+    private static long saturate(long v) {
+        return Math.min(v, Long.MAX_VALUE / 4);
+    }
+
+    private GrammarException tooLarge() {
+        return new GrammarException("Regex " + description.get() + " is too large to compile: its byte DFA would exceed "
+                + maxStates + " states (reduce repetition counts or large Unicode classes inside repetitions)");
+    }
+
+    /**
+     * {@code body{min,max}} ({@code max} -1: unbounded) as a chain of copies of the body, or null
+     * when the body is not prefix-free or accepts ε (the chain would then be ambiguous).
+     */
+    DfaTable repeat(DfaTable body, int min, int max) {
+        int n = body.stateCount;
+        int k = body.classCount;
+        int[] t = body.table;
+        if (body.accepting[body.start]) {
+            return null;
+        }
+        boolean startHasIncoming = false;
+        for (int s = 0; s < n; s++) {
+            for (int c = 0; c < k; c++) {
+                int to = t[s * k + c];
+                if (to >= 0 && body.accepting[s]) {
+                    return null; // an accepting state that goes on: not prefix-free
+                }
+                startHasIncoming |= to == body.start;
+            }
+        }
+        // per copy: the body's non-accepting states (its accepting ones are the next copy's entry),
+        // plus a separate entry when the start is re-entered mid-body and so must not accept
+        int[] local = new int[n];
+        int internal = 0;
+        for (int s = 0; s < n; s++) {
+            local[s] = body.accepting[s] ? -1 : internal++;
+        }
+        int per = internal + (startHasIncoming ? 1 : 0);
+        boolean bounded = max != Regex.UNBOUNDED;
+        int copies = bounded ? max : min + 1;
+        long total = (long) copies * per + (bounded ? 1 : 0);
+        if (total > maxStates) {
+            throw tooLarge();
+        }
+        int states = (int) total;
+        int finalState = bounded ? copies * per : -1;
+        int[] table = new int[states * k];
+        boolean[] accepting = new boolean[states];
+        for (int i = 0; i < copies; i++) {
+            int base = i * per;
+            // where completing this copy's body leads: the next copy's entry, or the end / loop
+            int done = bounded ? (i + 1 < max ? entry(i + 1, per, internal, local[body.start], startHasIncoming)
+                    : finalState) : entry(Math.min(i + 1, min), per, internal, local[body.start], startHasIncoming);
+            for (int s = 0; s < n; s++) {
+                if (body.accepting[s]) {
+                    continue;
+                }
+                int row = (base + local[s]) * k;
+                for (int c = 0; c < k; c++) {
+                    int to = t[s * k + c];
+                    table[row + c] = to < 0 ? -1 : body.accepting[to] ? done : base + local[to];
+                }
+            }
+            int entry = entry(i, per, internal, local[body.start], startHasIncoming);
+            if (startHasIncoming) {
+                System.arraycopy(table, (base + local[body.start]) * k, table, entry * k, k);
+            }
+            accepting[entry] = i >= min;
+        }
+        if (bounded) {
+            java.util.Arrays.fill(table, finalState * k, (finalState + 1) * k, -1);
+            accepting[finalState] = true;
+        }
+        return new DfaTable(states, entry(0, per, internal, local[body.start], startHasIncoming), k, body.byteClass,
+                table, accepting);
+    }
+
+    private static int entry(int copy, int per, int internal, int localStart, boolean separate) {
+        return copy * per + (separate ? internal : localStart);
+    }
+
+    /**
+     * {@code a·b} by merging b's start row into a's accepting states, or null when some accepting
+     * state of a has a transition on a byte that also starts b (the choice would need subsets).
+     */
+    DfaTable concat(DfaTable a, DfaTable b) {
+        int[] leftOf = new int[256];
+        int[] rightOf = new int[256];
+        int[] byteClass = DfaTable.refineClasses(a.byteClass, a.classCount, b.byteClass, b.classCount, leftOf, rightOf);
+        int k = byteClass[255] + 1;
+        int bStart = b.start;
+        for (int s = 0; s < a.stateCount; s++) {
+            if (a.accepting[s]) {
+                for (int c = 0; c < k; c++) {
+                    if (a.next(s, leftOf[c]) >= 0 && b.next(bStart, rightOf[c]) >= 0) {
+                        return null;
+                    }
+                }
+            }
+        }
+        long total = (long) a.stateCount + b.stateCount;
+        if (total > maxStates) {
+            throw tooLarge();
+        }
+        int offset = a.stateCount;
+        int states = (int) total;
+        int[] table = new int[states * k];
+        boolean[] accepting = new boolean[states];
+        for (int s = 0; s < a.stateCount; s++) {
+            boolean merged = a.accepting[s];
+            for (int c = 0; c < k; c++) {
+                int to = a.next(s, leftOf[c]);
+                if (to < 0 && merged) {
+                    int tb = b.next(bStart, rightOf[c]);
+                    to = tb < 0 ? -1 : offset + tb;
+                }
+                table[s * k + c] = to;
+            }
+            accepting[s] = merged && b.accepting[bStart];
+        }
+        for (int q = 0; q < b.stateCount; q++) {
+            for (int c = 0; c < k; c++) {
+                int to = b.next(q, rightOf[c]);
+                table[(offset + q) * k + c] = to < 0 ? -1 : offset + to;
+            }
+            accepting[offset + q] = b.accepting[q];
+        }
+        return new DfaTable(states, a.start, k, byteClass, table, accepting);
+    }
+}
