@@ -33,6 +33,9 @@ final class AcyclicMinimizer {
             int row = s * k;
             for (int c = 0; c < k; c++) {
                 int to = t[row + c];
+                if (to == s) {
+                    return null; // a loop: cyclic, and cheap to tell before any further pass
+                }
                 if (to >= 0) {
                     pending[s]++;
                     predOffsets[to + 1]++;

@@ -70,49 +70,151 @@ final class ProductConstruction {
             byteClass[b] = pairId[key];
         }
 
-        LongIntMap ids = new LongIntMap(64);
-        long[] pairs = new long[64];
-        int[] table = new int[64 * k];
-        boolean[] accepting = new boolean[64];
-        int count = 0;
+        // Sparse rows: most states of large lexemes (mid-UTF-8, mid-escape, a counter's chain) have a
+        // transition on a few classes only, so each pair visits the live classes of one side and the
+        // product classes inside them, not all k product classes.
+        int[][] leftLive = liveClasses(left);
+        int[][] rightLive = liveClasses(right);
+        int[][] leftExpansion = expansions(leftClass, k, left.classCount);
+        int[][] rightExpansion = expansions(rightClass, k, right.classCount);
 
-        long startPair = pack(left.start, right.start);
-        ids.put(startPair, 0);
-        pairs[count++] = startPair;
-        for (int state = 0; state < count; state++) {
-            int p = (int) (pairs[state] >> 32);
-            int q = (int) pairs[state];
-            accepting[state] = mode.accepts(p >= 0 && left.accepting[p], q >= 0 && right.accepting[q]);
-            for (int c = 0; c < k; c++) {
-                int np = p >= 0 ? left.next(p, leftClass[c]) : -1;
-                int nq = q >= 0 ? right.next(q, rightClass[c]) : -1;
-                boolean dead = (np < 0 && nq < 0) || (np < 0 && !mode.keepsLeftDead())
-                        || (nq < 0 && !mode.keepsRightDead());
-                int target = -1;
-                if (!dead) {
-                    long pair = pack(np, nq);
-                    int id = ids.get(pair);
-                    if (id < 0) {
-                        if (count >= maxStates) {
-                            throw new GrammarException("The " + mode.name().toLowerCase(Locale.ROOT) + " of "
-                                    + description.get() + " is too large: its product automaton would exceed " + maxStates
-                                    + " states");
+        Builder b = new Builder(k, mode, maxStates, description);
+        b.intern(pack(left.start, right.start));
+        for (int state = 0; state < b.count; state++) {
+            int p = (int) (b.pairs[state] >> 32);
+            int q = (int) b.pairs[state];
+            b.accepting[state] = mode.accepts(p >= 0 && left.accepting[p], q >= 0 && right.accepting[q]);
+            int row = state * k;
+            Arrays.fill(b.table, row, row + k, -1);
+            if (mode == Mode.INTERSECTION && leftLive[p].length > rightLive[q].length) {
+                // walk the sparser side: q's live classes, checking p on each product class
+                for (int rc : rightLive[q]) {
+                    int nq = right.next(q, rc);
+                    for (int c : rightExpansion[rc]) {
+                        int np = left.next(p, leftClass[c]);
+                        if (np >= 0) {
+                            b.set(row + c, pack(np, nq));
                         }
-                        if (count == pairs.length) {
-                            pairs = Arrays.copyOf(pairs, count * 2);
-                            table = Arrays.copyOf(table, count * 2 * k);
-                            accepting = Arrays.copyOf(accepting, count * 2);
-                        }
-                        id = count;
-                        pairs[count++] = pair;
-                        ids.put(pair, id);
                     }
-                    target = id;
                 }
-                table[state * k + c] = target;
+                continue;
+            }
+            if (p >= 0) {
+                for (int lc : leftLive[p]) {
+                    int np = left.next(p, lc);
+                    for (int c : leftExpansion[lc]) {
+                        int nq = q >= 0 ? right.next(q, rightClass[c]) : -1;
+                        if (nq >= 0 || mode.keepsRightDead()) {
+                            b.set(row + c, pack(np, nq));
+                        }
+                    }
+                }
+            }
+            if (q >= 0 && mode.keepsLeftDead()) {
+                // union: the classes where only the right side goes on
+                for (int rc : rightLive[q]) {
+                    int nq = right.next(q, rc);
+                    for (int c : rightExpansion[rc]) {
+                        if (p < 0 || left.next(p, leftClass[c]) < 0) {
+                            b.set(row + c, pack(-1, nq));
+                        }
+                    }
+                }
             }
         }
-        return new DfaTable(count, 0, k, byteClass, Arrays.copyOf(table, count * k), Arrays.copyOf(accepting, count));
+        int count = b.count;
+        return new DfaTable(count, 0, k, byteClass, Arrays.copyOf(b.table, count * k),
+                Arrays.copyOf(b.accepting, count));
+    }
+
+    /** Per state, the classes with a transition, ascending. */
+    private static int[][] liveClasses(DfaTable d) {
+        int k = d.classCount;
+        int[][] out = new int[d.stateCount][];
+        int[] scratch = new int[k];
+        for (int s = 0; s < d.stateCount; s++) {
+            int n = 0;
+            for (int c = 0; c < k; c++) {
+                if (d.table[s * k + c] >= 0) {
+                    scratch[n++] = c;
+                }
+            }
+            out[s] = Arrays.copyOf(scratch, n);
+        }
+        return out;
+    }
+
+    /** Per operand class, the product classes inside it. */
+    private static int[][] expansions(int[] operandClass, int k, int operandCount) {
+        int[] counts = new int[operandCount];
+        for (int c = 0; c < k; c++) {
+            counts[operandClass[c]]++;
+        }
+        int[][] out = new int[operandCount][];
+        for (int oc = 0; oc < operandCount; oc++) {
+            out[oc] = new int[counts[oc]];
+            counts[oc] = 0;
+        }
+        for (int c = 0; c < k; c++) {
+            int oc = operandClass[c];
+            out[oc][counts[oc]++] = c;
+        }
+        return out;
+    }
+
+    /** The pairs found so far, their ids and rows. */
+    private static final class Builder {
+        final int k;
+        final Mode mode;
+        final int maxStates;
+        final Supplier<String> description;
+        final LongIntMap ids = new LongIntMap(64);
+        long[] pairs = new long[64];
+        int[] table;
+        boolean[] accepting = new boolean[64];
+        int count;
+        // neighbouring product classes usually lead to the same pair: skip the hash lookup then
+        long lastPair = Long.MIN_VALUE;
+        int lastId = -1;
+
+        Builder(int k, Mode mode, int maxStates, Supplier<String> description) {
+            this.k = k;
+            this.mode = mode;
+            this.maxStates = maxStates;
+            this.description = description;
+            this.table = new int[64 * k];
+        }
+
+        /** Stores the id of {@code pair} at {@code index}; the table may grow while interning, so not inline. */
+        void set(int index, long pair) {
+            int id = intern(pair);
+            table[index] = id;
+        }
+
+        int intern(long pair) {
+            if (pair == lastPair) {
+                return lastId;
+            }
+            int id = ids.get(pair);
+            if (id < 0) {
+                if (count >= maxStates) {
+                    throw new GrammarException("The " + mode.name().toLowerCase(Locale.ROOT) + " of "
+                            + description.get() + " is too large: its product automaton would exceed " + maxStates
+                            + " states");
+                }
+                if (count == pairs.length) {
+                    pairs = Arrays.copyOf(pairs, count * 2);
+                    table = Arrays.copyOf(table, count * 2 * k);
+                    accepting = Arrays.copyOf(accepting, count * 2);
+                }
+                id = count;
+                pairs[count++] = pair;
+                ids.put(pair, id);
+            }
+            lastPair = pair;
+            lastId = id;
+            return id;
+        }
     }
 
     private static long pack(int p, int q) {

@@ -2,8 +2,11 @@ package dev.stencil.automata.regex;
 
 import dev.stencil.automata.GrammarException;
 
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 /**
@@ -31,11 +34,12 @@ import java.util.function.Supplier;
  * exact but not minimal; the caller minimises it ({@link DfaMinimizer}, linear for the acyclic
  * automata that bounded repetition gives).
  *
- * <p>Small regexes, whose subset construction is cheap and well-trodden, go the NFA route whole;
- * only subtrees whose estimated size exceeds a threshold are composed.
+ * <p>Only subtrees holding a counted repetition whose estimated size exceeds a threshold are
+ * composed; everything else (a whole small regex, or the light parts between heavy ones) goes the
+ * NFA route, where subset construction is cheap and well-trodden.
  */
 final class StructuralCompiler {
-    /** Estimated NFA size above which a subtree is composed from its parts rather than determinised whole. */
+    /** Estimated NFA size of a counted repetition above which it is composed rather than determinised. */
     static final long DEFAULT_THRESHOLD = 2_000;
 
     private final int maxStates;
@@ -43,6 +47,7 @@ final class StructuralCompiler {
     private final Supplier<String> description;
     private final long threshold;
     private final Map<Regex, Long> weights = new IdentityHashMap<>();
+    private final Map<Regex, Boolean> heavy = new IdentityHashMap<>();
 
     private StructuralCompiler(int maxStates, int nfaCap, Supplier<String> description, long threshold) {
         this.maxStates = maxStates;
@@ -54,33 +59,30 @@ final class StructuralCompiler {
     /**
      * A DFA (trimming and minimisation left to the caller) of {@code regex}.
      *
-     * @param threshold estimated size above which a subtree is composed; 0 composes wherever possible
-     *                  (for tests), {@code Long.MAX_VALUE} never does
+     * @param threshold estimated size above which a counted repetition is composed; 0 composes every
+     *                  repetition and what holds it (for tests), {@code Long.MAX_VALUE} none
      * @throws GrammarException if an automaton would exceed its cap; the message names the pattern
      */
     static DfaTable compile(Regex regex, int maxStates, int nfaCap, Supplier<String> description, long threshold) {
         StructuralCompiler c = new StructuralCompiler(maxStates, nfaCap, description, threshold);
-        if (c.weight(regex) <= threshold) {
+        if (!c.heavy(regex)) {
             return SubsetConstruction.determinize(ByteNfa.build(regex, nfaCap, description), maxStates, description);
         }
         return c.build(regex);
     }
 
+    /** Called on heavy subtrees only (see {@link #heavy}); light ones go the NFA route whole. */
     private DfaTable build(Regex r) {
-        if (weight(r) <= threshold || r instanceof Regex.Empty || r instanceof Regex.Nothing
-                || r instanceof Regex.Chars) {
-            return viaNfa(r);
-        }
         if (r instanceof Regex.Repeat rep) {
-            DfaTable body = build(rep.body());
+            DfaTable body = part(rep.body());
             DfaTable chain = repeat(body, rep.min(), rep.max());
             return chain != null ? chain : viaNfa(r);
         }
         if (r instanceof Regex.Seq s) {
             DfaTable whole = null;
-            for (Regex item : s.items()) {
-                DfaTable part = build(item);
-                whole = whole == null ? part : concat(whole, part);
+            for (Regex item : groupLight(s.items(), Regex::seq)) {
+                DfaTable next = part(item);
+                whole = whole == null ? next : concat(whole, next);
                 if (whole == null) {
                     return viaNfa(r);
                 }
@@ -88,12 +90,61 @@ final class StructuralCompiler {
             return whole;
         }
         DfaTable whole = null;
-        for (Regex alt : ((Regex.Alt) r).alternatives()) {
-            DfaTable part = build(alt);
-            whole = whole == null ? part : DfaMinimizer.minimize(ProductConstruction.product(whole, part,
+        for (Regex alt : groupLight(((Regex.Alt) r).alternatives(), Regex::alt)) {
+            DfaTable next = part(alt);
+            whole = whole == null ? next : DfaMinimizer.minimize(ProductConstruction.product(whole, next,
                     ProductConstruction.Mode.UNION, maxStates, description));
         }
         return whole;
+    }
+
+    private DfaTable part(Regex r) {
+        return heavy(r) ? build(r) : viaNfa(r);
+    }
+
+    /**
+     * The items with each run of consecutive light ones joined into one node, so that light parts
+     * (a literal, a small pattern) are determinised together, as before, and only the junctions
+     * with heavy parts are composed.
+     */
+    private List<Regex> groupLight(List<Regex> items, Function<List<Regex>, Regex> join) {
+        List<Regex> out = new ArrayList<>();
+        List<Regex> run = new ArrayList<>();
+        for (Regex item : items) {
+            if (heavy(item)) {
+                if (!run.isEmpty()) {
+                    out.add(join.apply(run));
+                    run = new ArrayList<>();
+                }
+                out.add(item);
+            } else {
+                run.add(item);
+            }
+        }
+        if (!run.isEmpty()) {
+            out.add(join.apply(run));
+        }
+        return out;
+    }
+
+    /** Whether r holds a counted repetition whose estimated size exceeds the threshold. */
+    private boolean heavy(Regex r) {
+        Boolean known = heavy.get(r);
+        if (known != null) {
+            return known;
+        }
+        boolean h;
+        if (r instanceof Regex.Seq s) {
+            h = s.items().stream().anyMatch(this::heavy);
+        } else if (r instanceof Regex.Alt a) {
+            h = a.alternatives().stream().anyMatch(this::heavy);
+        } else if (r instanceof Regex.Repeat rep) {
+            h = weight(rep) > threshold || heavy(rep.body());
+        } else {
+            h = false;
+        }
+        heavy.put(r, h);
+        return h;
     }
 
     /** Minimal DFA of {@code r} by the general route. */
