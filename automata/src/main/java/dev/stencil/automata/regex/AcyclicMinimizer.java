@@ -26,34 +26,46 @@ final class AcyclicMinimizer {
         int n = dfa.stateCount;
         int k = dfa.classCount;
         int[] t = dfa.table;
-        // successors not yet visited, and predecessor lists (one entry per edge)
-        int[] pending = new int[n];
+        // the one full pass over the table: gather each row's transitions (class, target), in class
+        // order; large lexemes have a few per state among dozens of classes, and all later passes
+        // walk these lists only
+        int[] rowStart = new int[n + 1];
+        int[] edgeClass = new int[Math.max(16, 2 * n)];
+        int[] edgeTarget = new int[edgeClass.length];
         int[] predOffsets = new int[n + 1];
+        int e = 0;
         for (int s = 0; s < n; s++) {
+            rowStart[s] = e;
             int row = s * k;
             for (int c = 0; c < k; c++) {
                 int to = t[row + c];
+                if (to < 0) {
+                    continue;
+                }
                 if (to == s) {
                     return null; // a loop: cyclic, and cheap to tell before any further pass
                 }
-                if (to >= 0) {
-                    pending[s]++;
-                    predOffsets[to + 1]++;
+                if (e == edgeClass.length) {
+                    edgeClass = Arrays.copyOf(edgeClass, e * 2);
+                    edgeTarget = Arrays.copyOf(edgeTarget, e * 2);
                 }
+                edgeClass[e] = c;
+                edgeTarget[e++] = to;
+                predOffsets[to + 1]++;
             }
         }
+        rowStart[n] = e;
         for (int i = 1; i <= n; i++) {
             predOffsets[i] += predOffsets[i - 1];
         }
-        int[] preds = new int[predOffsets[n]];
+        int[] preds = new int[e];
         int[] fill = Arrays.copyOf(predOffsets, n);
+        // successors not yet visited (one per edge)
+        int[] pending = new int[n];
         for (int s = 0; s < n; s++) {
-            int row = s * k;
-            for (int c = 0; c < k; c++) {
-                int to = t[row + c];
-                if (to >= 0) {
-                    preds[fill[to]++] = s;
-                }
+            pending[s] = rowStart[s + 1] - rowStart[s];
+            for (int i = rowStart[s]; i < rowStart[s + 1]; i++) {
+                preds[fill[edgeTarget[i]]++] = s;
             }
         }
         // Kahn's order from the sinks backwards: a state is queued once all its edges are visited
@@ -76,8 +88,9 @@ final class AcyclicMinimizer {
             return null; // some state lies on a cycle
         }
 
-        // signature table: open addressing over representative states, keyed by (accepting, merged row);
-        // a state none of whose successors is live, and that does not accept, is dead: block -1
+        // signature table: open addressing over representative states, keyed by (accepting, the
+        // (class, block) pairs of its live transitions); a state that does not accept and has no
+        // live successor is dead: block -1, and transitions into it count as missing
         int capacity = Integer.highestOneBit(Math.max(16, n * 2 - 1)) << 1;
         int mask = capacity - 1;
         int[] slotState = new int[capacity];
@@ -89,14 +102,14 @@ final class AcyclicMinimizer {
         boolean[] accepting = dfa.accepting;
         for (int i = 0; i < n; i++) {
             int s = order[i];
-            int row = s * k;
             boolean live = accepting[s];
             int h = live ? 1 : 0;
-            for (int c = 0; c < k; c++) {
-                int to = t[row + c];
-                int b = to < 0 ? -1 : blockOf[to];
-                live |= b >= 0;
-                h = h * 31 + b;
+            for (int j = rowStart[s]; j < rowStart[s + 1]; j++) {
+                int b = blockOf[edgeTarget[j]];
+                if (b >= 0) {
+                    live = true;
+                    h = (h * 31 + edgeClass[j]) * 31 + b;
+                }
             }
             if (!live) {
                 blockOf[s] = -1;
@@ -113,7 +126,8 @@ final class AcyclicMinimizer {
                     blockState[blocks++] = s;
                     break;
                 }
-                if (slotHash[slot] == h && sameSignature(t, k, accepting, blockOf, r, s)) {
+                if (slotHash[slot] == h && accepting[r] == accepting[s]
+                        && sameLiveEdges(rowStart, edgeClass, edgeTarget, blockOf, r, s)) {
                     blockOf[s] = blockOf[r];
                     break;
                 }
@@ -133,37 +147,52 @@ final class AcyclicMinimizer {
         newId[blockOf[dfa.start]] = count;
         queue[count++] = blockOf[dfa.start];
         int[] table = new int[blocks * k];
+        Arrays.fill(table, -1);
         for (int head = 0; head < count; head++) {
             int s = blockState[queue[head]];
             int out = head * k;
-            for (int c = 0; c < k; c++) {
-                int to = t[s * k + c];
-                int b = to < 0 ? -1 : blockOf[to];
-                if (b >= 0 && newId[b] < 0) {
+            for (int j = rowStart[s]; j < rowStart[s + 1]; j++) {
+                int b = blockOf[edgeTarget[j]];
+                if (b < 0) {
+                    continue;
+                }
+                if (newId[b] < 0) {
                     newId[b] = count;
                     queue[count++] = b;
                 }
-                table[out + c] = b < 0 ? -1 : newId[b];
+                table[out + edgeClass[j]] = newId[b];
             }
         }
         boolean[] blockAccepting = new boolean[count];
         for (int i = 0; i < count; i++) {
             blockAccepting[i] = accepting[blockState[queue[i]]];
         }
-        return new DfaTable(count, 0, k, dfa.byteClass, Arrays.copyOf(table, count * k), blockAccepting);
+        return new DfaTable(count, 0, k, dfa.byteClass, count == blocks ? table : Arrays.copyOf(table, count * k),
+                blockAccepting);
     }
 
-    private static boolean sameSignature(int[] t, int k, boolean[] accepting, int[] blockOf, int r, int s) {
-        if (accepting[r] != accepting[s]) {
-            return false;
-        }
-        for (int c = 0; c < k; c++) {
-            int a = t[r * k + c];
-            int b = t[s * k + c];
-            if ((a < 0 ? -1 : blockOf[a]) != (b < 0 ? -1 : blockOf[b])) {
+    /** Whether states r and s have the same live transitions: the same classes to the same blocks. */
+    private static boolean sameLiveEdges(int[] rowStart, int[] edgeClass, int[] edgeTarget, int[] blockOf, int r,
+            int s) {
+        int i = rowStart[r];
+        int j = rowStart[s];
+        int iEnd = rowStart[r + 1];
+        int jEnd = rowStart[s + 1];
+        while (true) {
+            while (i < iEnd && blockOf[edgeTarget[i]] < 0) {
+                i++;
+            }
+            while (j < jEnd && blockOf[edgeTarget[j]] < 0) {
+                j++;
+            }
+            if (i == iEnd || j == jEnd) {
+                return i == iEnd && j == jEnd;
+            }
+            if (edgeClass[i] != edgeClass[j] || blockOf[edgeTarget[i]] != blockOf[edgeTarget[j]]) {
                 return false;
             }
+            i++;
+            j++;
         }
-        return true;
     }
 }
