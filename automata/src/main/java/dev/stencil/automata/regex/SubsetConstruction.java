@@ -62,7 +62,11 @@ final class SubsetConstruction {
     private DfaTable run() {
         int start = intern(closure(new int[] {nfa.start}, 1));
         int[] seeds = new int[16];
-        int[] bounds = new int[16];
+        long[] starts = new long[16];
+        long[] ends = new long[16];
+        int[] active = new int[16];
+        // position of each active edge in active[], indexed by NFA edge
+        int[] activePos = new int[nfa.rangeLo.length];
         // subsets grows while we walk it: each new state is processed exactly once, in creation order
         for (int state = 0; state < subsets.size(); state++) {
             int[] subset = subsets.get(state);
@@ -70,48 +74,62 @@ final class SubsetConstruction {
             for (int q : subset) {
                 edgeCount += nfa.rangeOffsets[q + 1] - nfa.rangeOffsets[q];
             }
-            if (bounds.length < 2 * edgeCount + 2) {
-                bounds = new int[2 * edgeCount + 2];
+            if (starts.length < edgeCount) {
+                int size = Math.max(edgeCount, starts.length * 2);
+                starts = new long[size];
+                ends = new long[size];
+                active = new int[size];
+                seeds = new int[size];
             }
-            if (seeds.length < edgeCount) {
-                seeds = new int[edgeCount];
-            }
-            int nb = 0;
+            // sweep the byte axis: edges (as indices into the NFA's edge arrays) sorted by where they
+            // start and by where they end; between two consecutive endpoints the active edges are
+            // exactly the ones covering that interval, found without rescanning every edge
+            int ne = 0;
             for (int q : subset) {
                 for (int e = nfa.rangeOffsets[q]; e < nfa.rangeOffsets[q + 1]; e++) {
-                    bounds[nb++] = nfa.rangeLo[e];
-                    bounds[nb++] = nfa.rangeHi[e] + 1;
+                    starts[ne] = ((long) nfa.rangeLo[e] << 32) | e;
+                    ends[ne++] = ((long) (nfa.rangeHi[e] + 1) << 32) | e;
                 }
             }
-            Arrays.sort(bounds, 0, nb);
+            Arrays.sort(starts, 0, ne);
+            Arrays.sort(ends, 0, ne);
             int rowBase = state * classCount;
-            for (int i = 0; i < nb; i++) {
-                int lo = bounds[i];
-                if (i + 1 < nb && bounds[i + 1] == lo) {
-                    continue; // duplicate boundary
+            int activeCount = 0;
+            int si = 0;
+            int ei = 0;
+            while (si < ne || activeCount > 0) {
+                // the next endpoint: the smaller of the next start and the next end
+                int x = si < ne ? (int) (starts[si] >>> 32) : Integer.MAX_VALUE;
+                if (ei < ne) {
+                    x = Math.min(x, (int) (ends[ei] >>> 32));
                 }
-                int hi = i + 1 < nb ? bounds[i + 1] - 1 : 255;
-                if (lo > 255) {
-                    break;
+                while (ei < ne && (int) (ends[ei] >>> 32) == x) {
+                    int e = (int) ends[ei++];
+                    int at = activePos[e];
+                    int last = active[--activeCount];
+                    active[at] = last;
+                    activePos[last] = at;
                 }
-                // every edge either covers all of [lo, hi] or none of it
-                int ns = 0;
-                for (int q : subset) {
-                    for (int e = nfa.rangeOffsets[q]; e < nfa.rangeOffsets[q + 1]; e++) {
-                        if (nfa.rangeLo[e] <= lo && lo <= nfa.rangeHi[e]) {
-                            seeds[ns++] = nfa.rangeTargets[e];
-                        }
-                    }
+                while (si < ne && (int) (starts[si] >>> 32) == x) {
+                    int e = (int) starts[si++];
+                    activePos[e] = activeCount;
+                    active[activeCount++] = e;
                 }
-                if (ns == 0) {
-                    continue; // stays -1
+                if (activeCount == 0) {
+                    continue;
                 }
-                Key key = closure(seeds, ns);
+                int nextStart = si < ne ? (int) (starts[si] >>> 32) : 256;
+                int nextEnd = (int) (ends[ei] >>> 32); // some active edge still has to end
+                int hi = Math.min(nextStart, nextEnd) - 1;
+                for (int i = 0; i < activeCount; i++) {
+                    seeds[i] = nfa.rangeTargets[active[i]];
+                }
+                Key key = closure(seeds, activeCount);
                 if (key.states.length == 0 && !key.accepting) {
                     continue; // a subset that can neither move nor accept is the dead state: leave -1
                 }
                 int target = intern(key);
-                Arrays.fill(table, rowBase + byteClass[lo], rowBase + byteClass[hi] + 1, target);
+                Arrays.fill(table, rowBase + byteClass[x], rowBase + byteClass[hi] + 1, target);
             }
         }
         int n = subsets.size();
