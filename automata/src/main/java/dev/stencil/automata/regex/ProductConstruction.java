@@ -73,8 +73,10 @@ final class ProductConstruction {
         // Sparse rows: most states of large lexemes (mid-UTF-8, mid-escape, a counter's chain) have a
         // transition on a few classes only, so each pair visits the live classes of one side and the
         // product classes inside them, not all k product classes.
-        int[][] leftLive = liveClasses(left);
-        int[][] rightLive = liveClasses(right);
+        // per operand state, filled in when a pair first needs it: products often visit few of them
+        int[][] leftLive = new int[left.stateCount][];
+        int[][] rightLive = new int[right.stateCount][];
+        int[] scratch = new int[Math.max(left.classCount, right.classCount)];
         int[][] leftExpansion = expansions(leftClass, k, left.classCount);
         int[][] rightExpansion = expansions(rightClass, k, right.classCount);
 
@@ -86,9 +88,11 @@ final class ProductConstruction {
             b.accepting[state] = mode.accepts(p >= 0 && left.accepting[p], q >= 0 && right.accepting[q]);
             int row = state * k;
             Arrays.fill(b.table, row, row + k, -1);
-            if (mode == Mode.INTERSECTION && leftLive[p].length > rightLive[q].length) {
+            int[] pLive = p >= 0 ? liveClasses(left, p, leftLive, scratch) : null;
+            int[] qLive = q >= 0 ? liveClasses(right, q, rightLive, scratch) : null;
+            if (mode == Mode.INTERSECTION && pLive.length > qLive.length) {
                 // walk the sparser side: q's live classes, checking p on each product class
-                for (int rc : rightLive[q]) {
+                for (int rc : qLive) {
                     int nq = right.next(q, rc);
                     for (int c : rightExpansion[rc]) {
                         int np = left.next(p, leftClass[c]);
@@ -100,7 +104,7 @@ final class ProductConstruction {
                 continue;
             }
             if (p >= 0) {
-                for (int lc : leftLive[p]) {
+                for (int lc : pLive) {
                     int np = left.next(p, lc);
                     for (int c : leftExpansion[lc]) {
                         int nq = q >= 0 ? right.next(q, rightClass[c]) : -1;
@@ -112,7 +116,7 @@ final class ProductConstruction {
             }
             if (q >= 0 && mode.keepsLeftDead()) {
                 // union: the classes where only the right side goes on
-                for (int rc : rightLive[q]) {
+                for (int rc : qLive) {
                     int nq = right.next(q, rc);
                     for (int c : rightExpansion[rc]) {
                         if (p < 0 || left.next(p, leftClass[c]) < 0) {
@@ -127,21 +131,21 @@ final class ProductConstruction {
                 Arrays.copyOf(b.accepting, count));
     }
 
-    /** Per state, the classes with a transition, ascending. */
-    private static int[][] liveClasses(DfaTable d) {
-        int k = d.classCount;
-        int[][] out = new int[d.stateCount][];
-        int[] scratch = new int[k];
-        for (int s = 0; s < d.stateCount; s++) {
-            int n = 0;
-            for (int c = 0; c < k; c++) {
-                if (d.table[s * k + c] >= 0) {
-                    scratch[n++] = c;
-                }
-            }
-            out[s] = Arrays.copyOf(scratch, n);
+    /** The classes on which state s of d has a transition, ascending; computed once per state. */
+    private static int[] liveClasses(DfaTable d, int s, int[][] memo, int[] scratch) {
+        int[] known = memo[s];
+        if (known != null) {
+            return known;
         }
-        return out;
+        int k = d.classCount;
+        int n = 0;
+        for (int c = 0; c < k; c++) {
+            if (d.table[s * k + c] >= 0) {
+                scratch[n++] = c;
+            }
+        }
+        memo[s] = Arrays.copyOf(scratch, n);
+        return memo[s];
     }
 
     /** Per operand class, the product classes inside it. */
