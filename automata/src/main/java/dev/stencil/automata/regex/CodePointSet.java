@@ -50,6 +50,8 @@ public final class CodePointSet {
 
     /** lo0, hi0, lo1, hi1, ...: sorted, disjoint, non-adjacent, surrogate-free. */
     private final int[] bounds;
+    /** Lazily computed {@link #hashCode()}; 0 until then (racy but idempotent, as in String). */
+    private int hash;
 
     private CodePointSet(int[] bounds) {
         this.bounds = bounds;
@@ -253,9 +255,15 @@ public final class CodePointSet {
         return o instanceof CodePointSet other && Arrays.equals(bounds, other.bounds);
     }
 
+    /** Cached: sets key the per-compile map of UTF-8 automata, and large classes have many bounds. */
     @Override
     public int hashCode() {
-        return Arrays.hashCode(bounds);
+        int h = hash;
+        if (h == 0) {
+            h = Arrays.hashCode(bounds);
+            hash = h;
+        }
+        return h;
     }
 
     /** A character class in the regex syntax that {@link RegexParser} reads, e.g. {@code [0-9a-f]}. */

@@ -65,7 +65,7 @@ final class StructuralCompiler {
      */
     static DfaTable compile(Regex regex, int maxStates, int nfaCap, Supplier<String> description, long threshold) {
         StructuralCompiler c = new StructuralCompiler(maxStates, nfaCap, description, threshold);
-        if (!c.heavy(regex)) {
+        if (!c.anyHeavy(regex)) {
             return SubsetConstruction.determinize(ByteNfa.build(regex, nfaCap, description), maxStates, description);
         }
         return c.build(regex);
@@ -127,6 +127,54 @@ final class StructuralCompiler {
         return out;
     }
 
+    /**
+     * {@link #heavy} for the whole tree in one pass without memo tables: every compile asks this
+     * first, and nearly all regexes (literals, small patterns) answer no.
+     */
+    private boolean anyHeavy(Regex r) {
+        return scan(r) < 0;
+    }
+
+    /** The weight of r, or -1 as soon as a heavy repetition is found. */
+    private long scan(Regex r) {
+        if (r instanceof Regex.Seq s) {
+            long w = 0;
+            for (Regex item : s.items()) {
+                long x = scan(item);
+                if (x < 0) {
+                    return -1;
+                }
+                w = saturate(w + x);
+            }
+            return w;
+        } else if (r instanceof Regex.Alt a) {
+            long w = 1;
+            for (Regex alt : a.alternatives()) {
+                long x = scan(alt);
+                if (x < 0) {
+                    return -1;
+                }
+                w = saturate(w + x);
+            }
+            return w;
+        } else if (r instanceof Regex.Repeat rep) {
+            long body = scan(rep.body());
+            if (body < 0) {
+                return -1;
+            }
+            long w = repeatWeight(rep, body);
+            return w > threshold ? -1 : w;
+        } else if (r instanceof Regex.Chars c) {
+            return 1L + c.set().rangeCount();
+        }
+        return 1;
+    }
+
+    private static long repeatWeight(Regex.Repeat rep, long bodyWeight) {
+        long copies = rep.max() == Regex.UNBOUNDED ? rep.min() + 1L : rep.max();
+        return saturate(saturate(copies * (bodyWeight + 1)) + 1);
+    }
+
     /** Whether r holds a counted repetition whose estimated size exceeds the threshold. */
     private boolean heavy(Regex r) {
         Boolean known = heavy.get(r);
@@ -171,8 +219,7 @@ final class StructuralCompiler {
                 w = saturate(w + weight(alt));
             }
         } else if (r instanceof Regex.Repeat rep) {
-            long copies = rep.max() == Regex.UNBOUNDED ? rep.min() + 1L : rep.max();
-            w = saturate(saturate(copies * (weight(rep.body()) + 1)) + 1);
+            w = repeatWeight(rep, weight(rep.body()));
         } else if (r instanceof Regex.Chars c) {
             w = 1L + c.set().rangeCount();
         } else {
