@@ -130,7 +130,7 @@ final class ByteNfa {
         }
 
         Utf8SetAutomaton template(CodePointSet set) {
-            return templates.computeIfAbsent(set, Utf8SetAutomaton::of);
+            return templates.computeIfAbsent(set, Utf8SetAutomaton::shared);
         }
 
         /** States that {@link #fragment} will allocate, saturating at Long.MAX_VALUE / 4. */

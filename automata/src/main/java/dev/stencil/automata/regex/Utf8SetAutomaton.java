@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The minimal acyclic byte automaton accepting exactly the UTF-8 encodings of one
@@ -32,6 +33,25 @@ final class Utf8SetAutomaton {
 
     int nodeCount() {
         return edges.length;
+    }
+
+    /** Process-wide: the same sets (one JSON-encoded character, hex digits, \\p classes) recur in every compile. */
+    private static final Map<CodePointSet, Utf8SetAutomaton> SHARED = new ConcurrentHashMap<>();
+    /** Past this many distinct sets the cache starts over, so odd patterns cannot grow it without bound. */
+    private static final int SHARED_LIMIT = 4096;
+
+    /** {@link #of}, shared across compiles (instances are immutable). */
+    static Utf8SetAutomaton shared(CodePointSet set) {
+        Utf8SetAutomaton known = SHARED.get(set);
+        if (known != null) {
+            return known;
+        }
+        if (SHARED.size() >= SHARED_LIMIT) {
+            SHARED.clear();
+        }
+        Utf8SetAutomaton built = of(set);
+        SHARED.putIfAbsent(set, built);
+        return built;
     }
 
     static Utf8SetAutomaton of(CodePointSet set) {
