@@ -79,15 +79,12 @@ final class StructuralCompiler {
             return chain != null ? chain : viaNfa(r);
         }
         if (r instanceof Regex.Seq s) {
-            DfaTable whole = null;
+            List<DfaTable> parts = new ArrayList<>();
             for (Regex item : groupLight(s.items(), Regex::seq)) {
-                DfaTable next = part(item);
-                whole = whole == null ? next : concat(whole, next);
-                if (whole == null) {
-                    return viaNfa(r);
-                }
+                parts.add(part(item));
             }
-            return whole;
+            DfaTable whole = concat(parts);
+            return whole != null ? whole : viaNfa(r);
         }
         DfaTable whole = null;
         for (Regex alt : groupLight(((Regex.Alt) r).alternatives(), Regex::alt)) {
@@ -311,51 +308,103 @@ final class StructuralCompiler {
     }
 
     /**
-     * {@code a·b} by merging b's start row into a's accepting states, or null when some accepting
-     * state of a has a transition on a byte that also starts b (the choice would need subsets).
+     * {@code p1·p2·…} by merging, at each junction, the next part's start row into the accepting
+     * states of what precedes it; null when some such state has a transition on a byte that also
+     * starts the next part (the choice would need subsets). All parts are laid out in one table, so
+     * a long chain between two quotes is copied once, not once per junction.
      */
-    DfaTable concat(DfaTable a, DfaTable b) {
+    DfaTable concat(List<DfaTable> parts) {
+        if (parts.size() == 1) {
+            return parts.get(0);
+        }
+        // classes common to all parts
+        int[] byteClass = parts.get(0).byteClass;
+        int k = parts.get(0).classCount;
         int[] leftOf = new int[256];
         int[] rightOf = new int[256];
-        int[] byteClass = DfaTable.refineClasses(a.byteClass, a.classCount, b.byteClass, b.classCount, leftOf, rightOf);
-        int k = byteClass[255] + 1;
-        int bStart = b.start;
-        for (int s = 0; s < a.stateCount; s++) {
-            if (a.accepting[s]) {
+        long total = 0;
+        for (DfaTable part : parts) {
+            byteClass = DfaTable.refineClasses(byteClass, k, part.byteClass, part.classCount, leftOf, rightOf);
+            k = byteClass[255] + 1;
+            total += part.stateCount;
+        }
+        if (total > maxStates) {
+            throw tooLarge();
+        }
+        int[] representative = new int[k];
+        for (int b = 255; b >= 0; b--) {
+            representative[byteClass[b]] = b;
+        }
+        int states = (int) total;
+        int[] table = new int[states * k];
+        boolean[] accepting = new boolean[states];
+        int[] offset = new int[parts.size()];
+        int[] column = new int[k];
+        int base = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            DfaTable part = parts.get(i);
+            offset[i] = base;
+            for (int c = 0; c < k; c++) {
+                column[c] = part.byteClass[representative[c]];
+            }
+            int pk = part.classCount;
+            for (int s = 0; s < part.stateCount; s++) {
+                int row = (base + s) * k;
                 for (int c = 0; c < k; c++) {
-                    if (a.next(s, leftOf[c]) >= 0 && b.next(bStart, rightOf[c]) >= 0) {
+                    int to = part.table[s * pk + column[c]];
+                    table[row + c] = to < 0 ? -1 : base + to;
+                }
+                accepting[base + s] = part.accepting[s];
+            }
+            base += part.stateCount;
+        }
+        // the accepting states of the composite so far, as table rows
+        int[] ends = acceptingStates(parts.get(0), 0, null, 0);
+        int endCount = ends.length;
+        for (int i = 1; i < parts.size(); i++) {
+            DfaTable part = parts.get(i);
+            int startRow = (offset[i] + part.start) * k;
+            for (int e = 0; e < endCount; e++) {
+                int row = ends[e] * k;
+                for (int c = 0; c < k; c++) {
+                    if (table[row + c] >= 0 && table[startRow + c] >= 0) {
                         return null;
                     }
                 }
             }
-        }
-        long total = (long) a.stateCount + b.stateCount;
-        if (total > maxStates) {
-            throw tooLarge();
-        }
-        int offset = a.stateCount;
-        int states = (int) total;
-        int[] table = new int[states * k];
-        boolean[] accepting = new boolean[states];
-        for (int s = 0; s < a.stateCount; s++) {
-            boolean merged = a.accepting[s];
-            for (int c = 0; c < k; c++) {
-                int to = a.next(s, leftOf[c]);
-                if (to < 0 && merged) {
-                    int tb = b.next(bStart, rightOf[c]);
-                    to = tb < 0 ? -1 : offset + tb;
+            boolean startAccepts = part.accepting[part.start];
+            for (int e = 0; e < endCount; e++) {
+                int row = ends[e] * k;
+                for (int c = 0; c < k; c++) {
+                    if (table[startRow + c] >= 0) {
+                        table[row + c] = table[startRow + c];
+                    }
                 }
-                table[s * k + c] = to;
+                accepting[ends[e]] = startAccepts;
             }
-            accepting[s] = merged && b.accepting[bStart];
+            // now accepting: the part's own accepting states, and the merged ones if the part takes ε
+            ends = acceptingStates(part, offset[i], startAccepts ? ends : null, endCount);
+            endCount = ends.length;
         }
-        for (int q = 0; q < b.stateCount; q++) {
-            for (int c = 0; c < k; c++) {
-                int to = b.next(q, rightOf[c]);
-                table[(offset + q) * k + c] = to < 0 ? -1 : offset + to;
+        return new DfaTable(states, offset[0] + parts.get(0).start, k, byteClass, table, accepting);
+    }
+
+    /** The accepting states of part (renumbered by offset), followed by the first keepCount of keep if given. */
+    private static int[] acceptingStates(DfaTable part, int offset, int[] keep, int keepCount) {
+        int n = 0;
+        for (boolean a : part.accepting) {
+            n += a ? 1 : 0;
+        }
+        int[] out = new int[n + (keep == null ? 0 : keepCount)];
+        int i = 0;
+        for (int s = 0; s < part.stateCount; s++) {
+            if (part.accepting[s]) {
+                out[i++] = offset + s;
             }
-            accepting[offset + q] = b.accepting[q];
         }
-        return new DfaTable(states, a.start, k, byteClass, table, accepting);
+        if (keep != null) {
+            System.arraycopy(keep, 0, out, i, keepCount);
+        }
+        return out;
     }
 }
