@@ -4,9 +4,7 @@ import dev.stencil.automata.GrammarException;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -26,12 +24,25 @@ final class SubsetConstruction {
     private int generation;
     private int[] stack;
 
-    private final Map<Key, Integer> ids = new HashMap<>();
+    /** Open addressing from closure hash to DFA state id, -1 for empty; at most half full. */
+    private int[] slotId = filled(64, -1);
+    private int[] slotHash = new int[64];
+    /** The byte-edge states of the last closure and its summary (see {@link #closure}). */
+    private int[] kept = new int[16];
+    private int keptCount;
+    private boolean keptAccepts;
+    private int keptHash;
     private final List<int[]> subsets = new ArrayList<>();
     private final int[] byteClass;
     private final int classCount;
     private boolean[] accepting = new boolean[64];
     private int[] table;
+
+    private static int[] filled(int n, int value) {
+        int[] a = new int[n];
+        Arrays.fill(a, value);
+        return a;
+    }
 
     private SubsetConstruction(ByteNfa nfa, int maxStates, Supplier<String> description) {
         this.nfa = nfa;
@@ -60,7 +71,8 @@ final class SubsetConstruction {
     }
 
     private DfaTable run() {
-        int start = intern(closure(new int[] {nfa.start}, 1));
+        closure(new int[] {nfa.start}, 1);
+        int start = internClosure();
         int[] seeds = new int[16];
         long[] starts = new long[16];
         long[] ends = new long[16];
@@ -124,11 +136,11 @@ final class SubsetConstruction {
                 for (int i = 0; i < activeCount; i++) {
                     seeds[i] = nfa.rangeTargets[active[i]];
                 }
-                Key key = closure(seeds, activeCount);
-                if (key.states.length == 0 && !key.accepting) {
+                closure(seeds, activeCount);
+                if (keptCount == 0 && !keptAccepts) {
                     continue; // a subset that can neither move nor accept is the dead state: leave -1
                 }
-                int target = intern(key);
+                int target = internClosure();
                 Arrays.fill(table, rowBase + byteClass[x], rowBase + byteClass[hi] + 1, target);
             }
         }
@@ -137,8 +149,13 @@ final class SubsetConstruction {
                 Arrays.copyOf(accepting, n));
     }
 
-    /** ε-closure of the seeds, as a sorted key of its byte-edge states plus the accepting flag. */
-    private Key closure(int[] seeds, int count) {
+    /**
+     * ε-closure of the seeds: its byte-edge states go to {@link #kept} (in no particular order),
+     * with their count, whether the accepting state is in it, and an order-independent hash.
+     * Afterwards {@code stamp[q] == generation} exactly for the states of the closure, which is what
+     * {@link #internClosure} compares stored subsets against, so no closure is ever sorted.
+     */
+    private void closure(int[] seeds, int count) {
         generation++;
         int sp = 0;
         for (int i = 0; i < count; i++) {
@@ -147,8 +164,8 @@ final class SubsetConstruction {
                 stack[sp++] = seeds[i];
             }
         }
-        int[] kept = new int[8];
         int nk = 0;
+        int hash = 0;
         boolean accepts = false;
         while (sp > 0) {
             int q = stack[--sp];
@@ -160,6 +177,7 @@ final class SubsetConstruction {
                     kept = Arrays.copyOf(kept, nk * 2);
                 }
                 kept[nk++] = q;
+                hash += mix(q);
             }
             for (int e = nfa.epsOffsets[q]; e < nfa.epsOffsets[q + 1]; e++) {
                 int t = nfa.epsTargets[e];
@@ -169,15 +187,24 @@ final class SubsetConstruction {
                 }
             }
         }
-        int[] states = Arrays.copyOf(kept, nk);
-        Arrays.sort(states);
-        return new Key(states, accepts);
+        keptCount = nk;
+        keptAccepts = accepts;
+        keptHash = hash * 31 + (accepts ? 1 : 0);
     }
 
-    private int intern(Key key) {
-        Integer id = ids.get(key);
-        if (id != null) {
-            return id;
+    private static int mix(int q) {
+        int h = q * 0x9E3779B9;
+        return h ^ (h >>> 15);
+    }
+
+    /** The DFA state of the closure just computed, created if new. */
+    private int internClosure() {
+        int mask = slotId.length - 1;
+        int slot = (keptHash * 0x85EBCA6B) >>> 7 & mask;
+        for (int id = slotId[slot]; id >= 0; slot = (slot + 1) & mask, id = slotId[slot]) {
+            if (slotHash[slot] == keptHash && accepting[id] == keptAccepts && sameAsClosure(subsets.get(id))) {
+                return id;
+            }
         }
         int n = subsets.size();
         if (n >= maxStates) {
@@ -189,31 +216,45 @@ final class SubsetConstruction {
             table = Arrays.copyOf(table, n * 2 * classCount);
         }
         Arrays.fill(table, n * classCount, (n + 1) * classCount, -1);
-        accepting[n] = key.accepting;
-        subsets.add(key.states);
-        ids.put(key, n);
+        accepting[n] = keptAccepts;
+        subsets.add(Arrays.copyOf(kept, keptCount));
+        slotId[slot] = n;
+        slotHash[slot] = keptHash;
+        if (2 * (n + 1) > slotId.length) {
+            rehash();
+        }
         return n;
     }
 
-    private static final class Key {
-        final int[] states;
-        final boolean accepting;
-        final int hash;
-
-        Key(int[] states, boolean accepting) {
-            this.states = states;
-            this.accepting = accepting;
-            this.hash = Arrays.hashCode(states) * 31 + (accepting ? 1 : 0);
+    /** Whether a stored subset has the closure's byte-edge states: as many, all stamped by it. */
+    private boolean sameAsClosure(int[] subset) {
+        if (subset.length != keptCount) {
+            return false;
         }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof Key k && k.accepting == accepting && Arrays.equals(k.states, states);
+        for (int q : subset) {
+            if (stamp[q] != generation) {
+                return false;
+            }
         }
+        return true;
+    }
 
-        @Override
-        public int hashCode() {
-            return hash;
+    private void rehash() {
+        int[] oldId = slotId;
+        int[] oldHash = slotHash;
+        slotId = new int[oldId.length * 2];
+        slotHash = new int[oldId.length * 2];
+        Arrays.fill(slotId, -1);
+        int mask = slotId.length - 1;
+        for (int i = 0; i < oldId.length; i++) {
+            if (oldId[i] >= 0) {
+                int slot = (oldHash[i] * 0x85EBCA6B) >>> 7 & mask;
+                while (slotId[slot] >= 0) {
+                    slot = (slot + 1) & mask;
+                }
+                slotId[slot] = oldId[i];
+                slotHash[slot] = oldHash[i];
+            }
         }
     }
 }
