@@ -38,12 +38,12 @@ public final class ByteDfa {
     /** Longest pattern text quoted in error messages and {@link #toString()}. */
     private static final int DESCRIPTION_LIMIT = 200;
 
-    /** Compact table: state * classCount + byteClass[byte]. */
+    /** Transitions: {@code state * classCount + byteClass[byte]}, -1 for none (copied out of compact for the hot path). */
     private final int[] table;
     private final int[] byteClass;
     private final int classCount;
     private final boolean[] accepting;
-    /** The same automaton with byte classes, kept for cheap product constructions. */
+    /** The same automaton as the construction stages' form (sharing the arrays above), for products. */
     private final DfaTable compact;
     /** See {@link #classRunStarts()}. */
     private final int[] classRunStarts;
