@@ -888,19 +888,23 @@ final class CompilationSession {
     private Expr enumExpr(JsonNode values, List<SchemaNode> nodes) {
         List<Expr> alts = new ArrayList<>();
         List<JsonNode> kept = new ArrayList<>();
+        // strings (most enum values) are equal only to strings with the same text: a hash set finds repeats
+        Set<String> keptStrings = new HashSet<>();
         outer:
         for (JsonNode v : values) {
-            for (JsonNode k : kept) {
-                if (JsonValues.equal(k, v)) {
-                    continue outer;
-                }
+            if (v.isTextual() ? keptStrings.contains(v.asText()) : kept.stream().anyMatch(k -> JsonValues.equal(k, v))) {
+                continue;
             }
             for (SchemaNode s : nodes) {
                 if (!valueCheck.matches(v, s)) {
                     continue outer;
                 }
             }
-            kept.add(v);
+            if (v.isTextual()) {
+                keptStrings.add(v.asText());
+            } else {
+                kept.add(v);
+            }
             alts.add(literalExpr(v, nodes.get(0), integerSpellingsOnly(nodes)));
         }
         return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));

@@ -1,9 +1,12 @@
 package dev.stencil.schemas;
 
+import dev.stencil.automata.regex.ByteDfa;
 import dev.stencil.automata.regex.CodePointSet;
 import dev.stencil.automata.regex.Regex;
 import java.math.BigInteger;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -54,6 +57,110 @@ final class JsonStringEncoding {
     /** The quoted literal: {@code "} + encode(valueRegex) + {@code "}. */
     static Regex quoted(Regex valueRegex) {
         return Regex.seq(Regex.literal("\""), encode(valueRegex), Regex.literal("\""));
+    }
+
+    /** Code points beyond which {@link #quotedLiteral} leaves a value to the regex route (and its size cap). */
+    static final int MAX_DIRECT_LITERAL = 2_000;
+
+    /**
+     * The automaton of {@code quoted(literal(value))} (every spelling of exactly {@code value} as a
+     * JSON string literal), written directly as a table: a chain of code point positions, each with
+     * its raw UTF-8 bytes, its short escape and its {@code \\uXXXX} escape(s) in either hex case. A
+     * regex compiled through an NFA and the subset construction gives the same minimal automaton
+     * (tested), at several times the cost; property names and enum values are the most common
+     * lexemes of a schema. Null for a value longer than {@link #MAX_DIRECT_LITERAL} code points.
+     *
+     * @throws IllegalArgumentException for a lone surrogate (no UTF-8 spelling)
+     */
+    static ByteDfa quotedLiteral(String value) {
+        int[] cps = value.codePoints().toArray();
+        if (cps.length > MAX_DIRECT_LITERAL) {
+            return null;
+        }
+        Table t = new Table(cps.length * 12 + 4);
+        int start = t.state();
+        int pos = t.state();
+        t.edge(start, '"', pos);
+        for (int cp : cps) {
+            if (cp >= 0xD800 && cp <= 0xDFFF) {
+                throw new IllegalArgumentException("lone surrogate");
+            }
+            int next = t.state();
+            if (!MUST_ESCAPE.contains(cp)) {
+                byte[] utf8 = new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8);
+                int at = pos;
+                for (int k = 0; k < utf8.length - 1; k++) {
+                    int s = t.state();
+                    t.edge(at, utf8[k] & 0xFF, s);
+                    at = s;
+                }
+                t.edge(at, utf8[utf8.length - 1] & 0xFF, next);
+            }
+            int escape = t.state();
+            t.edge(pos, '\\', escape);
+            for (int i = 0; i < SHORT_ESCAPE_CHARS.length; i++) {
+                if (SHORT_ESCAPE_CHARS[i] == cp) {
+                    t.edge(escape, SHORT_ESCAPE_LETTERS.charAt(i), next);
+                }
+            }
+            int u = t.state();
+            t.edge(escape, 'u', u);
+            if (cp <= 0xFFFF) {
+                t.hex4(u, cp, next);
+            } else {
+                int high = t.state();
+                t.hex4(u, Character.highSurrogate(cp), high);
+                int escape2 = t.state();
+                t.edge(high, '\\', escape2);
+                int u2 = t.state();
+                t.edge(escape2, 'u', u2);
+                t.hex4(u2, Character.lowSurrogate(cp), next);
+            }
+            pos = next;
+        }
+        int end = t.state();
+        t.edge(pos, '"', end);
+        boolean[] accepting = new boolean[t.states];
+        accepting[end] = true;
+        String shown = value.length() <= 40 ? value : value.substring(0, 40) + "…";
+        return ByteDfa.fromTable(t.states, start, Arrays.copyOf(t.table, t.states * 256), accepting,
+                "JSON string literal \"" + shown + "\"");
+    }
+
+    /** A growing transition table, 256 entries a state, -1 for none. */
+    private static final class Table {
+        int[] table;
+        int states;
+
+        Table(int expectedStates) {
+            table = new int[expectedStates * 256];
+            Arrays.fill(table, -1);
+        }
+
+        int state() {
+            if ((states + 1) * 256 > table.length) {
+                int old = table.length;
+                table = Arrays.copyOf(table, old * 2);
+                Arrays.fill(table, old, table.length, -1);
+            }
+            return states++;
+        }
+
+        void edge(int from, int b, int to) {
+            table[from * 256 + b] = to;
+        }
+
+        /** Four hex digits (either case) spelling {@code unit}, from {@code from} to {@code to}. */
+        void hex4(int from, int unit, int to) {
+            int at = from;
+            for (int shift = 12; shift >= 0; shift -= 4) {
+                int target = shift == 0 ? to : state();
+                char digit = Character.forDigit((unit >> shift) & 0xF, 16);
+                edge(at, digit, target);
+                edge(at, Character.toUpperCase(digit), target);
+                at = target;
+            }
+        }
     }
 
     /** Every spelling of one code point drawn from {@code set}. */
