@@ -353,11 +353,15 @@ final class StringLexemes {
             return cache.get(key);
         }
         ByteDfa others = SharedAutomata.get(key, () -> {
-            List<Regex> alts = new ArrayList<>();
-            for (String n : sorted) {
-                alts.add(Regex.literal(n));
+            ByteDfa named = sorted.stream().anyMatch(StringLexemes::hasLoneSurrogate) ? null
+                    : JsonStringEncoding.quotedLiterals(sorted);
+            if (named == null) {
+                List<Regex> alts = new ArrayList<>();
+                for (String n : sorted) {
+                    alts.add(Regex.literal(n));
+                }
+                named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
             }
-            ByteDfa named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
             return named.complementWithin(anyString(at));
         });
         Lexeme lex = Lexeme.ofDfa("XKEY" + cache.size(), others);

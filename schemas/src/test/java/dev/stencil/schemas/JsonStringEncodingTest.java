@@ -38,6 +38,26 @@ class JsonStringEncodingTest {
     }
 
     @Test
+    void directLiteralSetAutomatonEqualsTheRegexOne() {
+        Random random = new Random(11);
+        int[] pool = {'a', 'b', '"', '\\', '\n', 0xe9, 0xe8, 0x20ac, 0x20ad, 0x1f600, 0x1f601, 0x1f680, 0x10ffff};
+        for (int n = 0; n < 150; n++) {
+            java.util.List<String> values = new java.util.ArrayList<>();
+            java.util.List<Regex> alts = new java.util.ArrayList<>();
+            for (int m = 1 + random.nextInt(6); m > 0; m--) {
+                StringBuilder sb = new StringBuilder();
+                for (int k = random.nextInt(4); k > 0; k--) {
+                    sb.appendCodePoint(pool[random.nextInt(pool.length)]);
+                }
+                values.add(sb.toString());
+                alts.add(Regex.literal(sb.toString()));
+            }
+            assertEquals(ByteDfa.compile(JsonStringEncoding.quoted(Regex.alt(alts))),
+                    JsonStringEncoding.quotedLiterals(values), () -> "literals " + values);
+        }
+    }
+
+    @Test
     void spellingsOfOneValue() {
         ByteDfa d = JsonStringEncoding.quotedLiteral("é/\"");
         for (String spelled : new String[] {"\"é/\\\"\"", "\"\\u00e9\\/\\u0022\"", "\"\\u00E9\\u002F\\\"\""}) {
@@ -50,6 +70,7 @@ class JsonStringEncodingTest {
     @Test
     void longValuesAndLoneSurrogatesAreLeftToTheRegexRoute() {
         assertNull(JsonStringEncoding.quotedLiteral("x".repeat(JsonStringEncoding.MAX_DIRECT_LITERAL + 1)));
+        assertNull(JsonStringEncoding.quotedLiterals(java.util.List.of()));
         assertThrows(IllegalArgumentException.class, () -> JsonStringEncoding.quotedLiteral("a\ud800"));
     }
 }
