@@ -108,7 +108,7 @@ final class JsonStringEncoding {
         if (values.isEmpty()) {
             return null;
         }
-        Table t = new Table((int) total * 12 + 4);
+        Table t = new Table((int) total * 8 + 4);
         int start = t.state();
         int[] stateOf = new int[children.size()];
         for (int n = 0; n < stateOf.length; n++) {
