@@ -31,16 +31,65 @@ import java.util.Set;
  */
 final class CompilationSession {
     static final int MAX_RULES = 20_000;
+    /**
+     * Cap on the work of combining subschemas: the conjuncts of every conjunction looked up, summed.
+     * A rule costs time in proportion to its conjunction's size, and hostile schemas reach the rule
+     * cap only with conjunctions of hundreds of conjuncts each (seconds of work); this cap stops them
+     * after a fraction of it. The largest sum among the JSONSchemaBench schemas that compile is about
+     * 470,000, so the cap leaves room four times over.
+     */
+    static final long MAX_WORK = 2_000_000;
     private static final Lexeme NOTHING = Lexeme.of("NOTHING", Regex.nothing());
 
     private enum Kind { NULL, BOOLEAN, OBJECT, ARRAY, STRING, NUMBER }
 
-    /** A conjunct: a schema object and the applicator keywords of it already expanded elsewhere. */
-    private record Part(SchemaNode node, Set<String> expanded) {
-        Part without(String keyword) {
-            Set<String> s = new HashSet<>(expanded);
-            s.add(keyword);
-            return new Part(node, Set.copyOf(s));
+    // Applicator keywords of a conjunct that are already expanded elsewhere, as bits of Part.expanded.
+    private static final int REF = 1;
+    private static final int NOT = 1 << 1;
+    private static final int IF = 1 << 2;
+    private static final int UNEVALUATED = 1 << 3;
+    private static final int DEPENDENCIES = 1 << 4;
+    private static final int ALL_OF = 1 << 5;
+    private static final int ANY_OF = 1 << 6;
+    private static final int ONE_OF = 1 << 7;
+
+    /**
+     * A conjunct: a schema object and the applicator keywords of it already expanded elsewhere
+     * (bits). {@code key} identifies it within the session: the schema object's id in the low 32
+     * bits (so that {@code Long.hashCode} spreads keys), the expanded bits above.
+     */
+    private record Part(SchemaNode node, int expanded, long key) {
+        Part without(int keyword) {
+            return new Part(node, expanded | keyword, key | (long) keyword << 32);
+        }
+
+        boolean has(int keyword) {
+            return (expanded & keyword) != 0;
+        }
+    }
+
+    /**
+     * What {@link #flatten} finds from one conjunct alone, in its depth-first order: the key of every
+     * conjunct visited (expanded ones too) and, at the same index, the conjunct itself where it is a
+     * leaf of the expansion (else null). Null for a conjunct that reaches {@code false}.
+     */
+    private record Closure(long[] visited, Part[] leaves) {
+    }
+
+    /** Closures by conjunct key: rules for thousands of combinations re-flatten the same conjuncts. */
+    private final Map<Long, Closure> closures = new HashMap<>();
+    private static final Closure UNSATISFIABLE = new Closure(new long[0], new Part[0]);
+
+    /** A rule's conjunction: the sorted keys of its flattened conjuncts. */
+    private record RuleKey(long[] parts) {
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof RuleKey k && java.util.Arrays.equals(parts, k.parts);
+        }
+
+        @Override
+        public int hashCode() {
+            return java.util.Arrays.hashCode(parts);
         }
     }
 
@@ -57,10 +106,12 @@ final class CompilationSession {
     /** Generated schema objects by creation order (which follows the user's declaration order). */
     private final Map<JsonNode, Integer> written = new IdentityHashMap<>();
     private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
-    private final Map<String, String> ruleByKey = new HashMap<>();
+    private final Map<RuleKey, String> ruleByKey = new HashMap<>();
     private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<String> approximations = new ArrayList<>();
     private int rules;
+    /** Conjuncts of every conjunction looked up so far (see {@link #MAX_WORK}). */
+    private long work;
     /** Where errors about the empty conjunction (the schema {@code true}) point. */
     private SchemaNode root;
     private boolean nothingUsed;
@@ -90,7 +141,7 @@ final class CompilationSession {
     /** Compiles the root schema into a grammar. */
     Grammar compile(SchemaNode rootNode) {
         this.root = rootNode;
-        Expr start = valueExpr(List.of(new Part(rootNode, Set.of())));
+        Expr start = valueExpr(List.of(part(rootNode)));
         if (start == null) {
             // the schema accepts no instance: a grammar whose only terminal matches nothing
             nothingUsed = true;
@@ -195,17 +246,28 @@ final class CompilationSession {
         if (flat == null) {
             return null;
         }
-        List<String> keyParts = new ArrayList<>();
-        for (Part p : flat) {
-            List<String> ex = new ArrayList<>(p.expanded());
-            ex.sort(null);
-            keyParts.add(id(p.node().json()) + ex.toString());
+        work += flat.size();
+        if (work > MAX_WORK) {
+            throw new SchemaException("$ref", flat.isEmpty() ? "#" : flat.get(0).node().pointer(),
+                    "schema too complex: combining its subschemas took more than " + MAX_WORK
+                    + " conjunct expansions (" + rules + " distinct combinations so far)");
         }
-        keyParts.sort(null);
-        String key = String.join(",", keyParts);
+        long[] keyParts = new long[flat.size()];
+        for (int i = 0; i < keyParts.length; i++) {
+            keyParts[i] = flat.get(i).key();
+        }
+        java.util.Arrays.sort(keyParts);
+        RuleKey key = new RuleKey(keyParts);
         String name = ruleByKey.get(key);
         if (name != null) {
             return Expr.ref(name);
+        }
+        if (emptyConjunctions.contains(key)) {
+            return null;
+        }
+        if (provablyEmpty(flat)) {
+            emptyConjunctions.add(key);
+            return null;
         }
         if (++rules > MAX_RULES) {
             throw new SchemaException("$ref", flat.isEmpty() ? "#" : flat.get(0).node().pointer(),
@@ -226,11 +288,49 @@ final class CompilationSession {
         return ids.computeIfAbsent(json, k -> ids.size());
     }
 
-    /** Expands allOf and $ref into the conjunction; null if a conjunct is {@code false}. */
+    /** The conjunct {@code node} with nothing expanded yet. */
+    private Part part(SchemaNode node) {
+        return new Part(node, 0, id(node.json()));
+    }
+
+    /**
+     * Expands allOf and $ref into the conjunction; null if a conjunct is {@code false}. The result is
+     * the depth-first expansion of the conjuncts in order, each conjunct met again (also via a $ref
+     * cycle) counted once. It is assembled from each conjunct's memoised {@link #closure}: a conjunct
+     * already met was expanded with everything it reaches, so dropping the keys seen before from the
+     * next closure keeps exactly the conjuncts, in the order, that one walk over all would keep.
+     */
     private List<Part> flatten(List<Part> in) {
         List<Part> out = new ArrayList<>();
-        Set<String> seen = new HashSet<>();
-        Deque<Part> work = new ArrayDeque<>(in);
+        Set<Long> seen = new HashSet<>();
+        for (Part p : in) {
+            Closure c = closure(p);
+            if (c == UNSATISFIABLE) {
+                return null;
+            }
+            long[] visited = c.visited();
+            Part[] leaves = c.leaves();
+            for (int i = 0; i < visited.length; i++) {
+                if (seen.add(visited[i]) && leaves[i] != null) {
+                    out.add(leaves[i]);
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The expansion of one conjunct alone (see {@link Closure}), computed once per session. */
+    private Closure closure(Part start) {
+        long startKey = start.key();
+        Closure known = closures.get(startKey);
+        if (known != null) {
+            return known;
+        }
+        List<Long> visited = new ArrayList<>();
+        List<Part> leaves = new ArrayList<>();
+        Set<Long> seen = new HashSet<>();
+        Deque<Part> work = new ArrayDeque<>();
+        work.push(start);
         int steps = 0;
         while (!work.isEmpty()) {
             Part p = work.pop();
@@ -240,7 +340,8 @@ final class CompilationSession {
             JsonNode j = p.node().json();
             if (j.isBoolean()) {
                 if (!j.asBoolean()) {
-                    return null;
+                    closures.put(startKey, UNSATISFIABLE);
+                    return UNSATISFIABLE;
                 }
                 continue;
             }
@@ -248,52 +349,226 @@ final class CompilationSession {
                 throw new SchemaException("type", p.node().pointer(), "a schema must be an object or a boolean");
             }
             // conjunction is idempotent, so a schema met twice (also via a $ref cycle) counts once
-            if (!seen.add(id(j) + p.expanded().toString())) {
+            long k = p.key();
+            if (!seen.add(k)) {
                 continue;
             }
+            visited.add(k);
+            leaves.add(null);
             checkKeywords(p.node());
             Draft d = p.node().draft();
             JsonNode ref = j.get("$ref");
-            if (ref != null && ref.isTextual() && !p.expanded().contains("$ref")) {
+            if (ref != null && ref.isTextual() && !p.has(REF)) {
                 SchemaNode target = resources.resolveRef(ref.asText(), p.node());
-                work.push(new Part(target, Set.of()));
+                work.push(part(target));
                 if (!d.refOverridesSiblings()) {
-                    work.push(p.without("$ref"));
+                    work.push(p.without(REF));
                 }
                 continue;
             }
             JsonNode not = j.get("not");
-            if (not != null && !p.expanded().contains("not")) {
-                work.push(p.without("not"));
-                work.push(new Part(negation.of(child(p.node(), not, "/not")), Set.of()));
+            if (not != null && !p.has(NOT)) {
+                work.push(p.without(NOT));
+                work.push(part(negation.of(child(p.node(), not, "/not"))));
                 continue;
             }
-            if (!p.expanded().contains("if") && Conditionals.hasConditional(p.node())) {
-                work.push(p.without("if"));
-                work.push(new Part(conditionals.conditional(p.node()), Set.of()));
+            if (!p.has(IF) && Conditionals.hasConditional(p.node())) {
+                work.push(p.without(IF));
+                work.push(part(conditionals.conditional(p.node())));
                 continue;
             }
-            if (!p.expanded().contains("unevaluated") && Unevaluated.applies(p.node())) {
-                work.push(p.without("unevaluated"));
-                work.push(new Part(unevaluated.rewrite(p.node()), Set.of()));
+            if (!p.has(UNEVALUATED) && Unevaluated.applies(p.node())) {
+                work.push(p.without(UNEVALUATED));
+                work.push(part(unevaluated.rewrite(p.node())));
                 continue;
             }
-            if (!p.expanded().contains("dependencies") && Conditionals.hasDependencies(p.node())) {
-                work.push(p.without("dependencies"));
-                work.push(new Part(conditionals.dependencies(p.node()), Set.of()));
+            if (!p.has(DEPENDENCIES) && Conditionals.hasDependencies(p.node())) {
+                work.push(p.without(DEPENDENCIES));
+                work.push(part(conditionals.dependencies(p.node())));
                 continue;
             }
             JsonNode all = j.get("allOf");
-            if (all != null && all.isArray() && !p.expanded().contains("allOf")) {
-                work.push(p.without("allOf"));
+            if (all != null && all.isArray() && !p.has(ALL_OF)) {
+                work.push(p.without(ALL_OF));
                 for (int i = 0; i < all.size(); i++) {
-                    work.push(new Part(child(p.node(), all.get(i), "/allOf/" + i), Set.of()));
+                    work.push(part(child(p.node(), all.get(i), "/allOf/" + i)));
                 }
                 continue;
             }
-            out.add(p);
+            leaves.set(leaves.size() - 1, p);
         }
-        return out;
+        long[] keys = new long[visited.size()];
+        for (int i = 0; i < keys.length; i++) {
+            keys[i] = visited.get(i);
+        }
+        Closure c = new Closure(keys, leaves.toArray(new Part[0]));
+        closures.put(startKey, c);
+        return c;
+    }
+
+    // ---------------------------------------------------------------- provably empty conjunctions
+
+    /** Bits of {@link Kind} a value may have; what {@link Facts#kinds} holds when no type is given. */
+    private static final int ALL_KINDS = (1 << Kind.values().length) - 1;
+
+    /**
+     * What one schema object says by itself that can show a conjunction empty: the kinds of value
+     * its {@code type} allows ({@link #ALL_KINDS} without one), the values its enum/const allow (null
+     * without), the names it requires, and the same facts (without their own properties) of its
+     * {@code properties} entries that constrain kinds or values.
+     */
+    private record Facts(int kinds, List<JsonNode> values, List<String> required, Map<String, Facts> properties) {
+        static final Facts NONE = new Facts(ALL_KINDS, null, List.of(), Map.of());
+        static final Facts FALSE = new Facts(0, null, List.of(), Map.of());
+    }
+
+    /** Facts by schema object id. */
+    private final Map<Integer, Facts> factsById = new HashMap<>();
+    /** Conjunctions {@link #provablyEmpty} found empty: they get no rule, their value is null. */
+    private final Set<RuleKey> emptyConjunctions = new HashSet<>();
+
+    /**
+     * Whether no value satisfies every conjunct, judged from {@link Facts} alone: the types have no
+     * kind in common, the enum/const sets no value in common, or (where only objects remain) the
+     * entries of one required property have, together, no kind or value in common. Sound, not
+     * complete: where it says empty, the rule's body would have been empty too (the same language).
+     * It is asked before {@code anyOf}/{@code oneOf} are distributed, so a combination of branches
+     * that contradict each other (two different consts for one discriminator property, as in an
+     * {@code allOf} of {@code if}/{@code then} by type) is cut where it arises instead of at each of
+     * the exponentially many combinations below it. It reads keywords only (no {@code $ref} is
+     * followed, nothing is checked), so it fails on nothing and records nothing.
+     */
+    private boolean provablyEmpty(List<Part> flat) {
+        int kinds = ALL_KINDS;
+        List<JsonNode> values = null;
+        for (Part p : flat) {
+            Facts f = facts(p.node());
+            kinds &= f.kinds();
+            if (f.values() != null) {
+                values = values == null ? f.values() : common(values, f.values());
+            }
+        }
+        if (kinds == 0 || values != null && values.isEmpty()) {
+            return true;
+        }
+        if (kinds != 1 << Kind.OBJECT.ordinal()) {
+            return false;
+        }
+        Set<String> required = new HashSet<>();
+        for (Part p : flat) {
+            required.addAll(facts(p.node()).required());
+        }
+        for (String name : required) {
+            int propertyKinds = ALL_KINDS;
+            List<JsonNode> propertyValues = null;
+            for (Part p : flat) {
+                Facts f = facts(p.node()).properties().get(name);
+                if (f != null) {
+                    propertyKinds &= f.kinds();
+                    if (f.values() != null) {
+                        propertyValues = propertyValues == null ? f.values() : common(propertyValues, f.values());
+                    }
+                }
+            }
+            if (propertyKinds == 0 || propertyValues != null && propertyValues.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private Facts facts(SchemaNode s) {
+        int id = id(s.json());
+        Facts f = factsById.get(id);
+        if (f == null) {
+            f = readFacts(s, true);
+            factsById.put(id, f);
+        }
+        return f;
+    }
+
+    /** The facts of {@code s}; with {@code withProperties}, also those of its properties entries. */
+    private static Facts readFacts(SchemaNode s, boolean withProperties) {
+        JsonNode j = s.json();
+        if (j.isBoolean()) {
+            return j.asBoolean() ? Facts.NONE : Facts.FALSE;
+        }
+        if (!j.isObject() || s.draft().refOverridesSiblings() && j.has("$ref")) {
+            // up to draft 7 a $ref's siblings are ignored: what counts is behind the $ref, not read here
+            return Facts.NONE;
+        }
+        int kinds = kindsOf(j.get("type"));
+        List<JsonNode> values = null;
+        JsonNode en = j.get("enum");
+        if (en != null && en.isArray()) {
+            values = new ArrayList<>();
+            en.forEach(values::add);
+        }
+        JsonNode cn = Keywords.defined("const", s.draft()) ? j.get("const") : null;
+        if (cn != null) {
+            values = values == null ? List.of(cn) : common(values, List.of(cn));
+        }
+        if (!withProperties) {
+            return new Facts(kinds, values, List.of(), Map.of());
+        }
+        List<String> required = new ArrayList<>();
+        JsonNode req = j.get("required");
+        if (req != null && req.isArray()) {
+            req.forEach(r -> required.add(r.asText()));
+        }
+        Map<String, Facts> properties = new HashMap<>();
+        JsonNode props = j.get("properties");
+        if (props != null && props.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = props.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                Facts pf = readFacts(new SchemaNode(e.getValue(), s.base(), s.pointer(), s.draft()), false);
+                if (pf.kinds() != ALL_KINDS || pf.values() != null) {
+                    properties.put(e.getKey(), pf);
+                }
+            }
+        }
+        if (kinds == ALL_KINDS && values == null && required.isEmpty() && properties.isEmpty()) {
+            return Facts.NONE;
+        }
+        return new Facts(kinds, values, required, properties);
+    }
+
+    /** The kinds a {@code type} value allows; all of them for none or for a name it does not know. */
+    private static int kindsOf(JsonNode type) {
+        if (type == null) {
+            return ALL_KINDS;
+        }
+        int kinds = 0;
+        for (JsonNode t : type.isArray() ? type : List.of(type)) {
+            Kind k = switch (t.asText()) {
+                case "null" -> Kind.NULL;
+                case "boolean" -> Kind.BOOLEAN;
+                case "object" -> Kind.OBJECT;
+                case "array" -> Kind.ARRAY;
+                case "string" -> Kind.STRING;
+                case "number", "integer" -> Kind.NUMBER;
+                default -> null;
+            };
+            if (k == null) {
+                return ALL_KINDS;
+            }
+            kinds |= 1 << k.ordinal();
+        }
+        return kinds;
+    }
+
+    /** The values of {@code a} that {@code b} also has. */
+    private static List<JsonNode> common(List<JsonNode> a, List<JsonNode> b) {
+        List<JsonNode> kept = new ArrayList<>();
+        for (JsonNode v : a) {
+            for (JsonNode w : b) {
+                if (JsonValues.equal(v, w)) {
+                    kept.add(v);
+                    break;
+                }
+            }
+        }
+        return kept;
     }
 
     /** The grammar of values satisfying every conjunct, or null for none. */
@@ -302,8 +577,9 @@ final class CompilationSession {
         for (int idx = 0; idx < flat.size(); idx++) {
             Part p = flat.get(idx);
             for (String comb : new String[] {"anyOf", "oneOf"}) {
+                int combBit = comb.equals("anyOf") ? ANY_OF : ONE_OF;
                 JsonNode arr = p.node().get(comb);
-                if (arr == null || !arr.isArray() || p.expanded().contains(comb)) {
+                if (arr == null || !arr.isArray() || p.has(combBit)) {
                     continue;
                 }
                 // overlapping oneOf branches: branch i is taken with the negation of every branch it may overlap
@@ -311,11 +587,11 @@ final class CompilationSession {
                 List<Expr> alts = new ArrayList<>();
                 for (int i = 0; i < arr.size(); i++) {
                     List<Part> conj = new ArrayList<>(flat);
-                    conj.set(idx, p.without(comb));
-                    conj.add(new Part(child(p.node(), arr.get(i), "/" + comb + "/" + i), Set.of()));
+                    conj.set(idx, p.without(combBit));
+                    conj.add(part(child(p.node(), arr.get(i), "/" + comb + "/" + i)));
                     for (int k = 0; disjoint != null && k < arr.size(); k++) {
                         if (k != i && !disjoint[i][k]) {
-                            conj.add(new Part(negation.of(child(p.node(), arr.get(k), "/oneOf/" + k)), Set.of()));
+                            conj.add(part(negation.of(child(p.node(), arr.get(k), "/oneOf/" + k))));
                         }
                     }
                     Expr e = valueExpr(conj);
@@ -439,7 +715,7 @@ final class CompilationSession {
         int n = branches.size();
         List<BranchFacts> facts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            List<Part> flat = flatten(List.of(new Part(child(owner, branches.get(i), "/oneOf/" + i), Set.of())));
+            List<Part> flat = flatten(List.of(part(child(owner, branches.get(i), "/oneOf/" + i))));
             if (flat == null) {
                 facts.add(null);
                 continue;
@@ -546,8 +822,7 @@ final class CompilationSession {
             if (ps == null) {
                 continue;
             }
-            List<Part> flat = flatten(List.of(new Part(child(s, ps, "/properties/" + SchemaResources.escape(p)),
-                    Set.of())));
+            List<Part> flat = flatten(List.of(part(child(s, ps, "/properties/" + SchemaResources.escape(p)))));
             if (flat == null) {
                 return com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.arrayNode();
             }
@@ -613,19 +888,23 @@ final class CompilationSession {
     private Expr enumExpr(JsonNode values, List<SchemaNode> nodes) {
         List<Expr> alts = new ArrayList<>();
         List<JsonNode> kept = new ArrayList<>();
+        // strings (most enum values) are equal only to strings with the same text: a hash set finds repeats
+        Set<String> keptStrings = new HashSet<>();
         outer:
         for (JsonNode v : values) {
-            for (JsonNode k : kept) {
-                if (JsonValues.equal(k, v)) {
-                    continue outer;
-                }
+            if (v.isTextual() ? keptStrings.contains(v.asText()) : kept.stream().anyMatch(k -> JsonValues.equal(k, v))) {
+                continue;
             }
             for (SchemaNode s : nodes) {
                 if (!valueCheck.matches(v, s)) {
                     continue outer;
                 }
             }
-            kept.add(v);
+            if (v.isTextual()) {
+                keptStrings.add(v.asText());
+            } else {
+                kept.add(v);
+            }
             alts.add(literalExpr(v, nodes.get(0), integerSpellingsOnly(nodes)));
         }
         return alts.isEmpty() ? null : Expr.alt(alts.toArray(new Expr[0]));
@@ -910,8 +1189,8 @@ final class CompilationSession {
                     Map.Entry<String, JsonNode> e = it.next();
                     patternOwners.add(s);
                     patterns.add(e.getKey());
-                    patternSchemas.add(new Part(child(s, e.getValue(), "/patternProperties/"
-                            + SchemaResources.escape(e.getKey())), Set.of()));
+                    patternSchemas.add(part(child(s, e.getValue(), "/patternProperties/"
+                            + SchemaResources.escape(e.getKey()))));
                 }
             }
         }
@@ -951,10 +1230,10 @@ final class CompilationSession {
                 }
                 byPattern |= ownPattern;
                 if (ps != null) {
-                    conj.add(new Part(child(s, ps, "/properties/" + SchemaResources.escape(n)), Set.of()));
+                    conj.add(part(child(s, ps, "/properties/" + SchemaResources.escape(n))));
                     declared = true;
                 } else if (s.get("additionalProperties") != null && !ownPattern) {
-                    conj.add(new Part(child(s, s.get("additionalProperties"), "/additionalProperties"), Set.of()));
+                    conj.add(part(child(s, s.get("additionalProperties"), "/additionalProperties")));
                 }
             }
             Expr value = !nameOk || (!declared && !byPattern && !anyAdditional && options.forbidAdditionalProperties())
@@ -969,32 +1248,19 @@ final class CompilationSession {
             members.add(new ObjectRules.Member(n, Expr.lex(keyLexeme(n, at)), value, required.contains(n)));
         }
         List<Expr> extras = new ArrayList<>();
+        // without patterns the only region is "keys other than the names"; where no value may follow such
+        // a key (additionalProperties: false), its automaton, a new one for each set of names, is not built
+        boolean noAdditional = patterns.isEmpty() && (!anyAdditional && options.forbidAdditionalProperties()
+                || flatten(additionalConjunction(0, nodes, patterns, patternOwners, patternSchemas)) == null);
         // one kind of additional member per non-empty region of the key space (the set of patterns a key
         // matches); regions no key falls in are pruned while they are enumerated
-        for (StringLexemes.KeyRegion region : strings.keyRegions(patterns, new ArrayList<>(named.keySet()), keyRules,
-                at, patternOwners)) {
+        for (StringLexemes.KeyRegion region : noAdditional ? List.<StringLexemes.KeyRegion>of()
+                : strings.keyRegions(patterns, new ArrayList<>(named.keySet()), keyRules, at, patternOwners)) {
             long mask = region.patterns();
             if (mask == 0 && !anyAdditional && options.forbidAdditionalProperties()) {
                 continue;
             }
-            List<Part> conj = new ArrayList<>();
-            for (int i = 0; i < patterns.size(); i++) {
-                if ((mask >>> i & 1) != 0) {
-                    conj.add(patternSchemas.get(i));
-                }
-            }
-            // additionalProperties of a conjunct applies to keys none of that conjunct's own patterns match
-            for (SchemaNode s : nodes) {
-                JsonNode ap = s.get("additionalProperties");
-                boolean ownPattern = false;
-                for (int i = 0; i < patterns.size(); i++) {
-                    ownPattern |= (mask >>> i & 1) != 0 && patternOwners.get(i) == s;
-                }
-                if (ap != null && !ownPattern) {
-                    conj.add(new Part(child(s, ap, "/additionalProperties"), Set.of()));
-                }
-            }
-            Expr value = valueExpr(conj);
+            Expr value = valueExpr(additionalConjunction(mask, nodes, patterns, patternOwners, patternSchemas));
             if (value != null) {
                 extras.add(Expr.seq(Expr.lex(region.keys()), Expr.lit(options.whitespace().colon()), value));
             }
@@ -1002,6 +1268,29 @@ final class CompilationSession {
         Expr extra = extras.isEmpty() ? null : extras.size() == 1 ? extras.get(0)
                 : Expr.alt(extras.toArray(new Expr[0]));
         return objectRules().build(members, extra, at, minProps, maxProps);
+    }
+
+    /** The schemas a member's value satisfies where its key matches exactly the patterns in {@code mask}. */
+    private List<Part> additionalConjunction(long mask, List<SchemaNode> nodes, List<String> patterns,
+            List<SchemaNode> patternOwners, List<Part> patternSchemas) {
+        List<Part> conj = new ArrayList<>();
+        for (int i = 0; i < patterns.size(); i++) {
+            if ((mask >>> i & 1) != 0) {
+                conj.add(patternSchemas.get(i));
+            }
+        }
+        // additionalProperties of a conjunct applies to keys none of that conjunct's own patterns match
+        for (SchemaNode s : nodes) {
+            JsonNode ap = s.get("additionalProperties");
+            boolean ownPattern = false;
+            for (int i = 0; i < patterns.size(); i++) {
+                ownPattern |= (mask >>> i & 1) != 0 && patternOwners.get(i) == s;
+            }
+            if (ap != null && !ownPattern) {
+                conj.add(part(child(s, ap, "/additionalProperties")));
+            }
+        }
+        return conj;
     }
 
     /** Patterns per object beyond which patternProperties is a compile error (regions are bit masks). */
@@ -1021,7 +1310,7 @@ final class CompilationSession {
                 continue;
             }
             SchemaNode pnNode = child(s, pn, "/propertyNames");
-            List<Part> flat = flatten(List.of(new Part(pnNode, Set.of())));
+            List<Part> flat = flatten(List.of(part(pnNode)));
             if (flat == null) {
                 return null;
             }
@@ -1136,7 +1425,7 @@ final class CompilationSession {
             for (ArrayShape sh : shapes) {
                 SchemaNode at = sh.at(i);
                 if (at != null) {
-                    conj.add(new Part(at, Set.of()));
+                    conj.add(part(at));
                 }
             }
             Expr e = valueExpr(conj);
@@ -1151,7 +1440,7 @@ final class CompilationSession {
             List<Part> conj = new ArrayList<>();
             for (ArrayShape sh : shapes) {
                 if (sh.rest() != null) {
-                    conj.add(new Part(sh.rest(), Set.of()));
+                    conj.add(part(sh.rest()));
                 }
             }
             rest = valueExpr(conj);
@@ -1184,7 +1473,7 @@ final class CompilationSession {
         List<Part> conj = new ArrayList<>();
         for (ArrayShape sh : shapes) {
             if (sh.rest() != null) {
-                conj.add(new Part(sh.rest(), Set.of()));
+                conj.add(part(sh.rest()));
             }
         }
         List<Part> flat = prefix == 0 && !conj.isEmpty() ? flatten(conj) : null;
@@ -1290,8 +1579,8 @@ final class CompilationSession {
             return null;
         }
         SchemaNode containsNode = child(owner, owner.get("contains"), "/contains");
-        Part counted = new Part(containsNode, Set.of());
-        Part uncounted = cMax >= 0 ? new Part(negation(containsNode), Set.of()) : null;
+        Part counted = part(containsNode);
+        Part uncounted = cMax >= 0 ? part(negation(containsNode)) : null;
         List<Expr> countedItems = new ArrayList<>();
         List<Expr> otherItems = new ArrayList<>();
         for (int i = 0; i <= prefix; i++) {
@@ -1300,7 +1589,7 @@ final class CompilationSession {
             for (ArrayShape sh : shapes) {
                 SchemaNode at = sh.at(i);
                 if (at != null) {
-                    conj.add(new Part(at, Set.of()));
+                    conj.add(part(at));
                 }
             }
             List<Part> withC = new ArrayList<>(conj);

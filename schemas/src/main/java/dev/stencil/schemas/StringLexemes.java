@@ -305,32 +305,40 @@ final class StringLexemes {
         if (cache.containsKey(key)) {
             return cache.get(key);
         }
-        Regex r;
-        try {
-            // canonical: the one spelling JSON serialisers write (raw characters, short escapes);
-            // otherwise every spelling, escapes included, that decodes to the value
-            r = session.options().canonicalLiterals() ? canonicalQuoted(value) : JsonStringEncoding.quoted(Regex.literal(value));
-        } catch (IllegalArgumentException e) {
+        if (hasLoneSurrogate(value)) {
             throw new SchemaException("enum", at.pointer(), "string with a lone surrogate cannot be produced as UTF-8");
         }
-        Regex spelled = r;
+        boolean canonical = session.options().canonicalLiterals();
         Lexeme lex = Lexeme.ofDfa("LIT" + cache.size(), SharedAutomata.get(
-                (session.options().canonicalLiterals() ? "lit1\u0000" : "lit0\u0000") + value,
-                () -> compile(spelled, at, "enum")));
+                (canonical ? "lit1\u0000" : "lit0\u0000") + value, () -> {
+                    // canonical: the one spelling JSON serialisers write (raw characters, short escapes);
+                    // otherwise every spelling, escapes included, that decodes to the value
+                    ByteDfa d = canonical ? null : JsonStringEncoding.quotedLiteral(value);
+                    return d != null ? d : compile(canonical ? canonicalQuoted(value)
+                            : JsonStringEncoding.quoted(Regex.literal(value)), at, "enum");
+                }));
         cache.put(key, lex);
         return lex;
     }
 
     /** {@code value} as the one JSON string literal a serialiser writes (Jackson's escaping). */
     private static Regex canonicalQuoted(String value) {
+        if (hasLoneSurrogate(value)) {
+            throw new IllegalArgumentException("lone surrogate");
+        }
+        return Regex.literal(JsonValues.quote(value));
+    }
+
+    /** Whether {@code value} has a surrogate outside a pair (no UTF-8 spelling). */
+    private static boolean hasLoneSurrogate(String value) {
         for (int i = 0; i < value.length(); i++) {
             char c = value.charAt(i);
             if (Character.isSurrogate(c) && !(Character.isHighSurrogate(c) && i + 1 < value.length()
                     && Character.isLowSurrogate(value.charAt(++i)))) {
-                throw new IllegalArgumentException("lone surrogate");
+                return true;
             }
         }
-        return Regex.literal(JsonValues.quote(value));
+        return false;
     }
 
     /** String literals whose decoded value is none of {@code names}: keys of additional properties. */
@@ -345,11 +353,15 @@ final class StringLexemes {
             return cache.get(key);
         }
         ByteDfa others = SharedAutomata.get(key, () -> {
-            List<Regex> alts = new ArrayList<>();
-            for (String n : sorted) {
-                alts.add(Regex.literal(n));
+            ByteDfa named = sorted.stream().anyMatch(StringLexemes::hasLoneSurrogate) ? null
+                    : JsonStringEncoding.quotedLiterals(sorted);
+            if (named == null) {
+                List<Regex> alts = new ArrayList<>();
+                for (String n : sorted) {
+                    alts.add(Regex.literal(n));
+                }
+                named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
             }
-            ByteDfa named = compile(JsonStringEncoding.quoted(Regex.alt(alts)), at, "properties");
             return named.complementWithin(anyString(at));
         });
         Lexeme lex = Lexeme.ofDfa("XKEY" + cache.size(), others);

@@ -162,7 +162,22 @@ final class ValueCheck {
         return count >= min && (mx == null || !mx.isNumber() || count <= mx.asDouble());
     }
 
-    private static boolean contains(JsonNode arr, JsonNode v) {
+    /** The string members of enum arrays, by array identity: enums of thousands of strings are common. */
+    private final java.util.Map<JsonNode, java.util.Set<String>> enumStrings = new java.util.IdentityHashMap<>();
+
+    private boolean contains(JsonNode arr, JsonNode v) {
+        if (v.isTextual()) {
+            // a string equals only a string with the same text
+            return enumStrings.computeIfAbsent(arr, a -> {
+                java.util.Set<String> texts = new java.util.HashSet<>();
+                a.forEach(e -> {
+                    if (e.isTextual()) {
+                        texts.add(e.asText());
+                    }
+                });
+                return texts;
+            }).contains(v.asText());
+        }
         for (JsonNode e : arr) {
             if (JsonValues.equal(e, v)) {
                 return true;
