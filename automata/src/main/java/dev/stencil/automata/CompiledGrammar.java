@@ -55,6 +55,17 @@ public final class CompiledGrammar {
         return engine.precompute(maxLexerStates);
     }
 
+    /**
+     * As {@link #precompute(int)}, stopping after about {@code budgetMillis} ms: the states nearest
+     * a lexeme's start (the first masks of every key and value) are classified first.
+     */
+    public int precompute(int maxLexerStates, long budgetMillis) {
+        if (budgetMillis < 0) {
+            throw new IllegalArgumentException("precompute budget must be >= 0 ms: " + budgetMillis);
+        }
+        return engine.precompute(maxLexerStates, budgetMillis * 1_000_000L);
+    }
+
     public Matcher newMatcher() {
         return new Matcher(this);
     }

@@ -127,6 +127,15 @@ final class ComplianceCommand implements Runnable {
         @Option(names = "--top", defaultValue = "20", description = "Compile-failure reasons in the Markdown report. Default: ${DEFAULT-VALUE}.")
         int top;
 
+        @Option(names = "--precompute", defaultValue = "0", description = "Lexer states to classify as part of compiling each "
+                + "schema, as the Java API does (timed as compiling). Default: ${DEFAULT-VALUE} (MaskBench's method: "
+                + "compile time is the time to the first mask).")
+        int precompute;
+
+        @Option(names = "--precompute-ms", defaultValue = "0", description = "Time budget of --precompute per schema, in ms "
+                + "(the states nearest each lexeme's start first). Default: ${DEFAULT-VALUE} (no limit).")
+        long precomputeMs;
+
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
 
@@ -152,7 +161,7 @@ final class ComplianceCommand implements Runnable {
             JsonSchemaBenchReport.Result r;
             try (Reports.Bar bar = new Reports.Bar()) {
                 r = new JsonSchemaBenchReport(tok.index(), tok.tokenizer()::encode, options, capMs)
-                        .run(dir, subsets, limit, bar);
+                        .withPrecompute(precompute, precomputeMs).run(dir, subsets, limit, bar);
             }
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("tokenizer", tok.name());
@@ -161,7 +170,9 @@ final class ComplianceCommand implements Runnable {
             r.subsets.forEach((k, v) -> per.put(k, v.figures()));
             f.put("subsets", per);
             f.put("settings", "whitespace " + whitespace + ", property order " + propertyOrder + ", format "
-                    + (formatAnnotation ? "annotation" : "asserted") + ", strict, cap " + capMs + " ms");
+                    + (formatAnnotation ? "annotation" : "asserted") + ", strict, cap " + capMs + " ms"
+                    + (precompute > 0 ? ", up to " + precompute + " lexer states precomputed"
+                            + (precomputeMs > 0 ? " within " + precomputeMs + " ms" : "") : ""));
             f.put("machine", Machine.describe());
             Path report = Reports.writeMarkdown("compliance-jsonschemabench-" + safe(tok.name()) + ".md",
                     r.markdown("JSONSchemaBench coverage (" + tok.name() + "; " + f.get("settings") + "; "

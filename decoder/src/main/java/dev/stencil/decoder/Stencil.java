@@ -33,7 +33,7 @@ public final class Stencil implements AutoCloseable {
     private static final int DEFAULT_MAX_POSITIONS = 1 << 20;
     private static final String DRAFT_FILE = "draft.onnx";
     /** Lexer states classified at compile time (the built-in JSON grammar has 65 on GPT-2: 30 ms). */
-    private static final int PRECOMPUTE_LEXER_STATES = 10_000;
+    public static final int PRECOMPUTE_LEXER_STATES = 10_000;
 
     private final String name;
     private final OnnxCausalLm model;

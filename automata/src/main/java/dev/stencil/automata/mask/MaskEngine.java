@@ -4,8 +4,10 @@ import dev.stencil.automata.lexer.LexerAutomaton;
 import dev.stencil.automata.parser.EarleyParser;
 import dev.stencil.automata.parser.ParseNode;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -673,12 +675,25 @@ public final class MaskEngine {
      * use. Returns the number of lexer states classified.
      */
     public int precompute(int maxStates) {
+        return precompute(maxStates, 0);
+    }
+
+    /**
+     * As {@link #precompute(int)}, within about {@code budgetNanos} of wall time (0: no limit).
+     * The states are classified in order of their distance in bytes from a lexeme's start, every
+     * node's start first: those are the first masks of every key and value, while the states deep
+     * inside a long counted string or key are each met by few masks and mostly share their
+     * classification anyway.
+     */
+    public int precompute(int maxStates, long budgetNanos) {
+        long deadline = budgetNanos > 0 ? System.nanoTime() + budgetNanos : Long.MAX_VALUE;
         Set<String> seenShapes = new HashSet<>();
         Set<Integer> seenLex = new HashSet<>();
+        List<IntList> byDepth = new ArrayList<>();
         ArrayDeque<ParseNode> work = new ArrayDeque<>();
         work.add(parser.root());
-        int classified = 0;
-        while (!work.isEmpty() && classified < maxStates) {
+        int found = 0;
+        while (!work.isEmpty() && found < maxStates && System.nanoTime() < deadline) {
             ParseNode node = work.poll();
             if (!seenShapes.add(node.shapeKey())) {
                 continue;
@@ -687,23 +702,30 @@ public final class MaskEngine {
             if (start < 0) {
                 continue;
             }
-            // all lexer states reachable inside this node's lexemes
-            ArrayDeque<Integer> lexWork = new ArrayDeque<>();
+            // all lexer states reachable inside this node's lexemes, breadth-first (by bytes read)
+            IntList lexWork = new IntList();
+            IntList depths = new IntList();
             Set<Integer> local = new HashSet<>();
             lexWork.add(start);
+            depths.add(0);
             local.add(start);
-            while (!lexWork.isEmpty()) {
-                int s = lexWork.poll();
+            for (int q = 0; q < lexWork.size() && System.nanoTime() < deadline; q++) {
+                int s = lexWork.get(q);
+                int depth = depths.get(q);
                 boolean done = lexer.completes()[s]; // never a position: ended eagerly
-                if (seenLex.add(s) && !done && classified < maxStates) {
-                    classes(s);
-                    classified++;
+                if (!done && seenLex.add(s)) {
+                    while (byDepth.size() <= depth) {
+                        byDepth.add(new IntList());
+                    }
+                    byDepth.get(depth).add(s);
+                    found++;
                 }
                 int[] trans = lexer.transitions();
                 for (int b = 0; b < 256; b++) {
                     int t = trans[s * 256 + b];
                     if (t >= 0 && local.add(t)) {
                         lexWork.add(t);
+                        depths.add(depth + 1);
                     }
                 }
                 int e = lexer.emits()[s];
@@ -713,6 +735,16 @@ public final class MaskEngine {
                         work.add(after);
                     }
                 }
+            }
+        }
+        int classified = 0;
+        for (IntList level : byDepth) {
+            for (int k = 0; k < level.size(); k++) {
+                if (classified >= maxStates || System.nanoTime() >= deadline) {
+                    return classified;
+                }
+                classes(level.get(k));
+                classified++;
             }
         }
         return classified;
