@@ -136,8 +136,30 @@ final class ComplianceCommand implements Runnable {
                 + "(the states nearest each lexeme's start first). Default: ${DEFAULT-VALUE} (no limit).")
         long precomputeMs;
 
+        @Option(names = "--warmup", description = "A JSON-Schema-Test-Suite folder whose draft 2020-12 tests are run once, "
+                + "untimed, before the timed pass, so that the JIT has compiled the hot paths (as a benchmark harness "
+                + "warms up); the lexer-state classifications it shared are cleared before timing. Default: the "
+                + "json-schema-test-suite folder beside DIR when there is one; 'none' times a cold JVM.")
+        String warmup;
+
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
+
+        /** The suite named by --warmup, the one beside the bench folder by default, or null for none. */
+        private Path warmupSuite() {
+            if ("none".equals(warmup)) {
+                return null;
+            }
+            Path suite = warmup != null ? Path.of(warmup)
+                    : dir.toAbsolutePath().normalize().resolveSibling("json-schema-test-suite");
+            if (Files.isDirectory(suite.resolve("tests").resolve("draft2020-12"))) {
+                return suite;
+            }
+            if (warmup != null) {
+                throw new IllegalArgumentException("--warmup: no tests/draft2020-12 in " + suite);
+            }
+            return null;
+        }
 
         @Override
         public void run() {
@@ -145,6 +167,13 @@ final class ComplianceCommand implements Runnable {
                 throw new IllegalArgumentException("not a folder: " + dir);
             }
             Tokenizers.Loaded tok = Tokenizers.load(tokenizer);
+            Path warm = warmupSuite();
+            if (warm != null) {
+                Path remotes = warm.resolve("remotes");
+                new TestSuiteCompliance(tok.index(), tok.tokenizer()::encode, Files.isDirectory(remotes) ? remotes : null)
+                        .run(warm.resolve("tests").resolve("draft2020-12"), Draft.DRAFT_2020_12, category -> { });
+                tok.index().clearSharedClasses(); // what is timed classifies its own lexer states
+            }
             Whitespace ws = switch (whitespace) {
                 case "compact" -> Whitespace.compact();
                 case "flexible" -> Whitespace.flexible();
@@ -172,7 +201,8 @@ final class ComplianceCommand implements Runnable {
             f.put("settings", "whitespace " + whitespace + ", property order " + propertyOrder + ", format "
                     + (formatAnnotation ? "annotation" : "asserted") + ", strict, cap " + capMs + " ms"
                     + (precompute > 0 ? ", up to " + precompute + " lexer states precomputed"
-                            + (precomputeMs > 0 ? " within " + precomputeMs + " ms" : "") : ""));
+                            + (precomputeMs > 0 ? " within " + precomputeMs + " ms" : "") : "")
+                    + (warm == null ? ", cold JVM" : ", JIT warmed on the JSON-Schema-Test-Suite (untimed)"));
             f.put("machine", Machine.describe());
             Path report = Reports.writeMarkdown("compliance-jsonschemabench-" + safe(tok.name()) + ".md",
                     r.markdown("JSONSchemaBench coverage (" + tok.name() + "; " + f.get("settings") + "; "
