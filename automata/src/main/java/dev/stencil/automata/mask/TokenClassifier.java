@@ -9,6 +9,8 @@ import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Builds the {@link TokenClasses} of a lexer state: which tokens stay inside the lexeme(s) in
@@ -41,7 +43,7 @@ final class TokenClassifier {
     /** Suffix tries this grammar's classes use (each counted once in {@link #sharedTrieHeapBytes}). */
     private final Map<ByteTrie, Boolean> triesUsed = new IdentityHashMap<>();
     /** Subtree signatures by (lexer state, cut), see {@link #subtreeSignature}; classification may run on several threads. */
-    private final Map<Long, Object> subtreeSignatures = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<Long, Object> subtreeSignatures = new ConcurrentHashMap<>();
     private static final Object NO_SIGNATURE = new Object();
 
     TokenClassifier(VocabularyIndex vocab, LexerAutomaton lexer, boolean lexesAllLexemes) {
@@ -237,10 +239,10 @@ final class TokenClassifier {
     private record Block(SubtreeClasses part, long[] rootFilter, long heapBytes) {
     }
 
-    private final Map<IntArrayKey, Block> blocks = new java.util.concurrent.ConcurrentHashMap<>();
-    private final Map<IntArrayKey, Boolean> blocksSeen = new java.util.concurrent.ConcurrentHashMap<>();
-    private final java.util.concurrent.atomic.AtomicLong blocksBytes = new java.util.concurrent.atomic.AtomicLong();
-    private final java.util.concurrent.atomic.AtomicLong blockHits = new java.util.concurrent.atomic.AtomicLong();
+    private final Map<IntArrayKey, Block> blocks = new ConcurrentHashMap<>();
+    private final Map<IntArrayKey, Boolean> blocksSeen = new ConcurrentHashMap<>();
+    private final AtomicLong blocksBytes = new AtomicLong();
+    private final AtomicLong blockHits = new AtomicLong();
 
     /** Heap held by this grammar's kept blocks. */
     long blockHeapBytes() {
