@@ -50,23 +50,18 @@ final class LexerStateSignature {
     }
 
     /**
-     * The signature of lexer state {@code start}, or null when more than {@link #MAX_STATES}
+     * The signature of lexer state {@code start} cut at {@code depth} bytes, with its code (the
+     * whole-state classifications are keyed by it), or null when more than {@code maxStates}
      * states are in reach (then the state is classified without sharing).
      *
-     * @param depth the vocabulary trie's maximum depth (longest token in bytes)
-     * @param lexesAll whether winner sets matter (ANTLR-style lexing)
-     */
-    static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll) {
-        return of(lexer, start, depth, lexesAll, MAX_STATES);
-    }
-
-    /**
-     * As {@link #of(LexerAutomaton, int, int, boolean)}, giving up beyond {@code maxStates} states.
+     * <p>A first-use mask computes dozens of signatures (one per distinct state after a first
+     * byte), each exploring a few hundred states, so the exploration runs on per-thread scratch
+     * arrays indexed by state id (stamped, never cleared) instead of hash maps: it was the largest
+     * part of first-use masks in schema grammars, and its allocations the largest share of garbage.
      *
-     * <p>A first-use mask computes dozens of these (one per distinct state after a first byte),
-     * each exploring a few hundred states, so the exploration runs on per-thread scratch arrays
-     * indexed by state id (stamped, never cleared) instead of hash maps: it was the largest part
-     * of first-use masks in schema grammars, and its allocations the largest share of garbage.
+     * @param depth how far the classifier can read: the vocabulary trie's maximum depth for a
+     *     whole state, a subtree's depth for {@link #interned}
+     * @param lexesAll whether winner sets matter (ANTLR-style lexing)
      */
     static LexerStateSignature of(LexerAutomaton lexer, int start, int depth, boolean lexesAll, int maxStates) {
         Scratch sc = SCRATCH.get();
@@ -81,7 +76,8 @@ final class LexerStateSignature {
 
     /**
      * The signature of {@code start} cut at {@code depth}, numbered in {@code shared}'s table of
-     * signatures ({@link #sharedId}), or null beyond {@link #MAX_STATES} states. The code is
+     * signatures ({@link #sharedId}), or null beyond {@link #MAX_STATES} states (then the subtree
+     * is walked without sharing). The code is
      * compared in place and copied only when it is new to the table: subtree signatures are
      * computed dozens of times per first-use mask and run to thousands of ints.
      */

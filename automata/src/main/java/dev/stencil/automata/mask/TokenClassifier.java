@@ -164,13 +164,14 @@ final class TokenClassifier {
                 }
             }
         }
+        return toClasses(acc, rootEmit);
+    }
+
+    /** The finished classes of what {@code acc} gathered: boundary groups get their suffix tries. */
+    private TokenClasses toClasses(Acc acc, int rootEmit) {
         long[] accept = acc.accept;
-        int acceptCount = acc.acceptCount;
-        int dependent = acc.dependent;
-        Map<Integer, long[]> byWinners = acc.byWinners;
         Groups groups = acc.groups;
         FallbackGroups fallbacks = acc.fallbacks;
-        long[] rootFilter = acc.rootFilter;
         int gs = groups.emit.size();
         int[] emitIds = new int[gs];
         ByteTrie[] suffixes = new ByteTrie[gs];
@@ -188,9 +189,9 @@ final class TokenClassifier {
         }
         int[] winnerIds = null;
         long[][] winnerGroups = null;
-        if (byWinners != null) {
-            winnerIds = byWinners.keySet().stream().mapToInt(Integer::intValue).toArray();
-            winnerGroups = byWinners.values().toArray(new long[0][]);
+        if (acc.byWinners != null) {
+            winnerIds = acc.byWinners.keySet().stream().mapToInt(Integer::intValue).toArray();
+            winnerGroups = acc.byWinners.values().toArray(new long[0][]);
             for (long[] group : winnerGroups) {
                 for (int w = 0; w < accept.length; w++) {
                     accept[w] |= group[w];
@@ -202,8 +203,8 @@ final class TokenClassifier {
         for (int g = 0; g < fallbackEmitIds.length; g++) {
             fallbackSuffixes[g] = suffixTrie(fallbacks.pairs.get(fallbackEmitIds[g]).toArray());
         }
-        return new TokenClasses(accept, acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit, rootFilter,
-                dependent, winnerIds, winnerGroups, fallbackEmitIds, fallbackSuffixes);
+        return new TokenClasses(accept, acc.acceptCount, emitIds, suffixes, segments, atBoundary, rootEmit,
+                acc.rootFilter, acc.dependent, winnerIds, winnerGroups, fallbackEmitIds, fallbackSuffixes);
     }
 
     /** What {@link #classify} accumulates over first bytes. */
