@@ -6,6 +6,7 @@ import dev.stencil.automata.json.Whitespace;
 import dev.stencil.decoder.Stencil;
 import dev.stencil.schemas.JsonSchemaBenchReport;
 import dev.stencil.schemas.PropertyOrder;
+import dev.stencil.schemas.SchemaCompiler;
 import dev.stencil.schemas.SchemaOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,7 +55,7 @@ public final class CompareCommand implements Runnable {
         @Option(names = "--limit", defaultValue = "100", description = "Schema files per subset (first by name). Default: ${DEFAULT-VALUE}.")
         int limit;
 
-        @Option(names = "--repeats", defaultValue = "3", description = "XGrammar's timed passes (per-step median). Default: ${DEFAULT-VALUE}.")
+        @Option(names = "--repeats", defaultValue = "3", description = "Timed passes of each engine (per-step median). Default: ${DEFAULT-VALUE}.")
         int repeats;
 
         @Option(names = "--precompute", defaultValue = "" + Stencil.PRECOMPUTE_LEXER_STATES, description = "Lexer states "
@@ -62,6 +63,10 @@ public final class CompareCommand implements Runnable {
                 + "compiling in the 'stencil' rows. The 'stencil-lazy' rows compile without it (time to first mask, as "
                 + "the compliance report). Default: ${DEFAULT-VALUE}, the API's.")
         int precompute;
+
+        @Option(names = "--precompute-ms", defaultValue = "" + Stencil.PRECOMPUTE_MILLIS, description = "Time budget of "
+                + "--precompute per schema, in ms (0: none). Default: ${DEFAULT-VALUE}, the API's.")
+        long precomputeMillis;
 
         @Option(names = "--json", description = "Print only the JSON summary on stdout.")
         boolean json;
@@ -85,8 +90,8 @@ public final class CompareCommand implements Runnable {
                 both.retainAll(theirs);
                 // 2. both timed on the common schemas only
                 Path common = copyInto(work.resolve(subset), dir.resolve(subset), both);
-                JsonSchemaBenchReport.Result r = stencilPass(tok, options, work, subset, precompute);
-                JsonSchemaBenchReport.Result lazy = stencilPass(tok, options, work, subset, 0);
+                JsonSchemaBenchReport.Tally r = stencilPasses(tok, options, work, subset, precompute, precomputeMillis, repeats);
+                JsonSchemaBenchReport.Tally lazy = stencilPasses(tok, options, work, subset, 0, 0, repeats);
                 JsonNode x = xgrammar(tokenizer, common, both.size(), repeats);
                 Map<String, Object> row = new LinkedHashMap<>();
                 row.put("schemas", files.size());
@@ -101,11 +106,12 @@ public final class CompareCommand implements Runnable {
             Map<String, Object> f = new LinkedHashMap<>();
             f.put("tokenizer", tok.name());
             f.put("settings", "first " + limit + " schemas per subset; whitespace compact; extra properties allowed "
-                    + "(XGrammar strict_mode=false); Stencil: schema property order, format asserted, one timed pass, each "
-                    + "schema compiled afresh (lexer-state classifications shared only with the schemas before it in "
-                    + "the pass), 'stencil' compiling as its Java API does (up to " + precompute + " lexer states "
+                    + "(XGrammar strict_mode=false); Stencil: schema property order, format asserted, each "
+                    + "schema compiled afresh (lexer-state classifications and name/pattern automata shared only with "
+                    + "the schemas before it in the pass), 'stencil' compiling as its Java API does (up to " + precompute + " lexer states "
                     + "classified at compile time, timed as compiling), 'stencil-lazy' to the first mask only; "
-                    + "XGrammar: cache off, median of " + repeats + " timed passes");
+                    + "both engines: median of " + repeats + " timed passes per compile and per mask (XGrammar's cache "
+                    + "off; Stencil's shared caches cleared before each pass)");
             f.put("subsets", rows);
             f.put("machine", Machine.describe());
             Path report = Reports.writeMarkdown("compare-jsonschemabench-" + tok.name() + ".md", markdown(f));
@@ -117,17 +123,24 @@ public final class CompareCommand implements Runnable {
         }
 
         /**
-         * One timed Stencil pass over a subset's common schemas. Nothing is carried over from an
-         * earlier pass (the same schemas): classifications are shared only between the schemas of
-         * this pass, in order, as in a server.
+         * Stencil timed over a subset's common schemas as XGrammar is: {@code repeats} passes, each
+         * compile and mask timed as its median over them. Each pass starts from nothing (shared
+         * lexer-state classifications and shared name/pattern automata cleared; only the JIT and
+         * the automata of the known formats, which depend on no schema, stay warm): classifications
+         * are shared only between the schemas of one pass, in order, as in a server.
          */
-        private static JsonSchemaBenchReport.Result stencilPass(Tokenizers.Loaded tok, SchemaOptions options, Path work,
-                String subset, int precompute) {
-            tok.index().clearSharedClasses();
-            try (Reports.Bar bar = new Reports.Bar()) {
-                return new JsonSchemaBenchReport(tok.index(), tok.tokenizer()::encode, options, 10_000)
-                        .withPrecompute(precompute, 0).run(work, List.of(subset), Integer.MAX_VALUE, bar);
+        private static JsonSchemaBenchReport.Tally stencilPasses(Tokenizers.Loaded tok, SchemaOptions options, Path work,
+                String subset, int precompute, long precomputeMillis, int repeats) {
+            List<JsonSchemaBenchReport.Tally> passes = new ArrayList<>();
+            for (int r = 0; r < repeats; r++) {
+                tok.index().clearSharedClasses();
+                SchemaCompiler.clearSharedAutomata();
+                try (Reports.Bar bar = new Reports.Bar()) {
+                    passes.add(new JsonSchemaBenchReport(tok.index(), tok.tokenizer()::encode, options, 10_000)
+                            .withPrecompute(precompute, precomputeMillis).run(work, List.of(subset), Integer.MAX_VALUE, bar).total);
+                }
             }
+            return JsonSchemaBenchReport.Tally.medianPerStep(passes);
         }
 
         private static List<Path> firstFiles(Path subsetDir, int limit) {
@@ -201,8 +214,8 @@ public final class CompareCommand implements Runnable {
             }
         }
 
-        private static Map<String, Object> stencilFigures(JsonSchemaBenchReport.Result r) {
-            Map<String, Object> all = r.total.figures();
+        private static Map<String, Object> stencilFigures(JsonSchemaBenchReport.Tally r) {
+            Map<String, Object> all = r.figures();
             Map<String, Object> f = new LinkedHashMap<>();
             for (String k : List.of("compile_ms_p50", "compile_ms_p99", "compile_ms_max", "mask_us_p50", "mask_us_p99",
                     "valid_accepted", "valid_total", "invalid_rejected", "invalid_total", "invalid_admitted")) {

@@ -34,6 +34,8 @@ public final class Stencil implements AutoCloseable {
     private static final String DRAFT_FILE = "draft.onnx";
     /** Lexer states classified at compile time (the built-in JSON grammar has 65 on GPT-2: 30 ms). */
     public static final int PRECOMPUTE_LEXER_STATES = 10_000;
+    /** Most wall time spent on {@link #PRECOMPUTE_LEXER_STATES} per compilation, in ms (0: no limit). */
+    public static final long PRECOMPUTE_MILLIS = 10;
 
     private final String name;
     private final OnnxCausalLm model;
@@ -203,7 +205,7 @@ public final class Stencil implements AutoCloseable {
         }
         Grammar g = new dev.stencil.schemas.SchemaCompiler(options).compile(schema).grammar();
         CompiledGrammar c = CompiledGrammar.compile(g, vocabularyIndex());
-        c.precompute(PRECOMPUTE_LEXER_STATES);
+        c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
         return key == null ? c : schemaGrammars.putIfAbsent(key, c);
     }
 
@@ -283,7 +285,7 @@ public final class Stencil implements AutoCloseable {
 
     private CompiledGrammar compileUncached(Grammar grammar) {
         CompiledGrammar c = CompiledGrammar.compile(grammar, vocabularyIndex());
-        c.precompute(PRECOMPUTE_LEXER_STATES);
+        c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
         return c;
     }
 
@@ -300,7 +302,7 @@ public final class Stencil implements AutoCloseable {
             // compile outside the lock: two threads may race on a new grammar, and both results are equal
             c = CompiledGrammar.compile(grammar, vocabularyIndex());
             // classify the vocabulary per lexer state now, so a request's first masks are not the slow ones
-            c.precompute(PRECOMPUTE_LEXER_STATES);
+            c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
             c = compiled.putIfAbsent(key, c);
         }
         return c;

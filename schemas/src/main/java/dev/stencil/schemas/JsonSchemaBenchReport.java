@@ -109,6 +109,37 @@ public final class JsonSchemaBenchReport {
             return f;
         }
 
+        /**
+         * The tally of repeated passes over the same schemas and instances: counts of the first
+         * pass (they must agree), each compile and each mask timed as its median over the passes,
+         * as MaskBench and the XGrammar harness time repeated passes.
+         */
+        public static Tally medianPerStep(List<Tally> passes) {
+            Tally first = passes.get(0);
+            Tally m = new Tally();
+            m.add(first);
+            double[] v = new double[passes.size()];
+            for (Tally t : passes) {
+                if (t.compileCount != first.compileCount || t.maskCount != first.maskCount
+                        || t.validAccepted != first.validAccepted || t.invalidAdmitted != first.invalidAdmitted) {
+                    throw new IllegalStateException("repeated passes disagree: " + t.figures() + " vs " + first.figures());
+                }
+            }
+            for (int i = 0; i < first.compileCount; i++) {
+                for (int r = 0; r < v.length; r++) {
+                    v[r] = passes.get(r).compileMs[i];
+                }
+                m.compileMs[i] = Percentiles.median(v);
+            }
+            for (int i = 0; i < first.maskCount; i++) {
+                for (int r = 0; r < v.length; r++) {
+                    v[r] = passes.get(r).maskUs[i];
+                }
+                m.maskUs[i] = Percentiles.median(v);
+            }
+            return m;
+        }
+
         public int masks() {
             return maskCount;
         }
