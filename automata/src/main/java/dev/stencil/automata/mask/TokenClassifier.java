@@ -509,6 +509,11 @@ final class TokenClassifier {
         byte[] label = trie.label;
         int[] depth = trie.depth;
         MaskEngine.IntList accepted = lexesAllLexemes ? null : new MaskEngine.IntList();
+        // once more tokens are accepted than a bitmask has words, they go straight into a bitmask
+        // (cheaper to merge): a string-content subtree accepts tens of thousands, and listing them
+        // first (growing the list, then copying it into bits) was a fifth of a slow mask's time
+        int maskWords = vocab.maskWords();
+        long[] acceptBits = null;
         Map<Integer, MaskEngine.IntList> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
         MaskEngine.IntList deferredNodes = new MaskEngine.IntList();
         MaskEngine.IntList deferredStates = new MaskEngine.IntList();
@@ -559,14 +564,33 @@ final class TokenClassifier {
                         }
                     }
                 }
-                if (trie.idStart[i] < trie.idStart[i + 1]) {
-                    // ANTLR-style lexing: whether a token ending here is allowed depends on the
-                    // lexemes that can still win from its last state, so group by them
-                    MaskEngine.IntList out = accepted != null ? accepted
-                            : byWinners.computeIfAbsent(reach[t], w -> new MaskEngine.IntList());
-                    for (int k = trie.idStart[i]; k < trie.idStart[i + 1]; k++) {
-                        out.add(trie.ids[k]);
-                        acceptCount++;
+                int idFrom = trie.idStart[i];
+                int idTo = trie.idStart[i + 1];
+                if (idFrom < idTo) {
+                    acceptCount += idTo - idFrom;
+                    if (acceptBits != null) {
+                        for (int k = idFrom; k < idTo; k++) {
+                            int id = trie.ids[k];
+                            acceptBits[id >>> 6] |= 1L << id;
+                        }
+                    } else if (accepted != null) {
+                        for (int k = idFrom; k < idTo; k++) {
+                            accepted.add(trie.ids[k]);
+                        }
+                        if (accepted.size() > maskWords) {
+                            acceptBits = new long[maskWords];
+                            for (int k = 0; k < accepted.size(); k++) {
+                                int id = accepted.get(k);
+                                acceptBits[id >>> 6] |= 1L << id;
+                            }
+                        }
+                    } else {
+                        // ANTLR-style lexing: whether a token ending here is allowed depends on the
+                        // lexemes that can still win from its last state, so group by them
+                        MaskEngine.IntList out = byWinners.computeIfAbsent(reach[t], w -> new MaskEngine.IntList());
+                        for (int k = idFrom; k < idTo; k++) {
+                            out.add(trie.ids[k]);
+                        }
                     }
                 }
                 i++;
@@ -601,19 +625,7 @@ final class TokenClassifier {
             }
             i = trie.skip[i];
         }
-        int[] acceptIds = null;
-        long[] acceptBits = null;
-        if (accepted != null) {
-            if (accepted.size() > vocab.maskWords()) {
-                acceptBits = new long[vocab.maskWords()]; // cheaper to merge than many ids
-                for (int k = 0; k < accepted.size(); k++) {
-                    int id = accepted.get(k);
-                    acceptBits[id >>> 6] |= 1L << id;
-                }
-            } else {
-                acceptIds = accepted.toArray();
-            }
-        }
+        int[] acceptIds = accepted != null && acceptBits == null ? accepted.toArray() : null;
         int[] winnerIds = null;
         int[][] winnerAccept = null;
         if (byWinners != null) {
