@@ -90,7 +90,8 @@ public final class CompareCommand implements Runnable {
                 both.retainAll(theirs);
                 // 2. both timed on the common schemas only
                 Path common = copyInto(work.resolve(subset), dir.resolve(subset), both);
-                JsonSchemaBenchReport.Tally r = stencilPasses(tok, options, work, subset, precompute, precomputeMillis, repeats);
+                JsonSchemaBenchReport.Tally r = stencilPasses(tok, options, work, subset, precompute, precomputeMillis,
+                        repeats);
                 JsonSchemaBenchReport.Tally lazy = stencilPasses(tok, options, work, subset, 0, 0, repeats);
                 JsonNode x = xgrammar(tokenizer, common, both.size(), repeats);
                 Map<String, Object> row = new LinkedHashMap<>();
@@ -108,8 +109,9 @@ public final class CompareCommand implements Runnable {
             f.put("settings", "first " + limit + " schemas per subset; whitespace compact; extra properties allowed "
                     + "(XGrammar strict_mode=false); Stencil: schema property order, format asserted, each "
                     + "schema compiled afresh (lexer-state classifications and name/pattern automata shared only with "
-                    + "the schemas before it in the pass), 'stencil' compiling as its Java API does (up to " + precompute + " lexer states "
-                    + "classified at compile time, timed as compiling), 'stencil-lazy' to the first mask only; "
+                    + "the schemas before it in the pass), 'stencil' compiling as its Java API does (up to "
+                    + precompute + " lexer states" + (precomputeMillis > 0 ? " or " + precomputeMillis + " ms" : "")
+                    + " of classification at compile time, timed as compiling), 'stencil-lazy' to the first mask only; "
                     + "both engines: median of " + repeats + " timed passes per compile and per mask (XGrammar's cache "
                     + "off; Stencil's shared caches cleared before each pass)");
             f.put("subsets", rows);
@@ -137,7 +139,8 @@ public final class CompareCommand implements Runnable {
                 SchemaCompiler.clearSharedAutomata();
                 try (Reports.Bar bar = new Reports.Bar()) {
                     passes.add(new JsonSchemaBenchReport(tok.index(), tok.tokenizer()::encode, options, 10_000)
-                            .withPrecompute(precompute, precomputeMillis).run(work, List.of(subset), Integer.MAX_VALUE, bar).total);
+                            .withPrecompute(precompute, precomputeMillis)
+                            .run(work, List.of(subset), Integer.MAX_VALUE, bar).total);
                 }
             }
             return JsonSchemaBenchReport.Tally.medianPerStep(passes);
