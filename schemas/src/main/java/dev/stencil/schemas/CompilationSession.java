@@ -107,6 +107,11 @@ final class CompilationSession {
     private final Map<JsonNode, Integer> written = new IdentityHashMap<>();
     private final Map<JsonNode, Integer> ids = new IdentityHashMap<>();
     private final Map<RuleKey, String> ruleByKey = new HashMap<>();
+    /**
+     * The rules written so far, in order (a rule still being written has none yet); they go into
+     * the grammar once the whole schema is compiled (see {@link #mergeCompetingLexemes}).
+     */
+    private final Map<String, Expr> ruleBodies = new LinkedHashMap<>();
     private final Set<JsonNode> keywordsChecked = java.util.Collections.newSetFromMap(new IdentityHashMap<>());
     private final List<String> approximations = new ArrayList<>();
     private int rules;
@@ -150,7 +155,9 @@ final class CompilationSession {
         if (options.whitespace().kind() == dev.stencil.automata.json.Whitespace.Kind.SPACED) {
             start = JsonGrammar.withLeadingSpace(start);
         }
-        grammar.rule("root", start);
+        ruleBodies.put("root", start);
+        mergeCompetingLexemes("root", new HashSet<>());
+        ruleBodies.forEach(grammar::rule);
         Lexeme ws = JsonGrammar.whitespaceLexeme(options.whitespace());
         if (ws != null) {
             grammar.ignorable(ws, options.whitespace().kind() == dev.stencil.automata.json.Whitespace.Kind.ANY);
@@ -280,8 +287,110 @@ final class CompilationSession {
             nothingUsed = true;
             body = Expr.lex(NOTHING);
         }
-        grammar.rule(name, body);
+        ruleBodies.put(name, body);
         return Expr.ref(name);
+    }
+
+    /** Competing value lexemes whose DFA states add up to this many are merged into one (see {@link #mergeCompetingLexemes}). */
+    private static final int MERGE_MIN_STATES = 2_000;
+    /** Most product states a merge may build; beyond that the lexemes stay separate. */
+    private static final int MERGE_MAX_STATES = 600_000;
+
+    /**
+     * From rule {@code name} down (each rule once): a rule that is an alternation of large lexemes
+     * only (string branches of anyOf/oneOf under a shared pattern or length bound, through nested
+     * rules) becomes one lexeme of their union. Competing lexemes make the lexer track every
+     * combination of their states, unminimised, where the union is minimised once
+     * (Handwritten/allany20: three 48,000-state string branches made a 501,000-state lexer, half a
+     * gigabyte of transitions; their union has 49,838 states). Same language. Done once the whole
+     * schema has compiled, so that a schema that fails later pays for no merge, and from the top,
+     * so that nested alternations are merged once, where they meet.
+     */
+    private void mergeCompetingLexemes(String name, Set<String> visited) {
+        if (!visited.add(name)) {
+            return;
+        }
+        Expr body = ruleBodies.get(name);
+        if (body == null) {
+            return;
+        }
+        Expr merged = body instanceof Expr.Alt ? mergedLexeme(body) : null;
+        if (merged != null) {
+            ruleBodies.put(name, merged);
+            return;
+        }
+        for (String ref : referencedRules(body, new ArrayList<>())) {
+            mergeCompetingLexemes(ref, visited);
+        }
+    }
+
+    /** The rules {@code e} names, in order. */
+    private static List<String> referencedRules(Expr e, List<String> out) {
+        if (e instanceof Expr.Ref r) {
+            out.add(r.rule());
+        } else if (e instanceof Expr.Seq q) {
+            q.parts().forEach(x -> referencedRules(x, out));
+        } else if (e instanceof Expr.Alt a) {
+            a.alternatives().forEach(x -> referencedRules(x, out));
+        } else if (e instanceof Expr.Repeat r) {
+            referencedRules(r.body(), out);
+        }
+        return out;
+    }
+
+    /** One lexeme for the alternation {@code e} if it is one of large lexemes only, else null. */
+    private Expr mergedLexeme(Expr e) {
+        Set<Lexeme> lexemes = new java.util.LinkedHashSet<>();
+        if (!collectLexemes(e, lexemes, new HashSet<>()) || lexemes.size() < 2) {
+            return null;
+        }
+        List<ByteDfa> dfas = new ArrayList<>();
+        StringBuilder name = new StringBuilder("U");
+        long states = 0;
+        for (Lexeme l : lexemes) {
+            ByteDfa d = l.compile();
+            dfas.add(d);
+            states += d.stateCount();
+            name.append('|').append(l.name());
+        }
+        if (states < MERGE_MIN_STATES) {
+            return null;
+        }
+        try {
+            ByteDfa union = dfas.get(0);
+            for (int i = 1; i < dfas.size(); i++) {
+                union = union.union(dfas.get(i), MERGE_MAX_STATES);
+            }
+            return Expr.lex(Lexeme.ofDfa(name.toString(), union));
+        } catch (dev.stencil.automata.GrammarException tooLarge) {
+            return null; // the lexer's own cap then decides
+        }
+    }
+
+    /**
+     * Adds the lexemes {@code e} is an alternation of (through rules and nested alternations) to
+     * {@code out}; false when {@code e} is anything else.
+     */
+    private boolean collectLexemes(Expr e, Set<Lexeme> out, Set<String> visiting) {
+        if (e instanceof Expr.Terminal t) {
+            out.add(t.lexeme());
+            return t.lexeme() != NOTHING;
+        }
+        if (e instanceof Expr.Ref r) {
+            Expr body = ruleBodies.get(r.rule());
+            // a rule met again adds nothing new (only alternations are followed: a cycle here
+            // would be A = ... | A, whose language is that of its other alternatives)
+            return body != null && (!visiting.add(r.rule()) || collectLexemes(body, out, visiting));
+        }
+        if (e instanceof Expr.Alt a) {
+            for (Expr x : a.alternatives()) {
+                if (!collectLexemes(x, out, visiting)) {
+                    return false;
+                }
+            }
+            return true;
+        }
+        return false;
     }
 
     int id(JsonNode json) {
@@ -1533,7 +1642,7 @@ final class CompilationSession {
                     alts.add(mask == 0 ? Expr.seq(items.get(i), next) : Expr.seq(Expr.lit(options.whitespace().comma()), items.get(i), next));
                 }
             }
-            grammar.rule(base + "_" + mask, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
+            ruleBodies.put(base + "_" + mask, alts.size() == 1 ? alts.get(0) : Expr.alt(alts.toArray(new Expr[0])));
         }
         return Expr.seq(Expr.lit("["), Expr.ref(base + "_0"), Expr.lit("]"));
     }

@@ -235,6 +235,11 @@ public final class ByteDfa {
         return product(other, ProductConstruction.Mode.UNION, " ∪ ");
     }
 
+    /** As {@link #union(ByteDfa)}, with a cap of {@code maxStates} product states instead of the default. */
+    public ByteDfa union(ByteDfa other, int maxStates) {
+        return product(other, ProductConstruction.Mode.UNION, " ∪ ", maxStates);
+    }
+
     /**
      * Strings of {@code universe} that this automaton does not accept. Complementing within a
      * universe (say, the automaton of {@code [^]*}) rather than within all byte strings keeps the
@@ -245,13 +250,16 @@ public final class ByteDfa {
     }
 
     private ByteDfa product(ByteDfa other, ProductConstruction.Mode mode, String operator) {
+        return product(other, mode, operator, DEFAULT_MAX_STATES);
+    }
+
+    private ByteDfa product(ByteDfa other, ProductConstruction.Mode mode, String operator, int maxStates) {
         // capture the operands' descriptions, not the operands, so their tables can be collected
         Supplier<String> left = this.description;
         Supplier<String> right = other.description;
         Supplier<String> description = memoize(() -> describe("(" + left.get() + ")" + operator + "(" + right.get()
                 + ")"));
-        DfaTable result = ProductConstruction.product(compact, other.compact, mode, DEFAULT_MAX_STATES,
-                description);
+        DfaTable result = ProductConstruction.product(compact, other.compact, mode, maxStates, description);
         return new ByteDfa(DfaMinimizer.minimize(result), description);
     }
 
