@@ -288,8 +288,8 @@ final class StringLexemes {
     /**
      * The automaton of the JSON spellings of {@code r}'s strings, built once per compilation: the
      * combinations of a schema's anyOf/oneOf/not branches meet the same patterns and length bound
-     * over and over (Handwritten/allany19: 58 combinations of a handful of patterns, each
-     * automaton built 1–3 ms, most of the schema's compile time).
+     * over and over (Handwritten/allany19: 58 combinations of a handful of patterns, each of
+     * whose automata was rebuilt every time, 1–3 ms each).
      */
     private ByteDfa quoted(Regex r, SchemaNode at) {
         ByteDfa d = quotedDfas.get(r);
