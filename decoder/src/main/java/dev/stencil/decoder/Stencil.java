@@ -43,6 +43,8 @@ public final class Stencil implements AutoCloseable {
      * are classified on first use.
      */
     public static final long PRECOMPUTE_MILLIS = 10;
+    /** This instance's budget (see {@link #precomputeMillis(long)}). */
+    private volatile long precomputeMillis = PRECOMPUTE_MILLIS;
 
     private final String name;
     private final OnnxCausalLm model;
@@ -96,6 +98,20 @@ public final class Stencil implements AutoCloseable {
 
     private static int intField(JsonNode node, String field, int fallback) {
         return node != null && node.hasNonNull(field) && node.get(field).canConvertToInt() ? node.get(field).asInt() : fallback;
+    }
+
+    /**
+     * Sets the wall-time budget of the classification done when a grammar is compiled, for the
+     * grammars compiled after this call: {@link #PRECOMPUTE_MILLIS} by default (bounded compile
+     * latency, as a server wants), 0 for no time limit (up to {@link #PRECOMPUTE_LEXER_STATES}
+     * states: a one-shot generation then decodes at its steady speed from the first token).
+     */
+    public Stencil precomputeMillis(long millis) {
+        if (millis < 0) {
+            throw new IllegalArgumentException("the precompute budget must be >= 0 ms (0: no time limit), not " + millis);
+        }
+        this.precomputeMillis = millis;
+        return this;
     }
 
     /** The embedded default model (tiny-json-gpt2) with ONNX Runtime's default options. */
@@ -212,7 +228,7 @@ public final class Stencil implements AutoCloseable {
         }
         Grammar g = new dev.stencil.schemas.SchemaCompiler(options).compile(schema).grammar();
         CompiledGrammar c = CompiledGrammar.compile(g, vocabularyIndex());
-        c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
+        c.precompute(PRECOMPUTE_LEXER_STATES, precomputeMillis);
         return key == null ? c : schemaGrammars.putIfAbsent(key, c);
     }
 
@@ -292,7 +308,7 @@ public final class Stencil implements AutoCloseable {
 
     private CompiledGrammar compileUncached(Grammar grammar) {
         CompiledGrammar c = CompiledGrammar.compile(grammar, vocabularyIndex());
-        c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
+        c.precompute(PRECOMPUTE_LEXER_STATES, precomputeMillis);
         return c;
     }
 
@@ -309,7 +325,7 @@ public final class Stencil implements AutoCloseable {
             // compile outside the lock: two threads may race on a new grammar, and both results are equal
             c = CompiledGrammar.compile(grammar, vocabularyIndex());
             // classify the vocabulary per lexer state now, so a request's first masks are not the slow ones
-            c.precompute(PRECOMPUTE_LEXER_STATES, PRECOMPUTE_MILLIS);
+            c.precompute(PRECOMPUTE_LEXER_STATES, precomputeMillis);
             c = compiled.putIfAbsent(key, c);
         }
         return c;
