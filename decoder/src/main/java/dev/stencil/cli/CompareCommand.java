@@ -76,6 +76,10 @@ public final class CompareCommand implements Runnable {
             if (!Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("not a folder: " + dir);
             }
+            if (repeats < 1 || limit < 1 || precompute < 0 || precomputeMillis < 0) {
+                throw new IllegalArgumentException("need --repeats >= 1, --limit >= 1, --precompute >= 0 and "
+                        + "--precompute-ms >= 0");
+            }
             Tokenizers.Loaded tok = Tokenizers.load(tokenizer);
             SchemaOptions options = SchemaOptions.defaults().withWhitespace(Whitespace.compact())
                     .withPropertyOrder(PropertyOrder.SCHEMA).withFormatAssertion(true).withLenient(false);

@@ -115,6 +115,9 @@ public final class JsonSchemaBenchReport {
          * as MaskBench and the XGrammar harness time repeated passes.
          */
         public static Tally medianPerStep(List<Tally> passes) {
+            if (passes.isEmpty()) {
+                throw new IllegalArgumentException("no passes to combine");
+            }
             Tally first = passes.get(0);
             Tally m = new Tally();
             m.add(first);

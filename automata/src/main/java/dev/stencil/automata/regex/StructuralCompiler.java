@@ -132,28 +132,25 @@ final class StructuralCompiler {
         return scan(r) < 0;
     }
 
+    /** {@code base} plus the weights of {@code parts}, or -1 as soon as one of them is heavy. */
+    private long scanAll(java.util.List<Regex> parts, long base) {
+        long w = base;
+        for (Regex part : parts) {
+            long x = scan(part);
+            if (x < 0) {
+                return -1;
+            }
+            w = saturate(w + x);
+        }
+        return w;
+    }
+
     /** The weight of r, or -1 as soon as a heavy repetition is found. */
     private long scan(Regex r) {
         if (r instanceof Regex.Seq s) {
-            long w = 0;
-            for (Regex item : s.items()) {
-                long x = scan(item);
-                if (x < 0) {
-                    return -1;
-                }
-                w = saturate(w + x);
-            }
-            return w;
+            return scanAll(s.items(), 0);
         } else if (r instanceof Regex.Alt a) {
-            long w = 1;
-            for (Regex alt : a.alternatives()) {
-                long x = scan(alt);
-                if (x < 0) {
-                    return -1;
-                }
-                w = saturate(w + x);
-            }
-            return w;
+            return scanAll(a.alternatives(), 1); // an alternation adds a branching state
         } else if (r instanceof Regex.Repeat rep) {
             long body = scan(rep.body());
             if (body < 0) {
