@@ -3,6 +3,8 @@ package dev.stencil.automata.lexer;
 import dev.stencil.automata.GrammarException;
 import dev.stencil.automata.parser.BnfGrammar;
 import dev.stencil.automata.regex.ByteDfa;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -15,11 +17,24 @@ import java.util.Map;
  * of (lexeme, lexeme-DFA state) pairs, i.e. "which of the lexemes in play could the bytes since
  * the last boundary still be, and how far into each".
  *
- * <p>States are created per <em>allowed-lexeme set</em> (what the parser accepts at a point):
- * {@link #initialState(int[])} builds every state reachable from that set's start at once, so a
- * published state id always has all 256 transitions filled. Readers take {@link #transitions()}
- * and {@link #emits()} (volatile reads) once per operation and then index plain int arrays: the
- * mask hot loops do nothing else.
+ * <p>States are created per <em>allowed-lexeme set</em> (what the parser accepts at a point) by
+ * {@link #initialState(int[])}. A state's flags ({@code emit}, {@code emitAtEnd},
+ * {@code complete}) are set when the state is created; its 256 transitions (its <em>row</em>) are
+ * tabulated on first use, by {@link #ensureRow(int)}. Rows are lazy because most of a lexer's
+ * states are never read: each allowed-key set makes its own states (the keys still possible,
+ * alongside "any other key" where additional properties are allowed), and five of six of them
+ * spell the keys' characters as JSON escapes ({@code \u0061}) that no token of a real
+ * vocabulary reaches. Tabulating them all up front was two fifths of the slowest masks.
+ * Grammars lexed ANTLR-style ({@code tracksWinners}) still build every reachable row at once:
+ * their reachable-winner sets are a fixpoint over them.
+ *
+ * <p>Readers take a {@link Tables} snapshot once per operation and index its plain arrays; before
+ * reading the row of a state reached through a transition, they check {@link Tables#ready(int)}
+ * and, when it is false, call {@link #ensureRow(int)} and continue with the snapshot it returns.
+ * Rows are written once, under this object's lock, before their ready flag is set with release
+ * semantics, and are copied along whenever the arrays grow; so a ready flag read with acquire
+ * semantics in any snapshot guarantees that snapshot's row (and the flags of its targets, which
+ * were set before it).
  *
  * <p>Maximal munch: {@code next(s, b) >= 0} means byte {@code b} continues some lexeme in play,
  * and then the current lexeme does not end here. Only when {@code next(s, b) == -1} may the
@@ -29,6 +44,59 @@ import java.util.Map;
 public final class LexerAutomaton {
     /** Hard cap on combined states; beyond it the grammar's lexemes interact too much to tabulate. */
     public static final int MAX_STATES = 2_000_000;
+
+    private static final VarHandle READY = MethodHandles.arrayElementVarHandle(byte[].class);
+
+    /**
+     * A consistent view of the lexer's tables. Arrays are replaced (copied) only when they grow;
+     * entries of existing states are written in place, rows only before their ready flag.
+     */
+    public static final class Tables {
+        /** Transition table, {@code state * 256 + byte}, -1 where no lexeme in play continues; valid for {@linkplain #ready ready} rows only. */
+        public final int[] trans;
+        /** Per state: the id of the lexeme set that ends there ({@link #emitSet(int)}), or -1. */
+        public final int[] emit;
+        /**
+         * Per state: the id of the lexeme set that ends there when the input ends right after it,
+         * or -1. It differs from {@link #emit} only where a lexeme that may end only at the end of
+         * the input ({@code Grammar.isEndOnly}) accepts: then those win, as ANTLR's lexer takes
+         * its match on the {@code EOF} symbol after any earlier match of the same length.
+         */
+        public final int[] emitAtEnd;
+        /**
+         * Per state: true when no byte can continue any lexeme in play, so the lexeme is finished
+         * the moment this state is reached. The mask engine ends such lexemes eagerly (see
+         * {@code MaskEngine}), which turns "after a punctuation lexeme" into a plain boundary
+         * whose token classes do not depend on the parser stack.
+         */
+        public final boolean[] complete;
+        private final int[][] runs;
+        private final byte[] ready;
+
+        Tables(int[] trans, int[] emit, int[] emitAtEnd, boolean[] complete, int[][] runs, byte[] ready) {
+            this.trans = trans;
+            this.emit = emit;
+            this.emitAtEnd = emitAtEnd;
+            this.complete = complete;
+            this.runs = runs;
+            this.ready = ready;
+        }
+
+        /** Whether state {@code s}'s row may be read in this snapshot (else call {@link #ensureRow}). */
+        public boolean ready(int s) {
+            return (byte) READY.getAcquire(ready, s) != 0;
+        }
+
+        /**
+         * Ready state {@code s}'s row in run-length form: {@code (first byte, target)} pairs, one
+         * per run of bytes with the same target (-1 for none). A string or number state has a
+         * handful of runs among its 256 bytes; lexer-state signatures explore hundreds of states
+         * through these rather than reading 256 entries of each.
+         */
+        public int[] transitionRuns(int s) {
+            return runs[s];
+        }
+    }
 
     private final BnfGrammar grammar;
     private final ByteDfa[] dfas;
@@ -43,12 +111,15 @@ public final class LexerAutomaton {
      */
     private static final int PRESIZE_MAX_STATES = 8192;
 
-    private volatile int[] trans;
-    private volatile int[] emit;
-    private volatile int[] emitAtEnd;
-    private volatile boolean[] complete;
-    private volatile int[][] transitionRuns = new int[64][];
+    private volatile Tables tables;
     private volatile int[][] emitSets = new int[16][];
+    // the arrays of the newest Tables, written under the lock (published through `tables`)
+    private int[] trans;
+    private int[] emit;
+    private int[] emitAtEnd;
+    private boolean[] complete;
+    private int[][] runs;
+    private byte[] ready;
     private int stateCount;
     private int emitSetCount;
 
@@ -58,6 +129,18 @@ public final class LexerAutomaton {
     private final List<int[]> descriptors = new ArrayList<>();
     /** Per lexeme, per DFA state: the state where only that lexeme is in play, or -1 (see {@link #internSingle}). */
     private final int[][] singleIds;
+    /** Per lexeme, per DFA state: 1 if some byte continues it, 0 if none, -1 not yet known. */
+    private final byte[][] continues;
+    /** States created and not yet tabulated, in creation order (ANTLR-style lexing drains it). */
+    private final ArrayDeque<Integer> unbuilt = new ArrayDeque<>();
+
+    // row-building scratch, used under the lock
+    private int[] scratch = new int[16];
+    private int[] bounds = new int[257];
+    private final int[] mergeScratch = new int[257];
+    private int[] boundsFor; // the descriptor whose lexemes' run union is in bounds
+    private final TargetMemo targets = new TargetMemo();
+    private final RunBuilder rowRuns = new RunBuilder();
 
     public LexerAutomaton(BnfGrammar grammar) {
         this(grammar, true);
@@ -66,13 +149,14 @@ public final class LexerAutomaton {
     /**
      * @param tracksWinners whether to maintain {@link #reachableWinners()}, which only ANTLR-style
      *     lexing reads; it is a fixpoint over every new state, so parser-driven grammars (all JSON
-     *     Schema grammars) skip it
+     *     Schema grammars) skip it and tabulate rows lazily
      */
     public LexerAutomaton(BnfGrammar grammar, boolean tracksWinners) {
         this.grammar = grammar;
         this.tracksWinners = tracksWinners;
         this.dfas = new ByteDfa[grammar.lexemeCount()];
         this.singleIds = new int[dfas.length][];
+        this.continues = new byte[dfas.length][];
         for (int t = 0; t < dfas.length; t++) {
             dfas[t] = grammar.dfa(t);
         }
@@ -85,46 +169,32 @@ public final class LexerAutomaton {
         emit = filled(capacity);
         emitAtEnd = filled(capacity);
         complete = new boolean[capacity];
+        runs = new int[capacity][];
+        ready = new byte[capacity];
+        tables = new Tables(trans, emit, emitAtEnd, complete, runs, ready);
     }
 
-    /** Transition table, {@code state * 256 + byte}, -1 where no lexeme in play continues. */
-    public int[] transitions() {
-        return trans;
-    }
-
-    /** Per state: the id of the lexeme set that ends there ({@link #emitSet(int)}), or -1. */
-    public int[] emits() {
-        return emit;
-    }
-
-    /**
-     * Per state: the id of the lexeme set that ends there when the input ends right after it, or
-     * -1. It differs from {@link #emits()} only where a lexeme that may end only at the end of
-     * the input ({@code Grammar.isEndOnly}) accepts: then those win, as ANTLR's lexer takes its
-     * match on the {@code EOF} symbol after any earlier match of the same length.
-     */
-    public int[] emitsAtEnd() {
-        return emitAtEnd;
+    /** The current tables (a volatile read): take once per operation, refresh after {@link #ensureRow}. */
+    public Tables tables() {
+        return tables;
     }
 
     /**
-     * Per state: true when no byte can continue any lexeme in play, so the lexeme is finished
-     * the moment this state is reached. The mask engine ends such lexemes eagerly (see
-     * {@code MaskEngine}), which turns "after a punctuation lexeme" into a plain boundary whose
-     * token classes do not depend on the parser stack.
+     * Tabulates state {@code s}'s row if no one has yet, and returns the tables to continue
+     * with, in which {@code s} is {@linkplain Tables#ready ready}. Creates the row's target
+     * states (their flags, not their rows).
+     *
+     * @throws GrammarException beyond {@link #MAX_STATES} states
      */
-    public boolean[] completes() {
-        return complete;
-    }
-
-    /**
-     * State {@code s}'s transition row in run-length form: {@code (first byte, target)} pairs, one
-     * per run of bytes with the same target (-1 for none). A string or number state has a handful
-     * of runs among its 256 bytes; lexer-state signatures explore hundreds of states through
-     * these rather than reading 256 entries of each. Recorded while the row is built.
-     */
-    public int[] transitionRuns(int s) {
-        return transitionRuns[s];
+    public synchronized Tables ensureRow(int s) {
+        if (ready[s] == 0) {
+            buildRow(s);
+            if (!tracksWinners) {
+                unbuilt.clear(); // built on demand
+            }
+            publish();
+        }
+        return tables;
     }
 
     /** The lexemes (sorted ids) of emit set {@code id}. */
@@ -132,8 +202,23 @@ public final class LexerAutomaton {
         return emitSets[id];
     }
 
+    /** How many lexemes are in play in state {@code s}. */
+    public synchronized int inPlayCount(int s) {
+        return descriptors.get(s).length / 2;
+    }
+
+    /** States created so far (rows tabulated or not). */
     public synchronized int stateCount() {
         return stateCount;
+    }
+
+    /** States whose rows have been tabulated so far (diagnostics, tests). */
+    public synchronized int rowsBuilt() {
+        int n = 0;
+        for (int s = 0; s < stateCount; s++) {
+            n += ready[s];
+        }
+        return n;
     }
 
     /** The lexemes still possible in state {@code s} (for diagnostics). */
@@ -148,7 +233,8 @@ public final class LexerAutomaton {
 
     /**
      * The start state for a boundary where exactly the lexemes {@code inPlay} (sorted, distinct)
-     * compete; builds and publishes every state reachable from it. Returns -1 for an empty set.
+     * compete, with its row ready (with ANTLR-style lexing, every reachable row). Returns -1 for
+     * an empty set.
      */
     public synchronized int initialState(int[] inPlay) {
         if (inPlay.length == 0) {
@@ -164,111 +250,99 @@ public final class LexerAutomaton {
             desc[2 * i] = inPlay[i];
             desc[2 * i + 1] = dfas[inPlay[i]].start();
         }
-        int[] localTrans = trans;
-        int[] localEmit = emit;
-        int[] localEmitAtEnd = emitAtEnd;
-        boolean[] localComplete = complete;
-        ArrayDeque<Integer> work = new ArrayDeque<>();
-        int start = intern(desc, work);
-        List<Integer> built = new ArrayList<>();
-        int[] scratch = new int[desc.length];
-        int[] bounds = new int[257];
-        int[] mergeScratch = new int[257];
-        int[] boundsFor = null; // the descriptor whose lexemes' run union is in bounds
-        TargetMemo targets = new TargetMemo();
-        RunBuilder runs = new RunBuilder();
-        int[][] localRuns = transitionRuns;
-        while (!work.isEmpty()) {
-            int s = work.poll();
-            built.add(s);
-            int[] d = descriptors.get(s);
-            if (scratch.length < d.length) {
-                scratch = new int[d.length];
-            }
-            boolean anyTransition = false;
-            targets.clear();
-            runs.clear();
-            localTrans = ensureTrans(localTrans, s);
-            if (d.length == 2) {
-                // one lexeme in play: its DFA row maps straight onto single-lexeme states
-                int lexeme = d[0];
-                ByteDfa dfa = dfas[lexeme];
-                int row = s * 256;
-                int[] starts = dfa.classRunStarts(); // rows start as -1; fill the live byte runs
-                for (int r = 0; r + 1 < starts.length; r++) {
-                    int next = dfa.next(d[1], starts[r]);
-                    int target = next < 0 ? -1 : internSingle(lexeme, next, work);
-                    if (target >= 0) {
-                        // a plain loop: runs are short (one per letter of a key), and a call
-                        // to Arrays.fill per run cost more than the stores
-                        for (int b = row + starts[r], end = row + starts[r + 1]; b < end; b++) {
-                            localTrans[b] = target;
-                        }
-                        anyTransition = true;
-                    }
-                    runs.add(starts[r], target);
-                }
-            } else {
-                // several lexemes in play: every byte of a run where none of their DFAs changes
-                // byte class has the same successor, so one byte per run is computed
-                if (!sameLexemes(d, boundsFor)) { // consecutive states mostly have the same lexemes in play
-                    bounds = runUnion(d, bounds, mergeScratch);
-                    boundsFor = d;
-                }
-                int row = s * 256;
-                for (int r = 0; bounds[r] < 256; r++) {
-                    int b = bounds[r];
-                    int n = 0;
-                    for (int i = 0; i < d.length; i += 2) {
-                        int next = dfas[d[i]].next(d[i + 1], b);
-                        if (next >= 0) {
-                            scratch[n++] = d[i];
-                            scratch[n++] = next;
-                        }
-                    }
-                    int target = n == 0 ? -1 : targets.find(scratch, n);
-                    if (target == TargetMemo.MISSING) {
-                        target = intern(Arrays.copyOf(scratch, n), work);
-                        targets.remember(scratch, n, target);
-                    }
-                    if (target >= 0) { // rows start as -1
-                        for (int x = row + b, end = row + bounds[r + 1]; x < end; x++) {
-                            localTrans[x] = target;
-                        }
-                        anyTransition = true;
-                    }
-                    runs.add(b, target);
-                }
-            }
-            localRuns = ensureRuns(localRuns, s);
-            localRuns[s] = runs.take();
-            localEmit = ensureEmit(localEmit, s);
-            localEmit[s] = emitSetOf(d, false);
-            localEmitAtEnd = ensureEmit(localEmitAtEnd, s);
-            localEmitAtEnd[s] = emitSetOf(d, true);
-            if (s >= localComplete.length) {
-                localComplete = Arrays.copyOf(localComplete, Math.max(localComplete.length * 2, s + 1));
-            }
-            // ended eagerly only if the end of the input would not pick another lexeme
-            localComplete[s] = !anyTransition && localEmit[s] >= 0 && localEmitAtEnd[s] == localEmit[s];
-        }
-        localTrans = ensureTrans(localTrans, stateCount - 1);
-        localEmit = ensureEmit(localEmit, stateCount - 1);
-        localEmitAtEnd = ensureEmit(localEmitAtEnd, stateCount - 1);
-        if (stateCount > localComplete.length) {
-            localComplete = Arrays.copyOf(localComplete, stateCount);
+        int start = intern(desc);
+        if (ready[start] == 0) {
+            buildRow(start);
         }
         if (tracksWinners) {
-            reachableWinners = computeReachableWinners(built, localTrans, localEmit, localEmitAtEnd);
+            List<Integer> built = new ArrayList<>();
+            while (!unbuilt.isEmpty()) {
+                int s = unbuilt.poll();
+                if (ready[s] == 0) {
+                    buildRow(s);
+                }
+                built.add(s);
+            }
+            reachableWinners = computeReachableWinners(built, trans, emit, emitAtEnd);
+        } else {
+            unbuilt.clear();
         }
-        // Publish tables before the id escapes (the id is returned to callers that publish it).
-        complete = localComplete;
-        transitionRuns = localRuns;
-        emitAtEnd = localEmitAtEnd;
-        emit = localEmit;
-        trans = localTrans;
+        // Publish the tables before the id escapes (the id is returned to callers that publish it).
+        publish();
         initialByAllowed.put(k, start);
         return start;
+    }
+
+    /** Makes the newest arrays the current {@link Tables} if they were replaced. */
+    private void publish() {
+        Tables t = tables;
+        if (t.trans != trans || t.emit != emit || t.emitAtEnd != emitAtEnd || t.complete != complete
+                || t.runs != runs || t.ready != ready) {
+            tables = new Tables(trans, emit, emitAtEnd, complete, runs, ready);
+        }
+    }
+
+    /**
+     * Tabulates state {@code s}'s row: first its runs (creating the target states, which may
+     * replace the arrays), then the row in the newest arrays, then the ready flag (release).
+     */
+    private void buildRow(int s) {
+        int[] d = descriptors.get(s);
+        if (scratch.length < d.length) {
+            scratch = new int[d.length];
+        }
+        targets.clear();
+        RunBuilder out = rowRuns;
+        out.clear();
+        if (d.length == 2) {
+            // one lexeme in play: its DFA row maps straight onto single-lexeme states
+            int lexeme = d[0];
+            ByteDfa dfa = dfas[lexeme];
+            int[] starts = dfa.classRunStarts();
+            for (int r = 0; r + 1 < starts.length; r++) {
+                int next = dfa.next(d[1], starts[r]);
+                out.add(starts[r], next < 0 ? -1 : internSingle(lexeme, next));
+            }
+        } else {
+            // several lexemes in play: every byte of a run where none of their DFAs changes
+            // byte class has the same successor, so one byte per run is computed
+            if (!sameLexemes(d, boundsFor)) { // consecutive states mostly have the same lexemes in play
+                bounds = runUnion(d, bounds, mergeScratch);
+                boundsFor = d;
+            }
+            for (int r = 0; bounds[r] < 256; r++) {
+                int b = bounds[r];
+                int n = 0;
+                for (int i = 0; i < d.length; i += 2) {
+                    int next = dfas[d[i]].next(d[i + 1], b);
+                    if (next >= 0) {
+                        scratch[n++] = d[i];
+                        scratch[n++] = next;
+                    }
+                }
+                int target = n == 0 ? -1 : targets.find(scratch, n);
+                if (target == TargetMemo.MISSING) {
+                    target = intern(Arrays.copyOf(scratch, n));
+                    targets.remember(scratch, n, target);
+                }
+                out.add(b, target);
+            }
+        }
+        int[] row = out.take();
+        int[] t = trans; // after interning: the arrays the row belongs in
+        int base = s * 256;
+        for (int r = 0; r < row.length; r += 2) {
+            int target = row[r + 1];
+            if (target >= 0) { // rows start as -1
+                // a plain loop: runs are short (one per letter of a key), and a call to
+                // Arrays.fill per run cost more than the stores
+                for (int x = base + row[r], end = base + (r + 2 < row.length ? row[r + 2] : 256); x < end; x++) {
+                    t[x] = target;
+                }
+            }
+        }
+        runs[s] = row;
+        READY.setRelease(ready, s, (byte) 1);
     }
 
     /**
@@ -462,16 +536,16 @@ public final class LexerAutomaton {
         return out;
     }
 
-    private int intern(int[] desc, ArrayDeque<Integer> work) {
+    private int intern(int[] desc) {
         if (desc.length == 2) {
-            return internSingle(desc[0], desc[1], work);
+            return internSingle(desc[0], desc[1]);
         }
         IntArrayKey k = new IntArrayKey(desc);
         Integer id = stateIds.get(k);
         if (id != null) {
             return id;
         }
-        int fresh = newState(desc, work);
+        int fresh = newState(desc);
         stateIds.put(k, fresh);
         return fresh;
     }
@@ -481,7 +555,7 @@ public final class LexerAutomaton {
      * states are of this kind (a lexeme's first bytes usually rule the others out), so they are
      * kept in a per-lexeme array rather than hashed.
      */
-    private int internSingle(int lexeme, int dfaState, ArrayDeque<Integer> work) {
+    private int internSingle(int lexeme, int dfaState) {
         int[] ids = singleIds[lexeme];
         if (ids == null) {
             ids = new int[dfas[lexeme].stateCount()];
@@ -490,34 +564,73 @@ public final class LexerAutomaton {
         }
         int id = ids[dfaState];
         if (id < 0) {
-            id = newState(new int[] {lexeme, dfaState}, work);
+            id = newState(new int[] {lexeme, dfaState});
             ids[dfaState] = id;
         }
         return id;
     }
 
-    private int newState(int[] desc, ArrayDeque<Integer> work) {
+    /**
+     * Creates a state with its flags (its row comes later, see {@link #buildRow}), growing the
+     * arrays if needed; the flags are written before any row that leads to the state is marked
+     * ready.
+     */
+    private int newState(int[] desc) {
         if (stateCount >= MAX_STATES) {
             throw new GrammarException("grammar '" + grammar.name() + "': the lexer needs more than "
                     + MAX_STATES + " states; its lexemes overlap too much to be tabulated");
         }
         int id = stateCount++;
         descriptors.add(desc);
-        work.add(id);
+        unbuilt.add(id);
+        if (id >= emit.length) {
+            int capacity = Math.max(emit.length * 2, id + 1);
+            int[] t = Arrays.copyOf(trans, capacity * 256);
+            Arrays.fill(t, trans.length, t.length, -1);
+            trans = t;
+            emit = grown(emit, capacity);
+            emitAtEnd = grown(emitAtEnd, capacity);
+            complete = Arrays.copyOf(complete, capacity);
+            runs = Arrays.copyOf(runs, capacity);
+            ready = Arrays.copyOf(ready, capacity);
+        }
+        emit[id] = emitSetOf(desc, false);
+        emitAtEnd[id] = emitSetOf(desc, true);
+        // ended eagerly only if the end of the input would not pick another lexeme
+        complete[id] = !anyContinues(desc) && emit[id] >= 0 && emitAtEnd[id] == emit[id];
         return id;
     }
 
-    private int[] ensureTrans(int[] t, int s) {
-        if ((s + 1) * 256 > t.length) {
-            int old = t.length;
-            t = Arrays.copyOf(t, Math.max(t.length * 2, (s + 1) * 256));
-            Arrays.fill(t, old, t.length, -1);
+    /** Whether some byte continues some lexeme of descriptor {@code d} (i.e. the row is not empty). */
+    private boolean anyContinues(int[] d) {
+        for (int i = 0; i < d.length; i += 2) {
+            int lexeme = d[i];
+            byte[] known = continues[lexeme];
+            if (known == null) {
+                known = new byte[dfas[lexeme].stateCount()];
+                Arrays.fill(known, (byte) -1);
+                continues[lexeme] = known;
+            }
+            if (known[d[i + 1]] < 0) {
+                ByteDfa dfa = dfas[lexeme];
+                int[] starts = dfa.classRunStarts();
+                byte any = 0;
+                for (int r = 0; r + 1 < starts.length && any == 0; r++) {
+                    any = dfa.next(d[i + 1], starts[r]) >= 0 ? (byte) 1 : 0;
+                }
+                known[d[i + 1]] = any;
+            }
+            if (known[d[i + 1]] == 1) {
+                return true;
+            }
         }
-        return t;
+        return false;
     }
 
-    private static int[][] ensureRuns(int[][] r, int s) {
-        return s < r.length ? r : Arrays.copyOf(r, Math.max(r.length * 2, s + 1));
+    private static int[] grown(int[] a, int capacity) {
+        int[] out = Arrays.copyOf(a, capacity);
+        Arrays.fill(out, a.length, capacity, -1);
+        return out;
     }
 
     /** Collects one row's runs while its 256 bytes are tabulated in order. */
@@ -545,15 +658,6 @@ public final class LexerAutomaton {
         int[] take() {
             return Arrays.copyOf(buf, n);
         }
-    }
-
-    private int[] ensureEmit(int[] e, int s) {
-        if (s + 1 > e.length) {
-            int old = e.length;
-            e = Arrays.copyOf(e, Math.max(e.length * 2, s + 1));
-            Arrays.fill(e, old, e.length, -1);
-        }
-        return e;
     }
 
     /**

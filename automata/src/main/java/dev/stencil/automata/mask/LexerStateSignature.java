@@ -101,8 +101,9 @@ final class LexerStateSignature {
      */
     private static int explore(Scratch sc, LexerAutomaton lexer, int start, int depth, boolean lexesAll,
             int maxStates) {
-        int[] emit = lexer.emits();
-        boolean[] complete = lexer.completes();
+        LexerAutomaton.Tables tables = lexer.tables();
+        int[] emit = tables.emit;
+        boolean[] complete = tables.complete;
         int[] reach = lexesAll ? lexer.reachableWinners() : null;
         int stamp = sc.next();
         int[] seen = sc.seen;
@@ -129,7 +130,12 @@ final class LexerStateSignature {
         while (head < tail) {
             int s = queue[head];
             int d = queueDepth[head++];
-            int[] row = d >= depth ? null : lexer.transitionRuns(s);
+            if (d < depth && !tables.ready(s)) {
+                tables = lexer.ensureRow(s); // rows are tabulated on first use
+                emit = tables.emit;
+                complete = tables.complete;
+            }
+            int[] row = d >= depth ? null : tables.transitionRuns(s);
             // room for this state's flags and runs (3 ints + 2 per run + the end marker)
             int need = n + 4 + (row == null ? 0 : row.length);
             if (need > out.length) {

@@ -194,7 +194,7 @@ public final class MaskEngine {
 
     /** Whether the input may end at this position, falling back to the last accept if the lexeme in progress accepts nothing. */
     public boolean canEnd(Position pos) {
-        if (pos.fallback != null && pos.lexState != AT_START && lexer.emitsAtEnd()[pos.lexState] < 0) {
+        if (pos.fallback != null && pos.lexState != AT_START && lexer.tables().emitAtEnd[pos.lexState] < 0) {
             return canEnd(pos.fallback.toPosition());
         }
         return canEnd(pos.node, pos.lexState);
@@ -212,8 +212,9 @@ public final class MaskEngine {
             return arr[s];
         }
         ByteTrie trie = vocab.trie;
-        int[] trans = lexer.transitions();
-        int[] emit = lexer.emits();
+        LexerAutomaton.Tables tables = lexer.tables();
+        int[] trans = tables.trans;
+        int[] emit = tables.emit;
         long[] bits = new long[vocab.maskWords()];
         int[] stack = new int[trie.maxDepth + 1];
         stack[0] = s;
@@ -233,6 +234,11 @@ public final class MaskEngine {
             if (t < 0) {
                 i = trie.skip[i];
             } else {
+                if (trie.skip[i] != i + 1 && !tables.ready(t)) { // its children read t's row
+                    tables = lexer.ensureRow(t);
+                    trans = tables.trans;
+                    emit = tables.emit;
+                }
                 stack[d] = t;
                 i++;
             }
@@ -251,7 +257,7 @@ public final class MaskEngine {
         if (lexState == AT_START) {
             return parser.acceptsAtEnd(node);
         }
-        int e = lexer.emitsAtEnd()[lexState];
+        int e = lexer.tables().emitAtEnd[lexState];
         if (e < 0) {
             return false;
         }
@@ -380,9 +386,10 @@ public final class MaskEngine {
         if (fallsBack) {
             fallbacks[0] = null;
         }
-        int[] trans = lexer.transitions();
-        int[] emit = lexer.emits();
-        boolean[] complete = lexer.completes();
+        LexerAutomaton.Tables tables = lexer.tables();
+        int[] trans = tables.trans;
+        int[] emit = tables.emit;
+        boolean[] complete = tables.complete;
         byte[] label = trie.label;
         int[] depth = trie.depth;
         int i = from;
@@ -403,9 +410,10 @@ public final class MaskEngine {
                         i = trie.skip[i];
                         continue;
                     }
-                    trans = lexer.transitions();
-                    emit = lexer.emits();
-                    complete = lexer.completes();
+                    tables = lexer.tables();
+                    trans = tables.trans;
+                    emit = tables.emit;
+                    complete = tables.complete;
                     nodes[d] = p.node;
                     states[d] = p.lexState;
                     fallbacks[d] = p.fallback;
@@ -417,9 +425,10 @@ public final class MaskEngine {
                 }
                 if (t >= 0 && ps != AT_START && emit[t] < 0) {
                     fb = fallbackAfter(pn, ps, before, b);
-                    trans = lexer.transitions();
-                    emit = lexer.emits();
-                    complete = lexer.completes();
+                    tables = lexer.tables();
+                    trans = tables.trans;
+                    emit = tables.emit;
+                    complete = tables.complete;
                 }
             }
             if (t < 0) {
@@ -430,9 +439,10 @@ public final class MaskEngine {
                     i = trie.skip[i];
                     continue;
                 }
-                trans = lexer.transitions(); // the scan may have added lexer states
-                emit = lexer.emits();
-                complete = lexer.completes();
+                tables = lexer.tables(); // the scan may have added lexer states
+                trans = tables.trans;
+                emit = tables.emit;
+                complete = tables.complete;
                 t = trans[after.lexStart() * 256 + b];
                 if (t < 0) {
                     i = trie.skip[i];
@@ -451,11 +461,17 @@ public final class MaskEngine {
                     i = trie.skip[i];
                     continue;
                 }
-                trans = lexer.transitions();
-                emit = lexer.emits();
-                complete = lexer.completes();
+                tables = lexer.tables();
+                trans = tables.trans;
+                emit = tables.emit;
+                complete = tables.complete;
                 pn = after;
                 t = AT_START;
+            } else if (trie.skip[i] != i + 1 && !tables.ready(t)) { // its children read t's row
+                tables = lexer.ensureRow(t);
+                trans = tables.trans;
+                emit = tables.emit;
+                complete = tables.complete;
             }
             nodes[d] = pn;
             states[d] = t;
@@ -492,16 +508,26 @@ public final class MaskEngine {
     }
 
     /**
-     * Classifies {@code state}, or renames the classification of an equivalent state that any
-     * grammar on this vocabulary classified before (see {@link LexerStateSignature}).
-     */
-    /**
      * Whole-state signatures reach the vocabulary's full depth; beyond this many states (a long
      * counted lexeme) computing one costs more than classifying through shared subtrees.
      */
     private static final int WHOLE_STATE_SIGNATURE_MAX = 256;
 
+    /**
+     * States with more lexemes in play than this are classified without a whole-state signature:
+     * a key position where several keys are possible, whose exploration (cut at
+     * {@link #WHOLE_STATE_SIGNATURE_MAX} states) rarely matches another state's.
+     */
+    private static final int WHOLE_STATE_SIGNATURE_MAX_LEXEMES = 4;
+
+    /**
+     * Classifies {@code state}, or renames the classification of an equivalent state that any
+     * grammar on this vocabulary classified before (see {@link LexerStateSignature}).
+     */
     private TokenClasses classifyOrShare(int state) {
+        if (lexer.inPlayCount(state) > WHOLE_STATE_SIGNATURE_MAX_LEXEMES) {
+            return classifier.classify(state);
+        }
         LexerStateSignature sig = LexerStateSignature.of(lexer, state, vocab.trie.maxDepth, parser.lexesAllLexemes(),
                 WHOLE_STATE_SIGNATURE_MAX);
         if (sig == null) {
@@ -573,10 +599,11 @@ public final class MaskEngine {
         if (from < 0) {
             return false;
         }
-        int t = lexer.transitions()[from * 256 + b];
+        LexerAutomaton.Tables tables = lexer.tables();
+        int t = tables.trans[from * 256 + b];
         Fallback fb = null;
         if (fallsBack) {
-            if (t < 0 && pos.fallback != null && lexer.emits()[ls] < 0) {
+            if (t < 0 && pos.fallback != null && tables.emit[ls] < 0) {
                 // the lexeme dies past its last accept: lexing goes on from that accept
                 Position p = pos.fallback.toPosition();
                 if (!step(p, b)) {
@@ -587,7 +614,7 @@ public final class MaskEngine {
                 pos.fallback = p.fallback;
                 return true;
             }
-            if (t >= 0 && ls != AT_START && lexer.emits()[t] < 0) {
+            if (t >= 0 && ls != AT_START && tables.emit[t] < 0) {
                 fb = fallbackAfter(node, ls, pos.fallback, b);
             }
         }
@@ -595,7 +622,7 @@ public final class MaskEngine {
             if (ls == AT_START) {
                 return false;
             }
-            int e = lexer.emits()[ls];
+            int e = tables.emit[ls];
             if (e < 0) {
                 return false;
             }
@@ -603,7 +630,8 @@ public final class MaskEngine {
             if (node == null || node.lexStart() < 0) {
                 return false;
             }
-            t = lexer.transitions()[node.lexStart() * 256 + b];
+            tables = lexer.tables(); // the scan may have added lexer states
+            t = tables.trans[node.lexStart() * 256 + b];
             if (t < 0) {
                 return false;
             }
@@ -611,12 +639,14 @@ public final class MaskEngine {
         if (!canStillWin(node, t) && fb == null) {
             return false;
         }
-        if (lexer.completes()[t]) {
-            node = parser.scan(node, lexer.emits()[t]);
+        if (tables.complete[t]) {
+            node = parser.scan(node, tables.emit[t]);
             if (node == null) {
                 return false;
             }
             t = AT_START;
+        } else if (!tables.ready(t)) {
+            lexer.ensureRow(t); // a position's state has its row: the next step reads it
         }
         pos.node = node;
         pos.lexState = t;
@@ -632,7 +662,7 @@ public final class MaskEngine {
      */
     private Fallback fallbackAfter(ParseNode node, int ls, Fallback before, int b) {
         Position alt;
-        int e = lexer.emits()[ls];
+        int e = lexer.tables().emit[ls];
         if (e >= 0) {
             ParseNode after = parser.scan(node, e);
             if (after == null || after.lexStart() < 0) {
@@ -712,7 +742,8 @@ public final class MaskEngine {
             for (int q = 0; q < lexWork.size() && System.nanoTime() < deadline; q++) {
                 int s = lexWork.get(q);
                 int depth = depths.get(q);
-                boolean done = lexer.completes()[s]; // never a position: ended eagerly
+                LexerAutomaton.Tables tables = lexer.tables();
+                boolean done = tables.complete[s]; // never a position: ended eagerly
                 if (!done && seenLex.add(s)) {
                     while (byDepth.size() <= depth) {
                         byDepth.add(new IntList());
@@ -720,15 +751,18 @@ public final class MaskEngine {
                     byDepth.get(depth).add(s);
                     found++;
                 }
-                int[] trans = lexer.transitions();
-                for (int b = 0; b < 256; b++) {
+                if (!done && !tables.ready(s)) {
+                    tables = lexer.ensureRow(s);
+                }
+                int[] trans = tables.trans;
+                for (int b = 0; b < 256 && !done; b++) {
                     int t = trans[s * 256 + b];
                     if (t >= 0 && local.add(t)) {
                         lexWork.add(t);
                         depths.add(depth + 1);
                     }
                 }
-                int e = lexer.emits()[s];
+                int e = tables.emit[s];
                 if (e >= 0) {
                     ParseNode after = parser.scan(node, e);
                     if (after != null) {

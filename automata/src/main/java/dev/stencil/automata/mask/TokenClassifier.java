@@ -135,7 +135,11 @@ final class TokenClassifier {
 
     /** The classes of lexer state {@code start}. */
     TokenClasses classify(int start) {
-        int[] emit = lexer.emits();
+        LexerAutomaton.Tables tables = lexer.tables();
+        if (!tables.ready(start)) {
+            tables = lexer.ensureRow(start);
+        }
+        int[] emit = tables.emit;
         int words = vocab.maskWords();
         int rootEmit = emit[start];
         Acc acc = new Acc(words, lexesAllLexemes, rootEmit >= 0);
@@ -145,7 +149,7 @@ final class TokenClassifier {
                 firstByte(start, c, acc);
             }
         } else {
-            int[] trans = lexer.transitions();
+            int[] trans = tables.trans;
             for (int from = 0; from < 256; from += BLOCK) {
                 if (rootEmit < 0 && allDead(trans, start * 256 + from)) {
                     continue; // no token starting with these bytes continues or ends a lexeme
@@ -267,10 +271,11 @@ final class TokenClassifier {
      * and null is returned.
      */
     private Block block(int start, int from, Acc into) {
-        int[] trans = lexer.transitions();
+        LexerAutomaton.Tables tables = lexer.tables(); // start's row is ready (see classify)
+        int[] trans = tables.trans;
         int[] key = new int[BLOCK + 2];
         key[0] = from;
-        key[1] = lexer.emits()[start] >= 0 ? 1 : 0;
+        key[1] = tables.emit[start] >= 0 ? 1 : 0;
         System.arraycopy(trans, start * 256 + from, key, 2, BLOCK);
         IntArrayKey k = new IntArrayKey(key);
         Block b = blocks.get(k);
@@ -348,9 +353,10 @@ final class TokenClassifier {
     /** Classifies the tokens under root child {@code c} (first byte) of state {@code start} into {@code acc}. */
     private void firstByte(int start, int c, Acc acc) {
         ByteTrie trie = vocab.trie;
-        int[] trans = lexer.transitions();
-        int[] emit = lexer.emits();
-        boolean[] complete = lexer.completes();
+        LexerAutomaton.Tables tables = lexer.tables(); // start's row is ready (see classify)
+        int[] trans = tables.trans;
+        int[] emit = tables.emit;
+        boolean[] complete = tables.complete;
         int rootEmit = emit[start];
         int t = trans[start * 256 + (trie.label[c] & 0xff)];
         if (t >= 0 && !complete[t]) {
@@ -471,6 +477,14 @@ final class TokenClassifier {
     }
 
     /**
+     * States with more lexemes in play than this get no subtree signature. Past a first byte, that
+     * is a key among other keys: its exploration spells out every key still possible, each
+     * character also as a JSON escape, to the cut's depth (hundreds or thousands of states, each
+     * row tabulated for it), and another state rarely has the same.
+     */
+    static final int SUBTREE_SIGNATURE_MAX_LEXEMES = 2;
+
+    /**
      * The signature of state {@code t} cut at {@code cut} bytes, computed once per grammar: most
      * first bytes of most states lead into the same few states (inside a string, after a
      * letter), and building a signature (a breadth-first exploration) costs more than the
@@ -480,7 +494,8 @@ final class TokenClassifier {
         long memo = ((long) t << 8) | cut;
         Object known = subtreeSignatures.get(memo);
         if (known == null) {
-            LexerStateSignature sig = LexerStateSignature.interned(lexer, t, cut, lexesAllLexemes, vocab.sharedClasses);
+            LexerStateSignature sig = lexer.inPlayCount(t) > SUBTREE_SIGNATURE_MAX_LEXEMES ? null
+                    : LexerStateSignature.interned(lexer, t, cut, lexesAllLexemes, vocab.sharedClasses);
             known = sig == null ? NO_SIGNATURE : sig;
             subtreeSignatures.putIfAbsent(memo, known);
         }
@@ -502,9 +517,13 @@ final class TokenClassifier {
     private SubtreeClasses walk(int from, int to, int parentState, int firstState, int limitDepth,
             int acceptEmit, int acceptDepth) {
         ByteTrie trie = vocab.trie;
-        int[] trans = lexer.transitions();
-        int[] emit = lexer.emits();
-        boolean[] complete = lexer.completes();
+        LexerAutomaton.Tables tables = lexer.tables();
+        if (parentState >= 0 && !tables.ready(parentState)) {
+            tables = lexer.ensureRow(parentState);
+        }
+        int[] trans = tables.trans;
+        int[] emit = tables.emit;
+        boolean[] complete = tables.complete;
         int[] reach = lexer.reachableWinners();
         byte[] label = trie.label;
         int[] depth = trie.depth;
@@ -551,6 +570,13 @@ final class TokenClassifier {
             }
             int t = i == from && firstState >= 0 ? firstState : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
             if (t >= 0 && !complete[t]) {
+                if (d < limitDepth && trie.skip[i] != i + 1 && !tables.ready(t)) {
+                    // the children read t's row (rows are tabulated on first use)
+                    tables = lexer.ensureRow(t);
+                    trans = tables.trans;
+                    emit = tables.emit;
+                    complete = tables.complete;
+                }
                 stack[d] = t;
                 if (fallsBack) {
                     boolean accepts = emit[t] >= 0;
