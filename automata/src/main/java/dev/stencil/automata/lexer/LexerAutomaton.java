@@ -70,14 +70,20 @@ public final class LexerAutomaton {
          * whose token classes do not depend on the parser stack.
          */
         public final boolean[] complete;
+        /**
+         * Per ready state {@code s}, words {@code [4s, 4s + 4)}: the bytes that lead from {@code s}
+         * back to {@code s} (a 256-bit set), e.g. the letters inside a free string.
+         */
+        public final long[] selfLoops;
         private final int[][] runs;
         private final byte[] ready;
 
-        Tables(int[] trans, int[] emit, int[] emitAtEnd, boolean[] complete, int[][] runs, byte[] ready) {
+        Tables(int[] trans, int[] emit, int[] emitAtEnd, boolean[] complete, long[] selfLoops, int[][] runs, byte[] ready) {
             this.trans = trans;
             this.emit = emit;
             this.emitAtEnd = emitAtEnd;
             this.complete = complete;
+            this.selfLoops = selfLoops;
             this.runs = runs;
             this.ready = ready;
         }
@@ -118,6 +124,7 @@ public final class LexerAutomaton {
     private int[] emit;
     private int[] emitAtEnd;
     private boolean[] complete;
+    private long[] selfLoops;
     private int[][] runs;
     private byte[] ready;
     private int stateCount;
@@ -138,6 +145,11 @@ public final class LexerAutomaton {
     private int[] scratch = new int[16];
     private int[] bounds = new int[257];
     private final int[] mergeScratch = new int[257];
+    /** Byte -> index of its run in {@code bounds}. */
+    private final int[] runOf = new int[256];
+    /** Per run of {@code bounds}: ints of successor pairs gathered (see {@link #buildRow}). */
+    private final int[] runFill = new int[256];
+    private int[] successors = new int[1024];
     private int[] boundsFor; // the descriptor whose lexemes' run union is in bounds
     private final TargetMemo targets = new TargetMemo();
     private final RunBuilder rowRuns = new RunBuilder();
@@ -169,9 +181,10 @@ public final class LexerAutomaton {
         emit = filled(capacity);
         emitAtEnd = filled(capacity);
         complete = new boolean[capacity];
+        selfLoops = new long[4 * capacity];
         runs = new int[capacity][];
         ready = new byte[capacity];
-        tables = new Tables(trans, emit, emitAtEnd, complete, runs, ready);
+        tables = new Tables(trans, emit, emitAtEnd, complete, selfLoops, runs, ready);
     }
 
     /** The current tables (a volatile read): take once per operation, refresh after {@link #ensureRow}. */
@@ -277,8 +290,8 @@ public final class LexerAutomaton {
     private void publish() {
         Tables t = tables;
         if (t.trans != trans || t.emit != emit || t.emitAtEnd != emitAtEnd || t.complete != complete
-                || t.runs != runs || t.ready != ready) {
-            tables = new Tables(trans, emit, emitAtEnd, complete, runs, ready);
+                || t.selfLoops != selfLoops || t.runs != runs || t.ready != ready) {
+            tables = new Tables(trans, emit, emitAtEnd, complete, selfLoops, runs, ready);
         }
     }
 
@@ -305,27 +318,53 @@ public final class LexerAutomaton {
             }
         } else {
             // several lexemes in play: every byte of a run where none of their DFAs changes
-            // byte class has the same successor, so one byte per run is computed
+            // byte class has the same successor. The successors are gathered lexeme by lexeme,
+            // over each lexeme's live runs only: in a key set, each key continues on one or two
+            // bytes (its next letter, the escape) of the dozens of runs, so asking every lexeme
+            // about every run was most of the cost of these rows.
             if (!sameLexemes(d, boundsFor)) { // consecutive states mostly have the same lexemes in play
                 bounds = runUnion(d, bounds, mergeScratch);
                 boundsFor = d;
-            }
-            for (int r = 0; bounds[r] < 256; r++) {
-                int b = bounds[r];
-                int n = 0;
-                for (int i = 0; i < d.length; i += 2) {
-                    int next = dfas[d[i]].next(d[i + 1], b);
-                    if (next >= 0) {
-                        scratch[n++] = d[i];
-                        scratch[n++] = next;
+                for (int r = 0; bounds[r] < 256; r++) {
+                    for (int b = bounds[r]; b < bounds[r + 1]; b++) {
+                        runOf[b] = r;
                     }
                 }
-                int target = n == 0 ? -1 : targets.find(scratch, n);
-                if (target == TargetMemo.MISSING) {
-                    target = intern(Arrays.copyOf(scratch, n));
-                    targets.remember(scratch, n, target);
+            }
+            int runCount = runOf[255] + 1;
+            Arrays.fill(runFill, 0, runCount, 0);
+            int capacity = d.length; // per run: at most every lexeme in play, two ints each
+            if (successors.length < runCount * capacity) {
+                successors = new int[Math.max(runCount * capacity, successors.length * 2)];
+            }
+            for (int i = 0; i < d.length; i += 2) {
+                ByteDfa dfa = dfas[d[i]];
+                int[] starts = dfa.classRunStarts();
+                for (int c = 0; c + 1 < starts.length; c++) {
+                    int next = dfa.next(d[i + 1], starts[c]);
+                    if (next < 0) {
+                        continue;
+                    }
+                    for (int r = runOf[starts[c]], end = starts[c + 1]; r < runCount && bounds[r] < end; r++) {
+                        int at = r * capacity + runFill[r];
+                        successors[at] = d[i];
+                        successors[at + 1] = next;
+                        runFill[r] += 2;
+                    }
                 }
-                out.add(b, target);
+            }
+            for (int r = 0; r < runCount; r++) {
+                int n = runFill[r];
+                int target = -1;
+                if (n > 0) {
+                    System.arraycopy(successors, r * capacity, scratch, 0, n);
+                    target = targets.find(scratch, n);
+                    if (target == TargetMemo.MISSING) {
+                        target = intern(Arrays.copyOf(scratch, n));
+                        targets.remember(scratch, n, target);
+                    }
+                }
+                out.add(bounds[r], target);
             }
         }
         int[] row = out.take();
@@ -336,8 +375,15 @@ public final class LexerAutomaton {
             if (target >= 0) { // rows start as -1
                 // a plain loop: runs are short (one per letter of a key), and a call to
                 // Arrays.fill per run cost more than the stores
-                for (int x = base + row[r], end = base + (r + 2 < row.length ? row[r + 2] : 256); x < end; x++) {
+                int from = row[r];
+                int to = r + 2 < row.length ? row[r + 2] : 256;
+                for (int x = base + from, end = base + to; x < end; x++) {
                     t[x] = target;
+                }
+                if (target == s) {
+                    for (int b = from; b < to; b++) {
+                        selfLoops[4 * s + (b >>> 6)] |= 1L << b;
+                    }
                 }
             }
         }
@@ -591,6 +637,7 @@ public final class LexerAutomaton {
             emit = grown(emit, capacity);
             emitAtEnd = grown(emitAtEnd, capacity);
             complete = Arrays.copyOf(complete, capacity);
+            selfLoops = Arrays.copyOf(selfLoops, 4 * capacity);
             runs = Arrays.copyOf(runs, capacity);
             ready = Arrays.copyOf(ready, capacity);
         }

@@ -332,6 +332,43 @@ final class TokenClassifier {
         return b;
     }
 
+    /**
+     * Adds tokens {@code ids[from, to)} to a walk's accepted tokens: to {@code accepted} while
+     * they are fewer than a bitmask has words, then to a bitmask (cheaper to merge: a
+     * string-content subtree accepts tens of thousands, and listing them first, growing the list
+     * and then copying it into bits, was a fifth of a slow mask's time). Returns the bitmask, or
+     * null while there is none.
+     */
+    private static long[] accept(int[] ids, int from, int to, MaskEngine.IntList accepted, long[] bits, int words) {
+        if (bits == null && accepted.size() + (to - from) <= words) {
+            for (int k = from; k < to; k++) {
+                accepted.add(ids[k]);
+            }
+            return null;
+        }
+        if (bits == null) {
+            bits = new long[words];
+            for (int k = 0; k < accepted.size(); k++) {
+                int id = accepted.get(k);
+                bits[id >>> 6] |= 1L << id;
+            }
+        }
+        for (int k = from; k < to; k++) {
+            int id = ids[k];
+            bits[id >>> 6] |= 1L << id;
+        }
+        return bits;
+    }
+
+    /** Whether every byte below trie node {@code node} leads from lexer state {@code s} back to {@code s}. */
+    private boolean staysIn(long[] selfLoops, int s, int node) {
+        long[] below = vocab.bytesBelow;
+        int b = 4 * node;
+        int l = 4 * s;
+        return (below[b] & ~selfLoops[l]) == 0 && (below[b + 1] & ~selfLoops[l + 1]) == 0
+                && (below[b + 2] & ~selfLoops[l + 2]) == 0 && (below[b + 3] & ~selfLoops[l + 3]) == 0;
+    }
+
     private static boolean allDead(int[] trans, int row) {
         for (int i = row; i < row + BLOCK; i++) {
             if (trans[i] >= 0) {
@@ -528,9 +565,6 @@ final class TokenClassifier {
         byte[] label = trie.label;
         int[] depth = trie.depth;
         MaskEngine.IntList accepted = lexesAllLexemes ? null : new MaskEngine.IntList();
-        // once more tokens are accepted than a bitmask has words, they go straight into a bitmask
-        // (cheaper to merge): a string-content subtree accepts tens of thousands, and listing them
-        // first (growing the list, then copying it into bits) was a fifth of a slow mask's time
         int maskWords = vocab.maskWords();
         long[] acceptBits = null;
         Map<Integer, MaskEngine.IntList> byWinners = lexesAllLexemes ? new TreeMap<>() : null;
@@ -570,12 +604,26 @@ final class TokenClassifier {
             }
             int t = i == from && firstState >= 0 ? firstState : trans[stack[d - 1] * 256 + (label[i] & 0xff)];
             if (t >= 0 && !complete[t]) {
-                if (d < limitDepth && trie.skip[i] != i + 1 && !tables.ready(t)) {
-                    // the children read t's row (rows are tabulated on first use)
-                    tables = lexer.ensureRow(t);
-                    trans = tables.trans;
-                    emit = tables.emit;
-                    complete = tables.complete;
+                if (d < limitDepth && trie.skip[i] != i + 1) {
+                    if (!tables.ready(t)) {
+                        // the children read t's row (rows are tabulated on first use)
+                        tables = lexer.ensureRow(t);
+                        trans = tables.trans;
+                        emit = tables.emit;
+                        complete = tables.complete;
+                    }
+                    if (!fallsBack && staysIn(tables.selfLoops, t, i)) {
+                        // every byte below keeps the lexer in t (letters inside a free string):
+                        // the whole subtree stays inside the lexeme, no need to walk it. What is
+                        // deeper than limitDepth is taken too: t's own row, which says so, is
+                        // within any signature this walk is stored under.
+                        int idFrom = trie.idStart[i];
+                        int idTo = trie.idStart[trie.skip[i]];
+                        acceptCount += idTo - idFrom;
+                        acceptBits = accept(trie.ids, idFrom, idTo, accepted, acceptBits, maskWords);
+                        i = trie.skip[i];
+                        continue;
+                    }
                 }
                 stack[d] = t;
                 if (fallsBack) {
@@ -594,22 +642,8 @@ final class TokenClassifier {
                 int idTo = trie.idStart[i + 1];
                 if (idFrom < idTo) {
                     acceptCount += idTo - idFrom;
-                    if (acceptBits != null) {
-                        for (int k = idFrom; k < idTo; k++) {
-                            int id = trie.ids[k];
-                            acceptBits[id >>> 6] |= 1L << id;
-                        }
-                    } else if (accepted != null) {
-                        for (int k = idFrom; k < idTo; k++) {
-                            accepted.add(trie.ids[k]);
-                        }
-                        if (accepted.size() > maskWords) {
-                            acceptBits = new long[maskWords];
-                            for (int k = 0; k < accepted.size(); k++) {
-                                int id = accepted.get(k);
-                                acceptBits[id >>> 6] |= 1L << id;
-                            }
-                        }
+                    if (accepted != null) {
+                        acceptBits = accept(trie.ids, idFrom, idTo, accepted, acceptBits, maskWords);
                     } else {
                         // ANTLR-style lexing: whether a token ending here is allowed depends on the
                         // lexemes that can still win from its last state, so group by them

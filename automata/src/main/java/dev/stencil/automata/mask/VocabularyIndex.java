@@ -20,6 +20,12 @@ public final class VocabularyIndex {
      * further out classify it alike ({@link TokenClassifier}).
      */
     final int[] subtreeDepth;
+    /**
+     * Per trie node {@code i}, words {@code [4i, 4i + 4)}: the set of bytes that label the nodes
+     * strictly below it (a 256-bit set). A subtree whose bytes all keep the lexer in the state it
+     * is in is accepted whole, without walking it (see {@code TokenClassifier.walk}).
+     */
+    final long[] bytesBelow;
     /** Per byte: the trie node of that first byte, or 0 when no token starts with it. */
     final int[] rootChild = new int[256];
     /** Lexer-state classifications shared by the grammars compiled against this vocabulary. */
@@ -41,6 +47,23 @@ public final class VocabularyIndex {
             subtreeDepth[c] = deepest;
             rootChild[trie.label[c] & 0xff] = c;
         }
+        this.bytesBelow = bytesBelow(trie);
+    }
+
+    /** {@link #bytesBelow} of every node: in reverse pre-order, children are done before their parent. */
+    private static long[] bytesBelow(ByteTrie trie) {
+        int n = trie.label.length;
+        long[] below = new long[4 * n];
+        for (int i = n - 1; i >= 1; i--) {
+            for (int c = i + 1; c < trie.skip[i]; c = trie.skip[c]) {
+                int b = trie.label[c] & 0xff;
+                below[4 * i + (b >>> 6)] |= 1L << b;
+                for (int w = 0; w < 4; w++) {
+                    below[4 * i + w] |= below[4 * c + w];
+                }
+            }
+        }
+        return below;
     }
 
     public static VocabularyIndex build(Vocabulary vocabulary) {
