@@ -477,12 +477,8 @@ final class StringLexemes {
     private ByteDfa charged(ByteDfa d, List<SchemaNode> parts) {
         intersectedStates += d.stateCount();
         if (intersectedStates > MAX_INTERSECTED_STATES) {
-            StringBuilder where = new StringBuilder();
-            for (SchemaNode p : parts) {
-                where.append(where.length() == 0 ? "" : ", ").append(p.pointer());
-            }
             throw new SchemaException("pattern", parts.get(0).pointer(), "the string constraints of this schema's "
-                    + "combinations (last from " + where + ") need more than " + MAX_INTERSECTED_STATES
+                    + "combinations (last from " + pointers(parts) + ") need more than " + MAX_INTERSECTED_STATES
                     + " automaton states in all; too complex to compile exactly");
         }
         return d;
@@ -497,13 +493,18 @@ final class StringLexemes {
         }
     }
 
-    private static SchemaException tooLarge(String keyword, List<SchemaNode> parts, GrammarException e) {
+    /** The JSON pointers of {@code parts}, comma-separated (for error messages). */
+    private static String pointers(List<SchemaNode> parts) {
         StringBuilder where = new StringBuilder();
         for (SchemaNode p : parts) {
             where.append(where.length() == 0 ? "" : ", ").append(p.pointer());
         }
+        return where.toString();
+    }
+
+    private static SchemaException tooLarge(String keyword, List<SchemaNode> parts, GrammarException e) {
         return new SchemaException(keyword, parts.get(0).pointer(), "the string constraints that apply together here (from "
-                + where + ") combine into an automaton too large to compile exactly: " + e.getMessage(), e);
+                + pointers(parts) + ") combine into an automaton too large to compile exactly: " + e.getMessage(), e);
     }
 
     private static ByteDfa compile(Regex r, SchemaNode at, String keyword) {
