@@ -48,7 +48,7 @@ final class BenchDecodeCommand implements Callable<Integer> {
         RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads).withOptimization(optimization);
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
-                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
+                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.loadDraft(Path.of(draft), options)) {
             DecodeBenchmark.Result r = DecodeBenchmark.runKeyLists(stencil, draftModel, DecodeBenchmark.defaultKeyLists(), runs, maxTokens, forceTokens,
                     (done, total) -> System.err.printf("\rbench decode: run %d/%d", done, total));
             System.err.println();

@@ -75,7 +75,7 @@ final class EvalCommand implements Runnable {
             RuntimeOptions options = RuntimeOptions.defaults().withThreads(threads);
             try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                     OnnxCausalLm draftModel = draft == null ? null
-                            : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
+                            : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.loadDraft(Path.of(draft), options)) {
                 JsonSchemaBenchEval.Result r = JsonSchemaBenchEval.run(stencil, corpus,
                         Arrays.stream(subsets).map(String::trim).toList(), limit, maxTokens, forceTokens,
                         SchemaOptions.forGeneration().withWhitespace(Whitespace.parse(whitespace))

@@ -169,7 +169,7 @@ final class GenerateCommand implements Callable<Integer> {
         }
         try (Stencil stencil = model == null ? Stencil.embedded(options) : Stencil.load(model, options);
                 OnnxCausalLm draftModel = draft == null ? null
-                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.load(Path.of(draft), options)) {
+                        : draft.equals("embedded") ? Stencil.embeddedDraft(options) : OnnxCausalLm.loadDraft(Path.of(draft), options)) {
             stencil.precomputeMillis(precomputeMillis);
             String text = prompt != null ? prompt.replace("\\n", "\n")
                     : stencil.promptForKeys(keys != null ? Arrays.stream(keys).map(String::trim).toList() : topLevelKeys(schemaJson));

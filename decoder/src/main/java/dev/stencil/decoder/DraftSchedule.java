@@ -8,14 +8,18 @@ package dev.stencil.decoder;
  * <p><b>Whether</b>: decided per generation, so that a generation without the draft runs the
  * plain decoding loop with no speculative bookkeeping at all (k = 0 costs nothing). The measure is
  * decode time per generated token (the prompt's prefill, which both pay, left out) of plain
- * generations, and time per emitted token of speculative rounds, a moving average each. The first {@link #WARM_UP} generations run plain, the next {@link #WARM_UP}
- * with the draft; then the cheaper mode is used and the other re-tried after {@link
- * #EXPLORE_EVERY} generations, so a change (other prompts, another load on the machine) is
- * noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
+ * generations, and time per emitted token of speculative rounds. The first {@link #WARM_UP}
+ * generations run plain, the next {@link #WARM_UP} with the draft, the first of each not measured
+ * (it pays for just-in-time compilation and cold caches, and would bias the verdict for long);
+ * then the cheaper mode is used and the other re-tried after {@link #EXPLORE_EVERY} generations,
+ * so a change (other prompts, another load on the machine, a draft vocabulary that has learned
+ * more) is noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
  * #MAX_EXPLORE_EVERY}), since on short generations a re-try costs about as much as it can gain.
- * A draft that costs more than it saves thus runs in ever fewer generations, and there only for
- * a few rounds: a speculative generation whose rounds cost more per token than the plain loop
- * runs its remaining rounds without the draft.
+ * The mode in use keeps a moving average; a re-try replaces the other mode's figure, which is as
+ * old as the previous re-try.
+ * A draft that costs more than it saves thus runs in ever fewer generations. A speculative
+ * generation runs to its end with the draft: its opening rounds are where a learned draft
+ * vocabulary ({@link DraftVocabulary}) fits least, so a verdict on them alone would be biased.
  *
  * <p><b>How many</b>: within a speculative generation, k moves by one after each round: up when
  * the whole proposal was accepted, down otherwise (1..{@link #MAX_K}); the value carries over to
@@ -112,35 +116,35 @@ final class DraftSchedule {
         if (tokens < 2) {
             return; // nothing but the prefill: no information about the decode loop
         }
-        double cost = decodeNanos / (double) tokens;
-        plainCost = Double.isNaN(plainCost) ? cost : plainCost + EMA * (cost - plainCost);
-        plainGenerations++;
+        if (plainGenerations++ == 0) {
+            return; // the first one warms up
+        }
+        plainCost = update(plainCost, decodeNanos / (double) tokens, !preferSpecNow());
+    }
+
+    /** The verdict as it stands (false until both modes are measured). */
+    private boolean preferSpecNow() {
+        return !Double.isNaN(specCost) && !Double.isNaN(plainCost) && specCost <= plainCost;
+    }
+
+    /** A mode's new figure: the moving average while it is the mode in use, the new measurement after a re-try. */
+    private static double update(double old, double cost, boolean inUse) {
+        return Double.isNaN(old) || !inUse ? cost : old + EMA * (cost - old);
     }
 
     /**
      * After a generation with the draft: the time and emitted tokens of its speculative rounds
-     * (the draft's catch-up passes included; rounds after it gave up on the draft excluded).
+     * (the draft's catch-up passes included; the prefill's round excluded).
      */
     synchronized void recordSpeculativeRounds(long nanos, int tokens) {
         if (tokens < 1) {
             return;
         }
-        double cost = nanos / (double) tokens;
-        specCost = Double.isNaN(specCost) ? cost : specCost + EMA * (cost - specCost);
-        specGenerations++;
-    }
-
-    /** Decode nanoseconds per token of the plain loop as measured so far (NaN before). */
-    synchronized double plainCost() {
-        return plainCost;
-    }
-
-    /**
-     * Whether a speculative generation may stop using the draft once its rounds cost more per token
-     * than the plain loop: yes unless the draft is fixed (tests, benchmarks of a fixed k, sampling).
-     */
-    boolean mayGiveUp() {
-        return adaptive;
+        if (specGenerations++ == 0) {
+            return; // the first one warms up
+        }
+        boolean inUse = preferSpecNow() || Double.isNaN(plainCost);
+        specCost = update(specCost, nanos / (double) tokens, inUse);
     }
 
     /** The proposal length in use: 0 while generations run without the draft because it does not pay. */

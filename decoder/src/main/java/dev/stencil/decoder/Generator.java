@@ -634,6 +634,11 @@ public final class Generator {
                 : temperature > 0 ? DraftSchedule.forOneSampledGeneration(draftTokens)
                 : stencil.draftSchedule(draft, forceTokens, draftTokens);
         boolean speculate = schedule != null && schedule.speculateNext();
+        // a greedy draft proposes from the tokens seen in this model's prompts and outputs
+        DraftVocabulary draftVocabulary = draft == null || temperature > 0 ? null : stencil.draftVocabulary(draft);
+        if (draftVocabulary != null) {
+            draftVocabulary.learnAll(promptIds);
+        }
         if (speculate) {
             KeywordConstraint draftKeywords = keywordConstraint(modelPrompt);
             List<LogitsProcessor> specStages = stages;
@@ -641,7 +646,8 @@ public final class Generator {
                 // the speculative loop carries it (forked for the draft), not the processor chain
                 specStages = new ArrayList<>(stages.subList(1, stages.size()));
             }
-            SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions())
+            SpeculativeDecoder.Outcome o = new SpeculativeDecoder(stencil.model(), draft, stencil.eosTokenId(), stencil.maxPositions(),
+                    draftVocabulary)
                     .decode(promptIds, matcher, draftKeywords, maxTokens, schedule, onToken, specStages,
                             temperature > 0 ? new java.util.SplittableRandom(seed) : null,
                             forceTokens ? new JumpForward(stencil.tokenizer()) : null);
@@ -675,6 +681,9 @@ public final class Generator {
         }
         if (schedule != null && !speculate) {
             schedule.recordPlainGeneration(timings.decodeNanos(), tokens.length);
+            if (draftVocabulary != null) {
+                draftVocabulary.learnAll(tokens); // ready for when the schedule tries the draft again
+            }
         }
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
         if (heal != null) {

@@ -231,6 +231,15 @@ public final class KvCache implements AutoCloseable {
         hasCandidates = false;
     }
 
+    /** After a pass that computed no logits ({@link OnnxCausalLm#forwardHidden}): none can be read. */
+    void useNoLogits(int len) {
+        logits = null;
+        hidden = null;
+        logitsLength = len;
+        logitsFrom = len;
+        hasCandidates = false;
+    }
+
     void storeLogits(FloatBuffer copied, int len) {
         storeLogits(copied, len, len);
     }

@@ -14,6 +14,7 @@ import dev.stencil.decoder.onnx.DeviceTopKGraph;
 import dev.stencil.decoder.onnx.LogitRowsGraph;
 import dev.stencil.decoder.onnx.OnnxFormatException;
 import dev.stencil.decoder.onnx.OnnxModelEditor;
+import dev.stencil.decoder.onnx.OutputLayer;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
@@ -78,6 +79,13 @@ public final class OnnxCausalLm implements AutoCloseable {
     private OnnxTensor oneCandidate;
     /** The outputs of a pass that also keeps the hidden states (contrastive search). */
     final Set<String> presentLogitsAndHidden;
+    /** The outputs of a pass that computes no logits (a draft scoring on the host, {@link #forwardHidden}). */
+    private final Set<String> presentAndHidden;
+    /**
+     * The output projection, read for models loaded as drafts ({@link #loadDraft}) when the graph
+     * can skip it (logit rows) and exposes its input ({@code hidden_states}); null otherwise.
+     */
+    private volatile OutputLayer hostOutputLayer;
 
     private OnnxCausalLm(OrtEnvironment env, OrtSession session, String name) {
         this.env = env;
@@ -169,6 +177,9 @@ public final class OnnxCausalLm implements AutoCloseable {
         LinkedHashSet<String> withHidden = new LinkedHashSet<>(withLogits);
         withHidden.add(HIDDEN_STATES);
         presentLogitsAndHidden = Collections.unmodifiableSet(withHidden);
+        LinkedHashSet<String> hiddenOnly = new LinkedHashSet<>(presentOutputs);
+        hiddenOnly.add(HIDDEN_STATES);
+        presentAndHidden = Collections.unmodifiableSet(hiddenOnly);
     }
 
     private DecoderException badInterface(String what, Map<String, NodeInfo> in, Map<String, NodeInfo> out) {
@@ -181,6 +192,53 @@ public final class OnnxCausalLm implements AutoCloseable {
             throw new DecoderException("model " + name + ": '" + what + "' is not a tensor");
         }
         return t;
+    }
+
+    /**
+     * Loads a model to serve as a speculative draft: as {@link #load(Path, RuntimeOptions)}, and
+     * where the graph allows it ({@link OutputLayer}: the projection reads {@code hidden_states}
+     * and passes can skip it), its output projection is also read onto the host, so a greedy draft
+     * scores only the tokens it may propose ({@link DraftVocabulary}) instead of the whole
+     * vocabulary every step. Other models load as drafts that compute full logits.
+     */
+    public static OnnxCausalLm loadDraft(Path onnxFile, RuntimeOptions options) {
+        OnnxCausalLm model = load(onnxFile, options);
+        try {
+            model.attachOutputLayer(Files.readAllBytes(onnxFile));
+        } catch (java.io.IOException e) {
+            model.close();
+            throw new DecoderException("cannot read ONNX model " + onnxFile + ": " + e.getMessage(), e);
+        }
+        return model;
+    }
+
+    /** {@link #loadDraft(Path, RuntimeOptions)} from the model's bytes (a classpath resource). */
+    public static OnnxCausalLm loadDraft(byte[] onnxBytes, String name, RuntimeOptions options) {
+        OnnxCausalLm model = load(onnxBytes, name, options);
+        model.attachOutputLayer(onnxBytes);
+        return model;
+    }
+
+    private void attachOutputLayer(byte[] onnxBytes) {
+        if (!logitRows || !shape.hasHiddenStates() || deviceTopK || !float32Logits) {
+            return;
+        }
+        try {
+            if (OnnxModelEditor.of(onnxBytes).opsetVersion() < 14) {
+                return; // a pass of zero logit rows needs Reshape's allowzero (LogitRowsGraph)
+            }
+            OutputLayer layer = OutputLayer.readOrNull(onnxBytes, LOGITS, HIDDEN_STATES);
+            if (layer != null && layer.vocab() == shape.vocabSize()) {
+                hostOutputLayer = layer;
+            }
+        } catch (OnnxFormatException e) {
+            // not a graph Stencil can read: the draft computes its logits in the graph, as any model
+        }
+    }
+
+    /** The output projection on the host (drafts loaded with {@link #loadDraft} whose graph allows it), or null. */
+    public OutputLayer hostOutputLayer() {
+        return hostOutputLayer;
     }
 
     /** Loads an ONNX file. */
@@ -359,6 +417,23 @@ public final class OnnxCausalLm implements AutoCloseable {
     }
 
     /**
+     * Runs the new tokens like {@link #forward}, but computes no logits: copies each row's hidden
+     * state at its last position into {@code lastHidden[row]} (the model's {@code hidden_states}
+     * width), for logits computed on the host ({@link #hostOutputLayer}). Needs a graph that
+     * selects logit rows and outputs {@code hidden_states}.
+     */
+    public void forwardHidden(KvCache cache, int[][] tokens, float[][] lastHidden) {
+        if (!logitRows || !shape.hasHiddenStates()) {
+            throw new DecoderException("model " + name + " cannot skip its output projection: it needs the logit-rows input "
+                    + "and a 'hidden_states' output");
+        }
+        if (lastHidden.length != cache.batch()) {
+            throw new DecoderException("forwardHidden got " + lastHidden.length + " hidden-state rows for a cache of batch " + cache.batch());
+        }
+        run(cache, tokens, null, 0, 0, lastHidden);
+    }
+
+    /**
      * Like {@link #forward}, but inside the graph: masks the last position's logits of every row
      * with {@code masks[row]} (packed as {@code Matcher.fillNextTokenMask} writes them, at least
      * {@link #maskWords()} words; null = every token allowed) and keeps the {@code k} best allowed
@@ -391,6 +466,11 @@ public final class OnnxCausalLm implements AutoCloseable {
      * @param lastRows logits only for this many last positions; 0 for all
      */
     private void run(KvCache cache, int[][] tokens, long[][] masks, int k, int lastRows) {
+        run(cache, tokens, masks, k, lastRows, null);
+    }
+
+    /** @param lastHidden non-null: a pass without logits that copies each row's last hidden state here */
+    private void run(KvCache cache, int[][] tokens, long[][] masks, int k, int lastRows, float[][] lastHidden) {
         cache.checkOwner(this);
         if (tokens.length != cache.batch()) {
             throw new DecoderException("forward got " + tokens.length + " rows for a cache of batch " + cache.batch());
@@ -438,14 +518,18 @@ public final class OnnxCausalLm implements AutoCloseable {
                 }
             }
             OrtSession.Result result;
-            boolean hidden = masks == null && cache.capturesHiddenStates();
-            OnnxTensor pinned = masks == null && !hidden ? cache.pinnedLogits(len) : null;
+            boolean hiddenOnly = lastHidden != null;
+            boolean hidden = masks == null && !hiddenOnly && cache.capturesHiddenStates();
+            OnnxTensor pinned = masks == null && !hidden && !hiddenOnly ? cache.pinnedLogits(len) : null;
             // the positions whose logits this pass computes: a masked pass reads the last one only
             int rowsFrom = 0;
             if (logitRows && masks != null) {
                 rowsFrom = len - 1;
             } else if (logitRows && !hidden && lastRows > 0 && lastRows < len) {
                 rowsFrom = len - lastRows;
+            }
+            if (hiddenOnly) {
+                rowsFrom = len; // no rows: the projection runs on zero positions
             }
             if (logitRows) {
                 long[] rows = new long[len - rowsFrom];
@@ -466,7 +550,9 @@ public final class OnnxCausalLm implements AutoCloseable {
                     inputs.put(DeviceTopKGraph.MASK_INPUT, allowAllMask);
                     inputs.put(DeviceTopKGraph.K_INPUT, oneCandidate);
                 }
-                if (pinned != null) {
+                if (hiddenOnly) {
+                    result = session.run(inputs, presentAndHidden);
+                } else if (pinned != null) {
                     // Single-token steps write logits straight into the cache's direct buffer: no copy, no allocation.
                     result = session.run(inputs, presentOutputs, Map.of(LOGITS, pinned));
                 } else {
@@ -482,7 +568,10 @@ public final class OnnxCausalLm implements AutoCloseable {
                 if (hidden) {
                     cache.storeHiddenStates(((OnnxTensor) result.get(HIDDEN_STATES).orElseThrow()).getFloatBuffer(), len);
                 }
-                if (masks != null) {
+                if (hiddenOnly) {
+                    copyLastHidden(((OnnxTensor) result.get(HIDDEN_STATES).orElseThrow()).getFloatBuffer(), len, lastHidden);
+                    cache.useNoLogits(len);
+                } else if (masks != null) {
                     cache.useCandidates(k, len);
                 } else if (pinned == null) {
                     cache.storeLogits(((OnnxTensor) result.get(LOGITS).orElseThrow()).getFloatBuffer(), len, len - rowsFrom);
@@ -506,6 +595,18 @@ public final class OnnxCausalLm implements AutoCloseable {
             if (emptyPast != null) {
                 emptyPast.forEach(OnnxCausalLm::closeQuietly);
             }
+        }
+    }
+
+    /** Each row's hidden state at the last chunk position, from the {@code [batch, len, width]} output. */
+    private static void copyLastHidden(FloatBuffer states, int len, float[][] lastHidden) {
+        int batch = lastHidden.length;
+        int width = states.capacity() / (batch * len);
+        for (int b = 0; b < batch; b++) {
+            if (lastHidden[b].length != width) {
+                throw new DecoderException("hidden states are " + width + " wide, the buffer " + lastHidden[b].length);
+            }
+            states.get((b * len + len - 1) * width, lastHidden[b], 0, width);
         }
     }
 

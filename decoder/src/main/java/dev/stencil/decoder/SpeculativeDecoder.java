@@ -39,15 +39,19 @@ final class SpeculativeDecoder {
     record Outcome(int[] tokens, FinishReason finishReason, Timings timings, Speculation speculation) {
     }
 
-    /** Speculative rounds needed before this generation may give up on the draft. */
-    static final int ROUNDS_BEFORE_GIVING_UP = 3;
-
     private final OnnxCausalLm target;
     private final OnnxCausalLm draft;
     private final int eosTokenId;
     private final int maxPositions;
+    /** The greedy draft's proposable tokens, scored on the host; null: the draft's graph computes full logits. */
+    private final DraftVocabulary vocabulary;
 
     SpeculativeDecoder(OnnxCausalLm target, OnnxCausalLm draft, int eosTokenId, int maxPositions) {
+        this(target, draft, eosTokenId, maxPositions, null);
+    }
+
+    /** @param vocabulary see {@link DraftVocabulary}; used by greedy generations without keywords, learned from every token kept */
+    SpeculativeDecoder(OnnxCausalLm target, OnnxCausalLm draft, int eosTokenId, int maxPositions, DraftVocabulary vocabulary) {
         if (draft.shape().vocabSize() != target.shape().vocabSize()) {
             throw new DecoderException("the draft model's logits are " + draft.shape().vocabSize()
                     + " wide but the target's are " + target.shape().vocabSize() + ": they must share a vocabulary");
@@ -56,6 +60,16 @@ final class SpeculativeDecoder {
         this.draft = draft;
         this.eosTokenId = eosTokenId;
         this.maxPositions = maxPositions;
+        if (vocabulary != null && (draft.hostOutputLayer() == null || vocabulary.width() != draft.hostOutputLayer().width())) {
+            throw new DecoderException("a draft vocabulary needs the draft's output projection on the host (OnnxCausalLm.loadDraft)");
+        }
+        this.vocabulary = vocabulary;
+    }
+
+    private void learn(int token) {
+        if (vocabulary != null) {
+            vocabulary.learn(token);
+        }
     }
 
     /** Greedy, without forced tokens, with a schedule of its own (tests). */
@@ -98,6 +112,10 @@ final class SpeculativeDecoder {
         long[] mask = new long[(vocab + 63) >>> 6];
         double[][] q = sampled ? new double[MAX_K][vocab] : null; // the draft's distribution per proposal
         double[] p = sampled ? new double[vocab] : null;
+        // a greedy draft without keywords scores only its learned vocabulary, on the host
+        DraftVocabulary hostVocabulary = !sampled && keywords == null ? vocabulary : null;
+        float[][] draftHidden = hostVocabulary == null ? null : new float[1][hostVocabulary.width()];
+        float[] draftScores = hostVocabulary == null ? null : new float[hostVocabulary.capacity()];
         long maskNanos = 0;
         int masks = 0;
         int proposed = 0;
@@ -107,13 +125,10 @@ final class SpeculativeDecoder {
         FinishReason finish = FinishReason.LENGTH;
         long t0 = System.nanoTime();
         long prefillNanos = -1;
-        // this generation's speculative rounds; when they cost more per token than the plain loop
-        // does (as the schedule measured it), the rest of the generation runs without the draft
-        double plainCost = schedule.plainCost();
+        // this generation's speculative rounds, for the schedule's verdict: all of them, as the
+        // opening rounds of a generation (where a learned draft vocabulary fits least) are part of its cost
         long specNanos = 0;
         int specTokens = 0;
-        int specRounds = 0;
-        boolean draftOn = true;
         try (KvCache tc = target.newCache(1); KvCache dc = draft.newCache(1)) {
             outer:
             while (len - prompt.length < limit) {
@@ -122,21 +137,41 @@ final class SpeculativeDecoder {
                 int generated = len - prompt.length;
                 boolean first = tc.columns() == 0; // this round carries the prompt's prefill
                 // at most limit - generated new tokens this round: m accepted proposals + 1 target token
-                int m = first || !draftOn ? 0 : Math.min(schedule.proposalLength(), limit - generated - 1);
+                int m = first ? 0 : Math.min(schedule.proposalLength(), limit - generated - 1);
                 // propose under a fork of the grammar state
                 int pm = 0;
                 int draftFed = 0;
                 if (m > 0) {
                     Matcher dm = matcher.fork();
                     KeywordConstraint dk = keywords == null ? null : keywords.fork();
-                    draft.forward(dc, new int[][] {Arrays.copyOfRange(seq, dc.columns(), len)}, 1);
+                    int[][] catchUp = {Arrays.copyOfRange(seq, dc.columns(), len)};
+                    if (hostVocabulary != null) {
+                        draft.forwardHidden(dc, catchUp, draftHidden);
+                    } else {
+                        draft.forward(dc, catchUp, 1);
+                    }
                     draftPasses++;
                     while (pm < m) {
-                        dc.logits(0, -1, logits);
                         long s = System.nanoTime();
                         dm.fillNextTokenMask(mask);
                         maskNanos += System.nanoTime() - s;
                         masks++;
+                        int d;
+                        if (hostVocabulary != null) {
+                            d = hostVocabulary.argmax(draftHidden[0], mask, draftScores);
+                            if (d < 0 || !dm.accept(d)) {
+                                break; // none of the learned tokens fits here: the target goes on alone
+                            }
+                            proposal[pm++] = d;
+                            if (d == eosTokenId || pm == m) {
+                                break;
+                            }
+                            draft.forwardHidden(dc, new int[][] {{d}}, draftHidden);
+                            draftPasses++;
+                            draftFed++;
+                            continue;
+                        }
+                        dc.logits(0, -1, logits);
                         GrammarMask.apply(mask, logits);
                         if (dk != null) {
                             dk.process(logits);
@@ -144,7 +179,6 @@ final class SpeculativeDecoder {
                         for (LogitsProcessor st : stages) {
                             st.process(logits);
                         }
-                        int d;
                         if (sampled) {
                             d = SpeculativeSampling.softmax(logits, q[pm]) ? SpeculativeSampling.draw(q[pm], random) : -1;
                         } else {
@@ -244,6 +278,7 @@ final class SpeculativeDecoder {
                         int[] out = Arrays.copyOfRange(seq, prompt.length, len);
                         int[] forced = jump.next(matcher, out, out.length, t, limit - (len - prompt.length));
                         for (int f : forced) {
+                            learn(f);
                             seq[len++] = f;
                             if (onToken != null) {
                                 onToken.accept(f);
@@ -251,6 +286,7 @@ final class SpeculativeDecoder {
                         }
                         break;
                     }
+                    learn(t);
                     seq[len++] = t;
                     if (onToken != null) {
                         onToken.accept(t);
@@ -268,11 +304,6 @@ final class SpeculativeDecoder {
                 if (m > 0) {
                     specNanos += System.nanoTime() - roundStart;
                     specTokens += len - lenBefore;
-                    specRounds++;
-                    if (specRounds >= ROUNDS_BEFORE_GIVING_UP && schedule.mayGiveUp()
-                            && specNanos / (double) specTokens > plainCost) {
-                        draftOn = false;
-                    }
                 }
             }
             long total = System.nanoTime() - t0;

@@ -65,6 +65,8 @@ public final class Stencil implements AutoCloseable {
      * setting (forcing changes the cost per token of both modes, so their figures do not mix).
      */
     private final Map<OnnxCausalLm, DraftSchedule[]> draftSchedules = Collections.synchronizedMap(new IdentityHashMap<>());
+    /** Per draft loaded with {@link OnnxCausalLm#loadDraft}: the tokens it may propose, learned from this model's generations. */
+    private final Map<OnnxCausalLm, DraftVocabulary> draftVocabularies = Collections.synchronizedMap(new IdentityHashMap<>());
 
     private Stencil(ModelSource source, RuntimeOptions options) {
         this.name = source.name();
@@ -144,7 +146,7 @@ public final class Stencil implements AutoCloseable {
      * The caller closes it.
      */
     public static OnnxCausalLm embeddedDraft(RuntimeOptions options) {
-        return OnnxCausalLm.load(ModelSource.embedded().read(DRAFT_FILE), "classpath:" + ModelSource.EMBEDDED_DIR + DRAFT_FILE, options);
+        return OnnxCausalLm.loadDraft(ModelSource.embedded().read(DRAFT_FILE), "classpath:" + ModelSource.EMBEDDED_DIR + DRAFT_FILE, options);
     }
 
     /** A generator constrained to any JSON value (the built-in grammar, flexible whitespace). */
@@ -387,6 +389,23 @@ public final class Stencil implements AutoCloseable {
         DraftSchedule[] pair = draftSchedules.computeIfAbsent(draft,
                 d -> new DraftSchedule[] {new DraftSchedule(initialK), new DraftSchedule(initialK)});
         return pair[forceTokens ? 1 : 0];
+    }
+
+    /**
+     * The learned proposal vocabulary of {@code draft} with this model (see {@link
+     * DraftVocabulary}), or null when the draft computes its logits in the graph (a model loaded
+     * with {@link OnnxCausalLm#load} rather than {@link OnnxCausalLm#loadDraft}, or a graph whose
+     * projection cannot be read).
+     */
+    DraftVocabulary draftVocabulary(OnnxCausalLm draft) {
+        if (draft.hostOutputLayer() == null) {
+            return null;
+        }
+        return draftVocabularies.computeIfAbsent(draft, d -> {
+            DraftVocabulary v = new DraftVocabulary(d.hostOutputLayer(), DraftVocabulary.DEFAULT_CAPACITY);
+            v.learn(eosTokenId);
+            return v;
+        });
     }
 
     SequenceDecoder decoder() {

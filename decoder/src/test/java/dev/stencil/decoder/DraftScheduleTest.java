@@ -58,6 +58,32 @@ class DraftScheduleTest {
     }
 
     @Test
+    void aColdFirstGenerationInEitherModeDoesNotDecide() {
+        DraftSchedule s = new DraftSchedule(4);
+        int used = 0;
+        for (int i = 0; i < 160; i++) {
+            boolean spec = s.speculateNext();
+            used += spec ? 1 : 0;
+            if (spec) {
+                // the first speculative generation pays for compilation and an empty draft vocabulary
+                s.recordSpeculativeRounds((used == 1 ? 20_000L : 700L) * 50, 50);
+            } else {
+                s.recordPlainGeneration(1000L * 50, 50);
+            }
+        }
+        assertTrue(used >= 160 - DraftSchedule.WARM_UP - 160 / DraftSchedule.EXPLORE_EVERY - 1, "draft used in only " + used + " of 160");
+    }
+
+    @Test
+    void aReTryReplacesTheStaleFigureOfTheModeNotInUse() {
+        DraftSchedule s = new DraftSchedule(4);
+        speculated(s, 200, 5000, 1000); // the draft lost badly for a while
+        // one re-try at 700 is enough to switch: the figure of 5,000 is not averaged in
+        int used = speculated(s, 200, 700, 1000);
+        assertTrue(used >= 200 - DraftSchedule.MAX_EXPLORE_EVERY - 2, "draft used in only " + used + " of 200");
+    }
+
+    @Test
     void kFollowsAcceptance() {
         DraftSchedule s = new DraftSchedule(4);
         for (int i = 0; i < 10; i++) {

@@ -21,7 +21,9 @@ import java.util.List;
  * logits = Reshape(Gemm(Reshape(h, s), W, C), t)  h → Gather(h, rows, axis 1) = g,
  *                                                 t → Concat(Shape(g)[0:2], [vocab])
  * </pre>
- * Any other shape is left alone, and callers compute full logits as before.
+ * Any other shape is left alone, and callers compute full logits as before. An empty {@value
+ * #ROWS_INPUT} gives logits of 0 positions (opset 14 and later, where the last Reshape can take a
+ * 0 literally): a pass that only wants the hidden states skips the projection.
  */
 public final class LogitRowsGraph {
     public static final String ROWS_INPUT = "stencil_logit_rows";
@@ -89,10 +91,15 @@ public final class LogitRowsGraph {
                 DeviceTopKGraph.tensor(PREFIX + "zero", DeviceTopKGraph.INT64, new long[] {1}, longs(0)),
                 DeviceTopKGraph.tensor(PREFIX + "two", DeviceTopKGraph.INT64, new long[] {1}, longs(2)),
                 DeviceTopKGraph.tensor(PREFIX + "vocab", DeviceTopKGraph.INT64, new long[] {1}, longs(logits.dims()[2])));
+        // allowzero: a pass that asks for no rows (a draft scoring on the host) has a 0 in the shape,
+        // which plain Reshape would read as "copy the input's dimension"; positive shapes are unaffected
+        List<OnnxModelEditor.AttributeRewire> attributes = editor.opsetVersion() >= 14
+                ? List.of(new OnnxModelEditor.AttributeRewire(logitsName, "allowzero", 1))
+                : List.of();
         return editor.insertAndRewire(flatOut, nodes,
                 List.of(new OnnxModelEditor.InputRewire(flatOut, 0, gathered),
                         new OnnxModelEditor.InputRewire(logitsName, 1, logitsShape)),
-                initializers, rowsInput);
+                attributes, initializers, rowsInput);
     }
 
     private static byte[] gather(String hidden, String out) {

@@ -45,7 +45,12 @@ public final class OnnxModelEditor {
     static final int DIM_VALUE = 1;
     static final int DIM_PARAM = 2;
     // TensorProto
+    static final int TENSOR_DIMS = 1;
+    static final int TENSOR_DATA_TYPE = 2;
+    static final int TENSOR_FLOAT_DATA = 4;
     static final int TENSOR_NAME = 8;
+    static final int TENSOR_RAW_DATA = 9;
+    static final int TENSOR_FLOAT = 1;
     static final int TENSOR_DATA_LOCATION = 14;
     static final int DATA_LOCATION_EXTERNAL = 1;
 
@@ -259,6 +264,80 @@ public final class OnnxModelEditor {
         return null;
     }
 
+    /** A float32 initializer's shape and values, as {@link #floatInitializer} reads it. */
+    public record FloatTensor(long[] dims, float[] values) {
+    }
+
+    /**
+     * The float32 initializer called {@code name} (its data in {@code raw_data} or {@code
+     * float_data}), or null when there is none by that name, or it is of another type or kept in
+     * an external file.
+     */
+    public FloatTensor floatInitializer(String name) {
+        ProtoWire.Reader g = graph();
+        while (g.next()) {
+            if (g.field() != GRAPH_INITIALIZER) {
+                continue;
+            }
+            ProtoWire.Reader t = g.message();
+            String tensorName = null;
+            long dataType = -1;
+            List<Long> dims = new ArrayList<>();
+            int rawStart = -1;
+            int rawEnd = -1;
+            java.io.ByteArrayOutputStream floatData = new java.io.ByteArrayOutputStream();
+            boolean external = false;
+            while (t.next()) {
+                switch (t.field()) {
+                    case TENSOR_NAME -> tensorName = t.string();
+                    case TENSOR_DIMS -> {
+                        if (t.wireType() == ProtoWire.LEN) { // packed
+                            ProtoWire.Reader d = t.message();
+                            dims.addAll(d.packedVarints());
+                        } else {
+                            dims.add(t.varint());
+                        }
+                    }
+                    case TENSOR_DATA_TYPE -> dataType = t.varint();
+                    case TENSOR_FLOAT_DATA -> {
+                        if (t.wireType() == ProtoWire.LEN) { // packed little-endian floats
+                            floatData.write(model, t.valueStart(), t.valueEnd() - t.valueStart());
+                        } else {
+                            floatData.write(model, t.valueStart(), 4);
+                        }
+                    }
+                    case TENSOR_RAW_DATA -> {
+                        rawStart = t.valueStart();
+                        rawEnd = t.valueEnd();
+                    }
+                    case TENSOR_DATA_LOCATION -> external |= t.wireType() == ProtoWire.VARINT && t.varint() == DATA_LOCATION_EXTERNAL;
+                    default -> {
+                    }
+                }
+            }
+            if (!name.equals(tensorName)) {
+                continue;
+            }
+            if (dataType != TENSOR_FLOAT || external) {
+                return null;
+            }
+            long count = 1;
+            for (long d : dims) {
+                count *= d;
+            }
+            java.nio.ByteBuffer bytes = rawStart >= 0
+                    ? java.nio.ByteBuffer.wrap(model, rawStart, rawEnd - rawStart)
+                    : java.nio.ByteBuffer.wrap(floatData.toByteArray());
+            if (bytes.remaining() != count * 4) {
+                throw new OnnxFormatException("initializer " + name + " holds " + bytes.remaining() + " bytes for " + count + " floats");
+            }
+            float[] values = new float[(int) count];
+            bytes.order(java.nio.ByteOrder.LITTLE_ENDIAN).asFloatBuffer().get(values);
+            return new FloatTensor(dims.stream().mapToLong(Long::longValue).toArray(), values);
+        }
+        return null;
+    }
+
     /** Whether some initializer keeps its data in an external file (models over 2 GB). */
     public boolean hasExternalData() {
         ProtoWire.Reader g = graph();
@@ -291,6 +370,19 @@ public final class OnnxModelEditor {
      */
     public byte[] insertAndRewire(String before, List<byte[]> nodes, List<InputRewire> rewires, List<byte[]> initializers,
             List<byte[]> inputs) {
+        return insertAndRewire(before, nodes, rewires, List.of(), initializers, inputs);
+    }
+
+    /**
+     * Sets an integer attribute of one node: the node whose first output is {@code nodeOutput}
+     * gets {@code name = value}, replacing an attribute of that name if it has one.
+     */
+    public record AttributeRewire(String nodeOutput, String name, long value) {
+    }
+
+    /** {@link #insertAndRewire(String, List, List, List, List)} that also sets node attributes. */
+    public byte[] insertAndRewire(String before, List<byte[]> nodes, List<InputRewire> rewires, List<AttributeRewire> attributes,
+            List<byte[]> initializers, List<byte[]> inputs) {
         ByteArrayOutputStream graph = new ByteArrayOutputStream(graphEnd - graphStart + 1024);
         boolean inserted = false;
         int rewired = 0;
@@ -312,12 +404,18 @@ public final class OnnxModelEditor {
                         rewired++;
                     }
                 }
+                for (AttributeRewire a : attributes) {
+                    if (a.nodeOutput().equals(first)) {
+                        node = withIntAttribute(node, a.name(), a.value());
+                        rewired++;
+                    }
+                }
                 graph.writeBytes(ProtoWire.lengthDelimited(GRAPH_NODE, node));
             } else {
                 graph.write(model, g.tagStart(), g.valueEnd() - g.tagStart());
             }
         }
-        if (!inserted || rewired != rewires.size()) {
+        if (!inserted || rewired != rewires.size() + attributes.size()) {
             throw new OnnxFormatException("cannot rewire the graph: a node named by its output is missing");
         }
         for (byte[] t : initializers) {
@@ -332,6 +430,24 @@ public final class OnnxModelEditor {
         ProtoWire.writeVarint(out, graph.size());
         out.writeBytes(graph.toByteArray());
         out.write(model, graphEnd, model.length - graphEnd);
+        return out.toByteArray();
+    }
+
+    /** An encoded NodeProto with the integer attribute {@code name} set to {@code value} (replaced or appended). */
+    private static byte[] withIntAttribute(byte[] node, String name, long value) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(node.length + name.length() + 8);
+        ProtoWire.Reader n = new ProtoWire.Reader(node, 0, node.length);
+        while (n.next()) {
+            if (n.field() == NODE_ATTRIBUTE) {
+                ProtoWire.Reader a = n.message();
+                String attributeName = firstString(a, GraphNodes.ATTR_NAME);
+                if (name.equals(attributeName)) {
+                    continue; // replaced below
+                }
+            }
+            out.write(node, n.tagStart(), n.valueEnd() - n.tagStart());
+        }
+        out.writeBytes(ProtoWire.lengthDelimited(NODE_ATTRIBUTE, GraphNodes.attrInt(name, value)));
         return out.toByteArray();
     }
 

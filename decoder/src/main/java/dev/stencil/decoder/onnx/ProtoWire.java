@@ -148,6 +148,23 @@ public final class ProtoWire {
             return new Reader(buf, valueStart, valueEnd);
         }
 
+        /** The value of a 32-bit fixed field read as a little-endian float. */
+        public float fixed32Float() {
+            requireType(FIXED32);
+            int bits = (buf[valueStart] & 0xff) | (buf[valueStart + 1] & 0xff) << 8 | (buf[valueStart + 2] & 0xff) << 16
+                    | (buf[valueStart + 3] & 0xff) << 24;
+            return Float.intBitsToFloat(bits);
+        }
+
+        /** The rest of this message read as packed varints (a packed repeated integer field's payload). */
+        public java.util.List<Long> packedVarints() {
+            java.util.List<Long> values = new java.util.ArrayList<>();
+            while (pos < end) {
+                values.add(readVarint());
+            }
+            return values;
+        }
+
         private void requireType(int expected) {
             if (wireType != expected) {
                 throw new OnnxFormatException("field " + field + " at byte " + tagStart + " has wire type " + wireType
