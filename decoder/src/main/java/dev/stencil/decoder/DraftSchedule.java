@@ -21,9 +21,14 @@ package dev.stencil.decoder;
  * generation runs to its end with the draft: its opening rounds are where a learned draft
  * vocabulary ({@link DraftVocabulary}) fits least, so a verdict on them alone would be biased.
  *
- * <p><b>How many</b>: within a speculative generation, k moves by one after each round: up when
- * the whole proposal was accepted, down otherwise (1..{@link #MAX_K}); the value carries over to
- * the next speculative generation.
+ * <p><b>How many</b>: after each round k is set to the length that maximises the expected tokens
+ * per unit of time, {@code ((1 - a^(k+1)) / (1 - a)) / (k D + T(k + 1))} (the analysis of
+ * Leviathan et al., 2023, "Fast inference from transformers via speculative decoding": a is the
+ * chance that a proposed token is accepted, D the time of a draft pass), with the target pass's
+ * time T a line in the number of positions it verifies, since each proposal adds a row of the
+ * vocabulary-wide projection. a, D and the line are decayed estimates from the rounds so far
+ * (1..{@link #MAX_K}), carried over to later generations. Until timings exist, k moves by one: up
+ * when the whole proposal was accepted, down otherwise.
  *
  * <p>Thread-safe; the figures are statistics, so concurrent generations may interleave updates.
  */
@@ -37,38 +42,53 @@ final class DraftSchedule {
 
     private final boolean adaptive; // whether the draft may be left unused
     private final boolean adaptiveK;
+    private final boolean timed; // whether k may follow measured times (not where outputs must repeat)
     private double specCost = Double.NaN; // moving averages of decode nanoseconds per generated token
     private double plainCost = Double.NaN;
     private int specGenerations;
     private int plainGenerations;
     private long generations;
     private int k;
+    /** Decayed counts of accepted proposals and of rejections ending a round (acceptance = a / (a + r)). */
+    private double acceptedSeen;
+    private double rejectedSeen;
+    private static final double DECAY = 0.98;
+    /** Moving average of a draft pass's time in speculative rounds. */
+    private double draftPass = Double.NaN;
+    /** Decayed sums for the target pass's time as a line in the positions it verifies. */
+    private double sw;
+    private double sx;
+    private double sy;
+    private double sxx;
+    private double sxy;
     private boolean lastPreferSpec;
     private int exploreEvery = EXPLORE_EVERY;
     private long nextExplore = EXPLORE_EVERY;
 
     DraftSchedule(int initialK) {
-        this(initialK, true, true);
+        this(initialK, true, true, true);
     }
 
-    private DraftSchedule(int initialK, boolean adaptive, boolean adaptiveK) {
+    private DraftSchedule(int initialK, boolean adaptive, boolean adaptiveK, boolean timed) {
         this.k = Math.max(1, Math.min(MAX_K, initialK));
         this.adaptive = adaptive;
         this.adaptiveK = adaptiveK;
+        this.timed = timed;
     }
 
     /** Always uses the draft with {@code k} tokens per proposal (tests, benchmarks of a fixed k). */
     static DraftSchedule fixed(int k) {
-        return new DraftSchedule(k, false, false);
+        return new DraftSchedule(k, false, false, false);
     }
 
     /**
-     * For one sampled generation: always uses the draft, k adapts within the generation only. The
-     * random draws depend on whether and how much is proposed, so a schedule that learned from
-     * earlier generations (or from timing) would break "same seed, same output".
+     * For one sampled generation: always uses the draft, k adapts within the generation only, by
+     * the one-step rule on acceptance. The random draws depend on whether and how much is
+     * proposed, so a schedule that learned from earlier generations (or from timing) would break
+     * "same seed, same output".
      */
     static DraftSchedule forOneSampledGeneration(int initialK) {
-        return new DraftSchedule(initialK, false, true);
+        return new DraftSchedule(initialK, false, true, false); // k from acceptance alone: timings differ run to run
     }
 
     /** Whether the next generation uses the draft. */
@@ -104,11 +124,59 @@ final class DraftSchedule {
         return k;
     }
 
-    /** After a speculative round: adapts k to how much of the proposal was accepted. */
-    synchronized void recordRound(int proposed, int accepted) {
-        if (adaptiveK && proposed > 0) {
-            k = accepted == proposed ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
+    /**
+     * After a speculative round: adapts k to the acceptance and the passes' costs seen so far.
+     *
+     * @param draftPassNanos the round's mean time per draft pass (0 when unknown)
+     * @param targetPassNanos the round's target pass (0 when unknown)
+     */
+    synchronized void recordRound(int proposed, int accepted, double draftPassNanos, double targetPassNanos) {
+        if (!adaptiveK || proposed <= 0) {
+            return;
         }
+        // proposals are accepted in order up to the first rejection: accepted successes, then one failure unless all passed
+        acceptedSeen = acceptedSeen * DECAY + accepted;
+        rejectedSeen = rejectedSeen * DECAY + (accepted < proposed ? 1 : 0);
+        if (timed && draftPassNanos > 0 && targetPassNanos > 0) {
+            draftPass = Double.isNaN(draftPass) ? draftPassNanos : draftPass + EMA * (draftPassNanos - draftPass);
+            // decayed least squares of target pass time against the positions verified (proposals + 1)
+            double x = proposed + 1;
+            sw = sw * DECAY + 1;
+            sx = sx * DECAY + x;
+            sy = sy * DECAY + targetPassNanos;
+            sxx = sxx * DECAY + x * x;
+            sxy = sxy * DECAY + x * targetPassNanos;
+        }
+        if (Double.isNaN(draftPass)) {
+            k = accepted == proposed ? Math.min(MAX_K, k + 1) : Math.max(1, k - 1);
+            return;
+        }
+        double meanX = sx / sw;
+        double meanY = sy / sw;
+        double varX = sxx / sw - meanX * meanX;
+        // a slope only once proposals of different lengths were timed; never negative (noise)
+        double perRow = varX > 0.05 ? Math.max(0, (sxy / sw - meanX * meanY) / varX) : 0;
+        double fixed = Math.max(meanY - perRow * meanX, meanY * 0.1);
+        k = bestLength(acceptedSeen / (acceptedSeen + rejectedSeen), draftPass, fixed, perRow);
+    }
+
+    /**
+     * The k in 1..MAX_K that maximises expected tokens per unit of time for acceptance a, a draft
+     * pass of {@code draft} and a target pass of {@code fixed + perRow * positions}.
+     */
+    static int bestLength(double a, double draft, double fixed, double perRow) {
+        int best = 1;
+        double bestRate = -1;
+        for (int k = 1; k <= MAX_K; k++) {
+            // expected tokens per round: the accepted run of proposals plus the target's own token
+            double tokens = a >= 1 ? k + 1 : (1 - Math.pow(a, k + 1)) / (1 - a);
+            double rate = tokens / (k * draft + fixed + perRow * (k + 1));
+            if (rate > bestRate + 1e-12) {
+                best = k;
+                bestRate = rate;
+            }
+        }
+        return best;
     }
 
     /** After a generation without the draft: its decode time (prefill excluded) and generated tokens. */

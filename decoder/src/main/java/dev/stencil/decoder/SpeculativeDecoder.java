@@ -200,6 +200,8 @@ final class SpeculativeDecoder {
                     }
                 }
                 proposed += pm;
+                long proposalEnd = System.nanoTime();
+                int roundDraftPasses = m > 0 ? 1 + draftFed : 0;
                 // verify: pending tokens of seq plus the proposal (a trailing stop token is never fed)
                 int fed = pm > 0 && proposal[pm - 1] == eosTokenId ? pm - 1 : pm;
                 int pending = len - tc.columns();
@@ -300,9 +302,11 @@ final class SpeculativeDecoder {
                 // (the draft was fed seq[..base + pending) before proposing, then draftFed proposals)
                 tc.truncate(Math.min(tc.columns(), base + pending + accepted));
                 dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, accepted)));
-                schedule.recordRound(pm, accepted);
+                long roundEnd = System.nanoTime();
+                schedule.recordRound(pm, accepted, roundDraftPasses == 0 ? 0 : (proposalEnd - roundStart) / (double) roundDraftPasses,
+                        roundEnd - proposalEnd);
                 if (m > 0) {
-                    specNanos += System.nanoTime() - roundStart;
+                    specNanos += roundEnd - roundStart;
                     specTokens += len - lenBefore;
                 }
             }

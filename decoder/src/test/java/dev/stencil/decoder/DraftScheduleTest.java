@@ -87,13 +87,40 @@ class DraftScheduleTest {
     void kFollowsAcceptance() {
         DraftSchedule s = new DraftSchedule(4);
         for (int i = 0; i < 10; i++) {
-            s.recordRound(s.proposalLength(), s.proposalLength());
+            s.recordRound(s.proposalLength(), s.proposalLength(), 0, 0); // no timings yet: one step at a time
         }
         assertEquals(DraftSchedule.MAX_K, s.proposalLength());
         for (int i = 0; i < 10; i++) {
-            s.recordRound(s.proposalLength(), 0);
+            s.recordRound(s.proposalLength(), 0, 0, 0);
         }
         assertEquals(1, s.proposalLength());
         assertEquals(3, DraftSchedule.fixed(3).proposalLength());
+    }
+
+    @Test
+    void withTimingsKIsTheLengthWithTheMostTokensPerUnitOfTime() {
+        // a cheap draft whose proposals pass 60% of the time, a target pass of constant cost:
+        // 3 (rates 1.43, 1.58, 1.60, 1.56 for k = 1..4, in target passes)
+        assertEquals(3, DraftSchedule.bestLength(0.6, 0.12, 1, 0));
+        // each verified position adds a fifth of a pass: 2 (1.05, 1.07, 1.01 for k = 1..3)
+        assertEquals(2, DraftSchedule.bestLength(0.6, 0.12, 1, 0.2));
+        assertEquals(DraftSchedule.MAX_K, DraftSchedule.bestLength(1.0, 0.05, 1, 0), "always accepted, nearly free: propose the most");
+        assertEquals(1, DraftSchedule.bestLength(0.3, 0.5, 1, 0), "rarely accepted and dear: propose one");
+        for (double a = 0.05; a < 1; a += 0.05) {
+            assertTrue(DraftSchedule.bestLength(a, 0.1, 1, 0) >= DraftSchedule.bestLength(a - 0.05, 0.1, 1, 0), "more acceptance, no shorter k at a = " + a);
+            assertTrue(DraftSchedule.bestLength(a, 0.1, 1, 0) >= DraftSchedule.bestLength(a, 0.3, 1, 0), "dearer drafts, no longer k at a = " + a);
+            assertTrue(DraftSchedule.bestLength(a, 0.1, 1, 0) >= DraftSchedule.bestLength(a, 0.1, 1, 0.3), "dearer rows, no longer k at a = " + a);
+        }
+        DraftSchedule s = new DraftSchedule(1);
+        for (int i = 0; i < 300; i++) {
+            int k = s.proposalLength();
+            int accepted = 0;
+            while (accepted < k && (i * 7 + accepted * 3) % 10 < 6) { // accepts about 60% of proposals in order
+                accepted++;
+            }
+            // a draft pass costs 0.12 of the target's, each verified position 0.2 more
+            s.recordRound(k, accepted, 120_000, 1_000_000 + 200_000 * (k + 1) + (i % 3) * 10_000);
+        }
+        assertTrue(s.proposalLength() >= 1 && s.proposalLength() <= 3, "k = " + s.proposalLength());
     }
 }
