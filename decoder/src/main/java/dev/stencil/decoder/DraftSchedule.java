@@ -15,8 +15,10 @@ package dev.stencil.decoder;
  * so a change (other prompts, another load on the machine, a draft vocabulary that has learned
  * more) is noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
  * #MAX_EXPLORE_EVERY}), since on short generations a re-try costs about as much as it can gain.
- * The mode in use keeps a moving average; a re-try replaces the other mode's figure, which is as
- * old as the previous re-try.
+ * Both figures are moving averages: one generation's cost per token varies with its prompt and
+ * grammar far more than the modes differ when a draft barely pays. For the same reason the draft
+ * is switched on only when it is at least {@link #SWITCH_ON_MARGIN} cheaper, and off as soon as
+ * it is not cheaper: near a tie the plain loop, which cannot be slower than itself, wins.
  * A draft that costs more than it saves thus runs in ever fewer generations. A speculative
  * generation runs to its end with the draft: its opening rounds are where a learned draft
  * vocabulary ({@link DraftVocabulary}) fits least, so a verdict on them alone would be biased.
@@ -39,6 +41,8 @@ final class DraftSchedule {
     /** The longest wait between re-tries of the mode that keeps losing. */
     static final int MAX_EXPLORE_EVERY = 128;
     private static final double EMA = 0.25;
+    /** How much cheaper per token the draft must measure before generations switch to it. */
+    static final double SWITCH_ON_MARGIN = 0.05;
 
     private final boolean adaptive; // whether the draft may be left unused
     private final boolean adaptiveK;
@@ -103,7 +107,7 @@ final class DraftSchedule {
         if (specGenerations < WARM_UP) {
             return true;
         }
-        boolean preferSpec = specCost <= plainCost;
+        boolean preferSpec = lastPreferSpec ? specCost <= plainCost : specCost <= plainCost * (1 - SWITCH_ON_MARGIN);
         if (preferSpec != lastPreferSpec) {
             lastPreferSpec = preferSpec;
             exploreEvery = EXPLORE_EVERY; // the verdict changed: look again soon
@@ -187,17 +191,11 @@ final class DraftSchedule {
         if (plainGenerations++ == 0) {
             return; // the first one warms up
         }
-        plainCost = update(plainCost, decodeNanos / (double) tokens, !preferSpecNow());
+        plainCost = average(plainCost, decodeNanos / (double) tokens);
     }
 
-    /** The verdict as it stands (false until both modes are measured). */
-    private boolean preferSpecNow() {
-        return !Double.isNaN(specCost) && !Double.isNaN(plainCost) && specCost <= plainCost;
-    }
-
-    /** A mode's new figure: the moving average while it is the mode in use, the new measurement after a re-try. */
-    private static double update(double old, double cost, boolean inUse) {
-        return Double.isNaN(old) || !inUse ? cost : old + EMA * (cost - old);
+    private static double average(double old, double cost) {
+        return Double.isNaN(old) ? cost : old + EMA * (cost - old);
     }
 
     /**
@@ -211,13 +209,12 @@ final class DraftSchedule {
         if (specGenerations++ == 0) {
             return; // the first one warms up
         }
-        boolean inUse = preferSpecNow() || Double.isNaN(plainCost);
-        specCost = update(specCost, nanos / (double) tokens, inUse);
+        specCost = average(specCost, nanos / (double) tokens);
     }
 
     /** The proposal length in use: 0 while generations run without the draft because it does not pay. */
     synchronized int currentK() {
-        if (adaptive && specGenerations >= WARM_UP && plainGenerations >= WARM_UP && plainCost < specCost) {
+        if (adaptive && specGenerations >= WARM_UP && plainGenerations >= WARM_UP && !lastPreferSpec) {
             return 0;
         }
         return k;
