@@ -298,6 +298,8 @@ public final class DecodeBenchmark {
             specFigures.put("speculative_fixed_k4_speedup", round3(medianRatio(specFixed.tokS, con.tokS)));
             specFigures.put("draft_acceptance", round3((double) acceptedDraft / Math.max(1, proposed)));
             specFigures.put("draft_final_k", finalK);
+            DraftVocabulary learned = stencil.draftVocabulary(draft);
+            specFigures.put("draft_vocabulary", learned == null ? "full (graph projection)" : learned.size() + " tokens learned");
             specFigures.put("speculative_identical", identical + "/" + compared);
             if (forceTokens) {
                 specFigures.put("speculative_forced_tok_s", round1(median(specForced.tokS)));

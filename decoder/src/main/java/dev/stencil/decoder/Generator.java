@@ -405,9 +405,11 @@ public final class Generator {
      * rule on the masked distributions (see {@link SpeculativeSampling}), so outputs follow the
      * same distribution as plain sampling (not the same tokens for a seed). Combines with forced
      * tokens and with temperature/top-k/top-p/typical-p/min-p, not with penalties or min tokens.
-     * Greedy: whether the draft is used at all is measured as it goes (see {@link DraftSchedule}).
-     * Sampled: the draft is always used, so that the same seed gives the same output. null turns
-     * it off.
+     * Greedy: whether the draft is used at all is measured as it goes (see {@link DraftSchedule}),
+     * and a draft loaded with {@link OnnxCausalLm#loadDraft} scores only the tokens seen in this
+     * model's prompts and outputs, on the host (see {@link DraftVocabulary}). Sampled: the draft is
+     * always used, with its full projection, so that the same seed gives the same output. null
+     * turns it off.
      */
     public Generator draft(OnnxCausalLm draftModel) {
         this.draft = draftModel;
