@@ -8,14 +8,15 @@ package dev.stencil.decoder;
  * <p><b>Whether</b>: decided per generation, so that a generation without the draft runs the
  * plain decoding loop with no speculative bookkeeping at all (k = 0 costs nothing). The measure is
  * decode time per generated token (the prompt's prefill, which both pay, left out) of plain
- * generations, and time per emitted token of speculative rounds. The first {@link #WARM_UP}
- * generations run plain, the next {@link #WARM_UP} with the draft, the first of each not measured
- * (it pays for just-in-time compilation and cold caches, and would bias the verdict for long);
+ * generations, and time per emitted token of speculative rounds. The first 2 × {@link #WARM_UP}
+ * generations alternate between the modes (so both are measured in the same period of a shared
+ * machine), the first of each not measured (it pays for just-in-time compilation and cold caches,
+ * and would bias the verdict for long), the others averaged;
  * then the cheaper mode is used and the other re-tried after {@link #EXPLORE_EVERY} generations,
  * so a change (other prompts, another load on the machine, a draft vocabulary that has learned
  * more) is noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
  * #MAX_EXPLORE_EVERY}), since on short generations a re-try costs about as much as it can gain.
- * Both figures are moving averages: one generation's cost per token varies with its prompt and
+ * Both figures are then moving averages: one generation's cost per token varies with its prompt and
  * grammar far more than the modes differ when a draft barely pays. For the same reason the draft
  * is switched on only when it is at least {@link #SWITCH_ON_MARGIN} cheaper, and off as soon as
  * it is not cheaper: near a tie the plain loop, which cannot be slower than itself, wins.
@@ -36,7 +37,7 @@ package dev.stencil.decoder;
  */
 final class DraftSchedule {
     static final int MAX_K = 8;
-    static final int WARM_UP = 2;
+    static final int WARM_UP = 4;
     static final int EXPLORE_EVERY = 16;
     /** The longest wait between re-tries of the mode that keeps losing. */
     static final int MAX_EXPLORE_EVERY = 128;
@@ -101,11 +102,9 @@ final class DraftSchedule {
         if (!adaptive) {
             return true;
         }
-        if (plainGenerations < WARM_UP) {
-            return false;
-        }
-        if (specGenerations < WARM_UP) {
-            return true;
+        if (plainGenerations < WARM_UP || specGenerations < WARM_UP) {
+            // warming up, alternately: both modes measured in the same period of the machine, over like prompts
+            return specGenerations < plainGenerations;
         }
         boolean preferSpec = lastPreferSpec ? specCost <= plainCost : specCost <= plainCost * (1 - SWITCH_ON_MARGIN);
         if (preferSpec != lastPreferSpec) {
@@ -191,11 +190,12 @@ final class DraftSchedule {
         if (plainGenerations++ == 0) {
             return; // the first one warms up
         }
-        plainCost = average(plainCost, decodeNanos / (double) tokens);
+        plainCost = average(plainCost, decodeNanos / (double) tokens, plainGenerations - 1);
     }
 
-    private static double average(double old, double cost) {
-        return Double.isNaN(old) ? cost : old + EMA * (cost - old);
+    /** The running mean of the first samples (the n-th sample weighs 1/n), then a moving average. */
+    private static double average(double old, double cost, int samples) {
+        return Double.isNaN(old) ? cost : old + Math.max(EMA, 1.0 / samples) * (cost - old);
     }
 
     /**
@@ -209,7 +209,7 @@ final class DraftSchedule {
         if (specGenerations++ == 0) {
             return; // the first one warms up
         }
-        specCost = average(specCost, nanos / (double) tokens);
+        specCost = average(specCost, nanos / (double) tokens, specGenerations - 1);
     }
 
     /** The proposal length in use: 0 while generations run without the draft because it does not pay. */

@@ -638,9 +638,6 @@ public final class Generator {
         boolean speculate = schedule != null && schedule.speculateNext();
         // a greedy draft proposes from the tokens seen in this model's prompts and outputs
         DraftVocabulary draftVocabulary = draft == null || temperature > 0 ? null : stencil.draftVocabulary(draft);
-        if (draftVocabulary != null) {
-            draftVocabulary.learnAll(promptIds);
-        }
         if (speculate) {
             KeywordConstraint draftKeywords = keywordConstraint(modelPrompt);
             List<LogitsProcessor> specStages = stages;
@@ -683,10 +680,8 @@ public final class Generator {
         }
         if (schedule != null && !speculate) {
             schedule.recordPlainGeneration(timings.decodeNanos(), tokens.length);
-            if (draftVocabulary != null) {
-                draftVocabulary.learnAll(tokens); // ready for when the schedule tries the draft again
-            }
         }
+        stencil.learnForDrafts(modelPrompt, tokens);
         String text = stop != null ? new String(stop.output(), StandardCharsets.UTF_8) : null;
         if (heal != null) {
             byte[] all = stencil.tokenizer().decode(tokens);

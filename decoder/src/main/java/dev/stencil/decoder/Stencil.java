@@ -408,6 +408,24 @@ public final class Stencil implements AutoCloseable {
         });
     }
 
+    /**
+     * Lets every draft vocabulary of this model learn from a generation's prompt and output, with
+     * a draft or without: what the model writes is what a draft should be able to propose.
+     */
+    void learnForDrafts(int[] prompt, int[] output) {
+        if (draftVocabularies.isEmpty()) {
+            return;
+        }
+        List<DraftVocabulary> vocabularies;
+        synchronized (draftVocabularies) {
+            vocabularies = List.copyOf(draftVocabularies.values());
+        }
+        for (DraftVocabulary v : vocabularies) {
+            v.learnAll(prompt);
+            v.learnAll(output);
+        }
+    }
+
     SequenceDecoder decoder() {
         return new SequenceDecoder(model, eosTokenId, maxPositions);
     }
