@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,13 +25,8 @@ import org.junit.jupiter.api.Test;
  * vocabulary proposes only what it admitted, and the output stays the target's greedy output.
  */
 class DraftVocabularyTest {
-    private static final OnnxCausalLm DRAFT = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1));
+    private static final OnnxCausalLm DRAFT = TestModels.draft();
     private final Stencil stencil = TestModels.stencil();
-
-    @AfterAll
-    static void close() {
-        DRAFT.close();
-    }
 
     @Test
     void hostLogitsFromAPassWithoutProjectionEqualTheGraphsAndTheCacheIsTheSame() {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -15,13 +14,8 @@ import org.junit.jupiter.api.Test;
  * fixed k, and with the adaptive schedule); sampling and forced tokens combine with it.
  */
 class SpeculativeTest {
-    private static final OnnxCausalLm DRAFT = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1));
+    private static final OnnxCausalLm DRAFT = TestModels.draft();
     private final Stencil stencil = TestModels.stencil();
-
-    @AfterAll
-    static void close() {
-        DRAFT.close();
-    }
 
     @Test
     void outputIsIdenticalToGreedyForEveryK() {

@@ -4,11 +4,12 @@ import dev.stencil.automata.vocab.BpeTokenizer;
 import java.net.URISyntaxException;
 import java.nio.file.Path;
 
-/** The embedded fp32 model and its tokenizer, loaded once for all tests. */
+/** The embedded fp32 model, its draft and its tokenizer, loaded once for all tests. */
 public final class TestModels {
     private static OnnxCausalLm model;
     private static BpeTokenizer tokenizer;
     private static Stencil stencil;
+    private static OnnxCausalLm draft;
 
     private TestModels() {
     }
@@ -40,6 +41,14 @@ public final class TestModels {
             stencil = Stencil.embedded();
         }
         return stencil;
+    }
+
+    /** The embedded draft as the CLI loads it (projection on the host), one thread. */
+    public static synchronized OnnxCausalLm draft() {
+        if (draft == null) {
+            draft = Stencil.embeddedDraft(RuntimeOptions.defaults().withThreads(1));
+        }
+        return draft;
     }
 
     /** The largest absolute difference between two logit vectors of the same length. */
