@@ -191,9 +191,11 @@ public final class DecodeBenchmark {
             throw new DecoderException("runs must be >= 1, got " + runs);
         }
         // warm-up: JIT, mask caches of the shared compiled grammars, ONNX Runtime's allocator, the draft schedule
+        Map<String, int[]> replays = new java.util.HashMap<>(); // each prompt's greedy tokens, replayed unconstrained
         for (int w = 0; w < (draft != null ? 2 : 1); w++) {
             for (Case c : cases) {
                 GenerationResult r = stencil.json().prompt(c.prompt()).maxTokens(maxTokens).generate();
+                replays.put(c.prompt(), replayOf(r, stencil));
                 stencil.unconstrained().prompt(c.prompt()).maxTokens(maxTokens).replay(replayOf(r, stencil)).generate();
                 if (forceTokens) {
                     forcedGenerator(stencil, c).prompt(c.prompt()).maxTokens(maxTokens).forceTokens(true).generate();
@@ -232,17 +234,33 @@ public final class DecodeBenchmark {
         long masks = 0;
         for (int run = 0; run < runs; run++) {
             int runTokens = 0;
-            for (Case cs : cases) {
+            for (int ci = 0; ci < cases.size(); ci++) {
+                Case cs = cases.get(ci);
                 String p = cs.prompt();
-                GenerationResult c = stencil.json().prompt(p).maxTokens(maxTokens).generate();
-                GenerationResult u = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replayOf(c, stencil)).generate();
+                // every other pair in the other order: of two back-to-back generations of one prompt the
+                // first is measurably slower, which a fixed order would charge to one side
+                boolean constrainedFirst = (ci + run) % 2 == 0;
+                GenerationResult c = null;
+                GenerationResult u = null;
+                // the speculative run goes before the pair where the constrained run goes second, after it otherwise
+                GenerationResult s = draft == null || constrainedFirst ? null
+                        : stencil.json().prompt(p).maxTokens(maxTokens).draft(draft).generate();
+                for (int turn = 0; turn < 2; turn++) {
+                    if ((turn == 0) == constrainedFirst) {
+                        c = stencil.json().prompt(p).maxTokens(maxTokens).generate();
+                    } else {
+                        u = stencil.unconstrained().prompt(p).maxTokens(maxTokens).replay(replays.get(p)).generate();
+                    }
+                }
                 if (!Arrays.equals(c.tokens(), u.tokens())) {
                     throw new IllegalStateException("replay diverged for prompt " + p);
                 }
                 con.add(c);
                 uncon.add(u);
                 if (draft != null) {
-                    GenerationResult s = stencil.json().prompt(p).maxTokens(maxTokens).draft(draft).generate();
+                    if (s == null) {
+                        s = stencil.json().prompt(p).maxTokens(maxTokens).draft(draft).generate();
+                    }
                     spec.add(s);
                     proposed += s.speculation().proposed();
                     acceptedDraft += s.speculation().accepted();
