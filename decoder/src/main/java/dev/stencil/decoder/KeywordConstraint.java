@@ -1,5 +1,6 @@
 package dev.stencil.decoder;
 
+import dev.stencil.automata.Matcher;
 import java.util.Arrays;
 import java.util.List;
 
@@ -13,7 +14,15 @@ import java.util.List;
  *       end: the automaton starts in the state the prompt's text leads to).
  *   <li><b>Include</b>: the stop token is masked until every required word has appeared. When the
  *       grammar then allows nothing but the stop token, no token is left: the decoder ends with
- *       {@link FinishReason#MISSING_KEYWORDS} rather than an output that lacks them.
+ *       {@link FinishReason#MISSING_KEYWORDS} rather than an output that lacks them. A greedy or
+ *       sampled sequence is also steered ({@link #steer}): where its choice would close the
+ *       output (after it the grammar allows only whitespace or the stop token) while words are
+ *       missing, the best token the grammar allows that starts or continues a missing word is
+ *       taken instead, and a word so begun is continued until it is complete; where none fits
+ *       there, the best of the next few choices that keeps the output open and after which one
+ *       does (a bridge such as {@code , "} after a number); where none does either, the output
+ *       closes and reports the words missing (a digits-only value never runs on instead). Beam
+ *       search steers by ranking beams on their progress instead.
  * </ul>
  *
  * <p>The per-sequence state is three ints and a long, saved per accepted token so that {@link
@@ -32,6 +41,8 @@ final class KeywordConstraint implements LogitsProcessor {
     private int[] histInclude = new int[16];
     private long[] histFound = new long[16];
     private int steps;
+    /** Whether {@link #steer} began a required word that is not complete yet. */
+    private boolean inserting;
 
     /**
      * @param exclude banned words' token tables, or null
@@ -63,6 +74,7 @@ final class KeywordConstraint implements LogitsProcessor {
         histInclude = o.histInclude.clone();
         histFound = o.histFound.clone();
         steps = o.steps;
+        inserting = o.inserting;
     }
 
     @Override
@@ -105,8 +117,12 @@ final class KeywordConstraint implements LogitsProcessor {
         }
         if (include != null) {
             byte[] b = include.tokenBytes(token);
+            long before = found;
             found |= include.hits(includeState, b);
             includeState = include.walk(includeState, b);
+            if (found != before) {
+                inserting = false; // the word steering began is complete
+            }
         }
     }
 
@@ -159,6 +175,98 @@ final class KeywordConstraint implements LogitsProcessor {
             }
         }
         return p + a.depth(includeState);
+    }
+
+    /** Next choices tried, best first, for one after which a missing word can begin. */
+    private static final int OPEN_TRIES = 8;
+
+    /**
+     * The token to emit instead of {@code chosen} (the sequence's own choice under the grammar and
+     * this stage) so that missing required words stay reachable: see the class comment. {@code
+     * logits} are the masked logits {@code chosen} came from (changed here: tokens ruled out are set
+     * to negative infinity); {@code matcher} is the sequence's grammar state, left as it was;
+     * {@code scratch} is a mask buffer. Returns {@code chosen} when nothing is missing or it already
+     * makes progress.
+     */
+    int steer(int chosen, float[] logits, Matcher matcher, long[] scratch) {
+        int original = chosen;
+        if (include == null || complete() || chosen < 0 || chosen == eosTokenId) {
+            inserting = false;
+            return chosen;
+        }
+        if (makesProgress(chosen)) {
+            return chosen;
+        }
+        if (!inserting && !closesOutput(chosen, matcher, scratch)) {
+            return chosen;
+        }
+        int best = -1;
+        for (int t : progressTokens()) {
+            if (t < logits.length && logits[t] > Float.NEGATIVE_INFINITY && (best < 0 || logits[t] > logits[best])) {
+                best = t;
+            }
+        }
+        if (best >= 0) {
+            inserting = true;
+            return best;
+        }
+        // no missing word can start right here: the best of the next choices after which one can
+        // (say `, "` after a number, opening a key); none: the output closes and reports the words missing
+        inserting = false;
+        for (int i = 0; i < OPEN_TRIES; i++) {
+            logits[chosen] = Float.NEGATIVE_INFINITY;
+            int candidate = TokenSelector.argmax(logits);
+            if (candidate < 0) {
+                break;
+            }
+            if (!closesOutput(candidate, matcher, scratch) && opensWord(candidate, matcher, scratch)) {
+                inserting = true; // the next step begins the word
+                return candidate;
+            }
+            chosen = candidate;
+        }
+        return original;
+    }
+
+    /** Whether after {@code token} the grammar allows a token that starts or continues a missing word. */
+    private boolean opensWord(int token, Matcher matcher, long[] scratch) {
+        Matcher m = matcher.fork();
+        if (!m.accept(token)) {
+            return false;
+        }
+        m.fillNextTokenMask(scratch);
+        for (int t : include.progressTokens(include.walk(includeState, include.tokenBytes(token)))) {
+            if ((t >>> 6) < scratch.length && (scratch[t >>> 6] & (1L << t)) != 0) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether reading {@code token} completes a required word or leaves more of one in progress. */
+    private boolean makesProgress(int token) {
+        byte[] b = include.tokenBytes(token);
+        if ((include.hits(includeState, b) & ~found) != 0) {
+            return true;
+        }
+        int after = include.walk(includeState, b);
+        return include.automaton().depth(after) > include.automaton().depth(includeState);
+    }
+
+    /** Whether after {@code token} the grammar allows nothing but whitespace and special tokens. */
+    private boolean closesOutput(int token, Matcher matcher, long[] scratch) {
+        Matcher m = matcher.fork();
+        if (!m.accept(token)) {
+            return false;
+        }
+        m.fillNextTokenMask(scratch);
+        long[] closing = include.closingTokens();
+        for (int w = 0; w < scratch.length && w < closing.length; w++) {
+            if ((scratch[w] & ~closing[w]) != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Tokens that would advance a required word from here (empty without required words). */

@@ -21,6 +21,7 @@ final class KeywordTokens {
     private final long[][] safe;
     private final int[][] progress;
     private long[] specials;
+    private long[] closing;
 
     /** @param logitsWidth the model's vocabulary width (masks cover every logit) */
     KeywordTokens(KeywordAutomaton automaton, VocabularyIndex index, int logitsWidth) {
@@ -124,6 +125,33 @@ final class KeywordTokens {
             progress[s] = p;
         }
         return p;
+    }
+
+    /**
+     * Tokens after which a grammar that allows nothing else has nothing left to say: special
+     * tokens (the stop token among them) and tokens made only of whitespace bytes. Computed once.
+     */
+    long[] closingTokens() {
+        if (closing == null) {
+            long[] m = specials().clone();
+            for (int id = 0; id < index.size(); id++) {
+                byte[] b = index.vocabulary().isSpecial(id) ? null : index.tokenBytes(id);
+                if (b != null && b.length > 0 && allWhitespace(b)) {
+                    m[id >>> 6] |= 1L << id;
+                }
+            }
+            closing = m;
+        }
+        return closing;
+    }
+
+    private static boolean allWhitespace(byte[] bytes) {
+        for (byte b : bytes) {
+            if (b != ' ' && b != '\t' && b != '\n' && b != '\r') {
+                return false;
+            }
+        }
+        return true;
     }
 
     private long[] specials() {

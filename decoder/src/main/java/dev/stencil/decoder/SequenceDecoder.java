@@ -82,6 +82,9 @@ final class SequenceDecoder {
         GrammarMask mask = matcher == null ? null : new GrammarMask(matcher, vocab);
         LogitsProcessor[] stages = processors.toArray(new LogitsProcessor[0]);
         float[] logits = new float[vocab];
+        // must-include words: the sequence is steered so that they stay reachable (needs the grammar)
+        KeywordConstraint steering = matcher == null || replay != null ? null : requiredWords(stages);
+        long[] steeringMask = steering == null ? null : new long[(vocab + 63) >>> 6];
         int[] out = new int[Math.min(limit, 256)];
         int n = 0;
         int passes = 0;
@@ -116,6 +119,9 @@ final class SequenceDecoder {
                         p.process(logits);
                     }
                     chosen = selector.select(logits);
+                    if (steering != null) {
+                        chosen = steering.steer(chosen, logits, matcher, steeringMask);
+                    }
                 }
                 int token = replay != null ? replay[n] : chosen;
                 if (token < 0 && keywordsBlockStop(stages)) {
@@ -181,6 +187,16 @@ final class SequenceDecoder {
     }
 
     /** Whether a must-include stage is what left no token: the stop token waits for keywords that never came. */
+    /** The stage that carries must-include words, or null. */
+    private static KeywordConstraint requiredWords(LogitsProcessor[] stages) {
+        for (LogitsProcessor p : stages) {
+            if (p instanceof KeywordConstraint k && k.hasRequired()) {
+                return k;
+            }
+        }
+        return null;
+    }
+
     static boolean keywordsBlockStop(LogitsProcessor[] stages) {
         for (LogitsProcessor p : stages) {
             if (p instanceof KeywordConstraint k && !k.complete()) {

@@ -159,8 +159,8 @@ class KeywordConstraintTest {
     @Test
     void requiredWordBlocksTheStopTokenAndAGrammarThatCanOnlyEndReportsIt() {
         String p = prompt("name", "age");
-        // greedy never writes "city" here: once the object is closed only whitespace or the stop token
-        // are left, so the generation ends as MISSING_KEYWORDS, never as a valid output without it
+        // the last value is a number: no word can begin where the model closes the object, nor after
+        // any of its next choices, so the generation ends as MISSING_KEYWORDS, never as a valid output without it
         GenerationResult r = stencil.json().prompt(p).maxTokens(96).mustInclude(List.of("city")).generate();
         assertEquals(FinishReason.MISSING_KEYWORDS, r.finishReason(), r.text());
         assertFalse(r.valid());
@@ -170,6 +170,23 @@ class KeywordConstraintTest {
         GenerationResult met = stencil.json().prompt(prompt("name", "city")).maxTokens(96).mustInclude(List.of("city")).generate();
         assertEquals(FinishReason.STOP, met.finishReason(), met.text());
         assertTrue(met.valid() && met.text().contains("city"), met.text());
+    }
+
+    @Test
+    void greedySteersTheRequiredWordIntoTheOutputWhereItWouldOtherwiseClose() {
+        String p = prompt("name", "email");
+        GenerationResult plain = stencil.json().prompt(p).maxTokens(96).generate();
+        assertFalse(plain.text().contains("city"), plain.text());
+        // the last value is a string: where the model would close it and the object, "city" goes in first
+        GenerationResult r = stencil.json().prompt(p).maxTokens(96).mustInclude(List.of("city")).generate();
+        assertEquals(FinishReason.STOP, r.finishReason(), r.text());
+        assertTrue(r.valid() && r.text().contains("city"), r.text());
+        assertTrue(r.text().startsWith(plain.text().substring(0, plain.text().length() - 3)),
+                "steering changed the text before the point of closing: " + r.text() + " vs " + plain.text());
+        // a grammar with no room for the word ends at once with the words reported missing, not at the token limit
+        GenerationResult digits = stencil.regex(" [0-9]{1,4}").prompt(p).maxTokens(96).mustInclude(List.of("city")).generate();
+        assertEquals(FinishReason.MISSING_KEYWORDS, digits.finishReason(), digits.text());
+        assertTrue(digits.generatedTokens() <= 4, digits.text());
     }
 
     @Test
