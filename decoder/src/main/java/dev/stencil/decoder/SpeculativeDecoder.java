@@ -28,6 +28,10 @@ import java.util.function.IntConsumer;
  * followed by what the grammar forces, in its canonical tokenization; those tokens are fed to both
  * models with the next round's passes.
  *
+ * <p>A greedy draft with a {@link DraftVocabulary} (drafts loaded with {@link OnnxCausalLm#loadDraft})
+ * runs its graph without the output projection and scores only the learned tokens on the host;
+ * every token kept, the target's and the forced ones, is learned as it goes.
+ *
  * <p>How many tokens to propose is adapted round by round by a shared {@link DraftSchedule};
  * whether to use the draft at all is decided by the same schedule per generation, before this
  * loop runs (see {@link Generator#generate()}).
