@@ -87,6 +87,23 @@ final class KeywordConstraint implements LogitsProcessor {
         }
     }
 
+    /**
+     * The same rule as {@link #process} on a packed token mask instead of logits: clears the
+     * tokens that would complete a banned word, and the stop token while a required word is
+     * missing (a draft scoring on the host reads a mask, not logits).
+     */
+    void restrict(long[] mask) {
+        if (exclude != null) {
+            long[] safe = exclude.safeMask(excludeState);
+            for (int w = 0; w < mask.length && w < safe.length; w++) {
+                mask[w] &= safe[w];
+            }
+        }
+        if (!complete() && (eosTokenId >>> 6) < mask.length) {
+            mask[eosTokenId >>> 6] &= ~(1L << eosTokenId);
+        }
+    }
+
     /** Whether {@code token} may come next (not the stop token before every required word appeared, no banned word). */
     boolean allows(int token) {
         if (token == eosTokenId) {

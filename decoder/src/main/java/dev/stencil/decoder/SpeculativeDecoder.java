@@ -54,7 +54,7 @@ final class SpeculativeDecoder {
         this(target, draft, eosTokenId, maxPositions, null);
     }
 
-    /** @param vocabulary see {@link DraftVocabulary}; used by greedy generations without keywords, learned from every token kept */
+    /** @param vocabulary see {@link DraftVocabulary}; used by greedy generations, learned from every token kept */
     SpeculativeDecoder(OnnxCausalLm target, OnnxCausalLm draft, int eosTokenId, int maxPositions, DraftVocabulary vocabulary) {
         if (draft.shape().vocabSize() != target.shape().vocabSize()) {
             throw new DecoderException("the draft model's logits are " + draft.shape().vocabSize()
@@ -116,8 +116,8 @@ final class SpeculativeDecoder {
         long[] mask = new long[(vocab + 63) >>> 6];
         double[][] q = sampled ? new double[MAX_K][vocab] : null; // the draft's distribution per proposal
         double[] p = sampled ? new double[vocab] : null;
-        // a greedy draft without keywords scores only its learned vocabulary, on the host
-        DraftVocabulary hostVocabulary = !sampled && keywords == null ? vocabulary : null;
+        // a greedy draft scores only its learned vocabulary, on the host
+        DraftVocabulary hostVocabulary = sampled ? null : vocabulary;
         float[][] draftHidden = hostVocabulary == null ? null : new float[1][hostVocabulary.width()];
         float[] draftScores = hostVocabulary == null ? null : new float[hostVocabulary.capacity()];
         long maskNanos = 0;
@@ -162,9 +162,15 @@ final class SpeculativeDecoder {
                         masks++;
                         int d;
                         if (hostVocabulary != null) {
+                            if (dk != null) {
+                                dk.restrict(mask);
+                            }
                             d = hostVocabulary.argmax(draftHidden[0], mask, draftScores);
                             if (d < 0 || !dm.accept(d)) {
                                 break; // none of the learned tokens fits here: the target goes on alone
+                            }
+                            if (dk != null && d != eosTokenId) {
+                                dk.accept(d);
                             }
                             proposal[pm++] = d;
                             if (d == eosTokenId || pm == m) {

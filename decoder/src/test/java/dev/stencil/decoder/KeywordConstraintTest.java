@@ -157,6 +157,33 @@ class KeywordConstraintTest {
     }
 
     @Test
+    void aMaskIsRestrictedExactlyAsLogitsAre() {
+        VocabularyIndex index = stencil.vocabularyIndex();
+        int width = stencil.model().shape().vocabSize();
+        KeywordTokens ex = new KeywordTokens(new KeywordAutomaton(List.of("password"), "must-exclude"), index, width);
+        KeywordTokens in = new KeywordTokens(new KeywordAutomaton(List.of("city"), "must-include"), index, width);
+        KeywordConstraint k = new KeywordConstraint(ex, in, stencil.eosTokenId(), new byte[0]);
+        k.accept(stencil.tokenizer().encode("pass")[0]);
+        for (boolean complete : new boolean[] {false, true}) {
+            if (complete) {
+                k.accept(stencil.tokenizer().encode(" city")[0]);
+            }
+            float[] logits = new float[width];
+            k.process(logits);
+            long[] mask = new long[(width + 63) >>> 6];
+            java.util.Arrays.fill(mask, -1L);
+            k.restrict(mask);
+            int cleared = 0;
+            for (int t = 0; t < width; t++) {
+                boolean allowed = (mask[t >>> 6] & (1L << t)) != 0;
+                assertEquals(logits[t] > Float.NEGATIVE_INFINITY, allowed, "token " + t + (complete ? " (city found)" : ""));
+                cleared += allowed ? 0 : 1;
+            }
+            assertTrue(cleared > 1, "the banned continuations of \"pass\" were cleared");
+        }
+    }
+
+    @Test
     void requiredWordBlocksTheStopTokenAndAGrammarThatCanOnlyEndReportsIt() {
         String p = prompt("name", "age");
         // the last value is a number: no word can begin where the model closes the object, nor after
