@@ -103,8 +103,9 @@ final class DraftSchedule {
             return true;
         }
         if (plainGenerations < WARM_UP || specGenerations < WARM_UP) {
-            // warming up, alternately: both modes measured in the same period of the machine, over like prompts
-            return specGenerations < plainGenerations;
+            // warming up, alternately, the draft first (a single generation asked with a draft uses it):
+            // both modes measured in the same period of the machine, over like prompts
+            return specGenerations <= plainGenerations;
         }
         boolean preferSpec = lastPreferSpec ? specCost <= plainCost : specCost <= plainCost * (1 - SWITCH_ON_MARGIN);
         if (preferSpec != lastPreferSpec) {

@@ -114,6 +114,7 @@ final class SpeculativeDecoder {
         int[] proposal = new int[MAX_K];
         float[] logits = new float[vocab];
         long[] mask = new long[(vocab + 63) >>> 6];
+        long[] steerMask = keywords == null ? null : new long[mask.length];
         double[][] q = sampled ? new double[MAX_K][vocab] : null; // the draft's distribution per proposal
         double[] p = sampled ? new double[vocab] : null;
         // a greedy draft scores only its learned vocabulary, on the host
@@ -261,6 +262,14 @@ final class SpeculativeDecoder {
                     } else {
                         t = TokenSelector.argmax(logits);
                         agrees = j < pm && proposal[j] == t;
+                    }
+                    if (keywords != null && t >= 0) {
+                        // must-include words steer the target's choice as in the plain loop, so the output stays its output
+                        int steered = keywords.steer(t, logits, matcher, steerMask);
+                        if (steered != t) {
+                            t = steered;
+                            agrees = j < pm && proposal[j] == t;
+                        }
                     }
                     if (t < 0 && keywords != null && !keywords.complete()) {
                         finish = FinishReason.MISSING_KEYWORDS;

@@ -276,6 +276,14 @@ class KeywordConstraintTest {
             GenerationResult missing = stencil.json().prompt(prompt("name", "age")).maxTokens(96).mustInclude(List.of("city"))
                     .draft(draft).draftSchedule(DraftSchedule.fixed(4)).generate();
             assertEquals(FinishReason.MISSING_KEYWORDS, missing.finishReason(), missing.text());
+            // steering towards a required word gives the same output with the draft as without
+            String p = prompt("name", "email");
+            GenerationResult steered = stencil.json().prompt(p).maxTokens(96).mustInclude(List.of("city")).generate();
+            GenerationResult steeredSpec = stencil.json().prompt(p).maxTokens(96).mustInclude(List.of("city")).draft(draft)
+                    .draftSchedule(DraftSchedule.fixed(4)).generate();
+            assertTrue(steered.text().contains("city"), steered.text());
+            assertEquals(steered.text(), steeredSpec.text());
+            assertEquals(steered.finishReason(), steeredSpec.finishReason());
         }
     }
 }
