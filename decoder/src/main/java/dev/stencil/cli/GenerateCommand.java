@@ -120,7 +120,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--unconstrained", description = "No grammar: the model's own output (for comparison).")
     boolean unconstrained;
 
-    @Option(names = "--draft", description = "Speculative decoding with this draft model (.onnx, same vocabulary; 'embedded' = the embedded draft). Greedy only.")
+    @Option(names = "--draft", description = "Speculative decoding with this draft model (.onnx, same vocabulary; 'embedded' = the embedded draft). Greedy: the draft is measured against the plain loop over a process's first generations and used where it pays, so a single generation runs without it (see ./stencil bench decode --draft embedded); with --temperature it is always used (same seed, same output).")
     String draft;
 
     @Option(names = "--draft-tokens", defaultValue = "4", description = "Initial draft tokens per proposal (adaptive, 1..8). Default: ${DEFAULT-VALUE}.")

@@ -103,9 +103,10 @@ final class DraftSchedule {
             return true;
         }
         if (plainGenerations < WARM_UP || specGenerations < WARM_UP) {
-            // warming up, alternately, the draft first (a single generation asked with a draft uses it):
+            // warming up, alternately, the plain loop first (its figure is the one a draft must beat;
+            // a lone generation with a cold draft vocabulary measured slower with the draft than without):
             // both modes measured in the same period of the machine, over like prompts
-            return specGenerations <= plainGenerations;
+            return specGenerations < plainGenerations;
         }
         boolean preferSpec = lastPreferSpec ? specCost <= plainCost : specCost <= plainCost * (1 - SWITCH_ON_MARGIN);
         if (preferSpec != lastPreferSpec) {

@@ -47,7 +47,9 @@ public record GenerationResult(String text, JsonNode json, int[] tokens, int pro
         if (timings.forcedTokens() > 0) {
             s += ", " + timings.forcedTokens() + " forced tokens";
         }
-        if (speculation != null) {
+        if (speculation != null && speculation.draftPasses() == 0) {
+            s += ", draft not used (it is measured against the plain loop over a process's first generations)";
+        } else if (speculation != null) {
             s += String.format(java.util.Locale.ROOT, ", draft accepted %d/%d (%.0f%%), %d target passes, k %d",
                     speculation.accepted(), speculation.proposed(), 100 * speculation.acceptanceRate(),
                     speculation.targetPasses(), speculation.finalK());
