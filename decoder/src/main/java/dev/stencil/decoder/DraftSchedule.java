@@ -1,5 +1,7 @@
 package dev.stencil.decoder;
 
+import java.util.Arrays;
+
 /**
  * Decides whether a generation uses the draft model at all, and how many tokens the draft
  * proposes per round, from what earlier generations measured. One schedule is kept per (target,
@@ -16,10 +18,15 @@ package dev.stencil.decoder;
  * so a change (other prompts, another load on the machine, a draft vocabulary that has learned
  * more) is noticed; each re-try that leaves the verdict as it was doubles the wait (up to {@link
  * #MAX_EXPLORE_EVERY}), since on short generations a re-try costs about as much as it can gain.
- * Both figures are then moving averages: one generation's cost per token varies with its prompt and
- * grammar far more than the modes differ when a draft barely pays. For the same reason the draft
- * is switched on only when it is at least {@link #SWITCH_ON_MARGIN} cheaper, and off as soon as
- * it is not cheaper: near a tie the plain loop, which cannot be slower than itself, wins.
+ * Each mode's figure is the median of its last {@link #WINDOW} measured generations, not a mean:
+ * one generation's cost per token varies with its prompt and grammar, and a collection pause or a
+ * busy neighbour on a shared machine can make one cost five times the usual (measured on the
+ * JSONSchemaBench eval: plain generations at 0.5-0.7 ms per token with outliers at 2.5-3.0 ms,
+ * which pulled a moving average up until a losing draft looked cheaper). A re-try that measures
+ * better than the other mode is followed up in the next generation rather than after the usual
+ * wait, so a genuine change still moves the median within a few generations. The draft is
+ * switched on only when it is at least {@link #SWITCH_ON_MARGIN} cheaper, and off as soon as it
+ * is not cheaper: near a tie the plain loop, which cannot be slower than itself, wins.
  * A draft that costs more than it saves thus runs in ever fewer generations. A speculative
  * generation runs to its end with the draft: its opening rounds are where a learned draft
  * vocabulary ({@link DraftVocabulary}) fits least, so a verdict on them alone would be biased.
@@ -48,8 +55,12 @@ final class DraftSchedule {
     private final boolean adaptive; // whether the draft may be left unused
     private final boolean adaptiveK;
     private final boolean timed; // whether k may follow measured times (not where outputs must repeat)
-    private double specCost = Double.NaN; // moving averages of decode nanoseconds per generated token
+    /** Measured generations per mode whose median is its figure. */
+    static final int WINDOW = 7;
+    private double specCost = Double.NaN; // medians of decode nanoseconds per generated token
     private double plainCost = Double.NaN;
+    private final double[] specSamples = new double[WINDOW];
+    private final double[] plainSamples = new double[WINDOW];
     private int specGenerations;
     private int plainGenerations;
     private long generations;
@@ -192,12 +203,26 @@ final class DraftSchedule {
         if (plainGenerations++ == 0) {
             return; // the first one warms up
         }
-        plainCost = average(plainCost, decodeNanos / (double) tokens, plainGenerations - 1);
+        double cost = decodeNanos / (double) tokens;
+        plainCost = addSample(plainSamples, plainGenerations - 2, cost);
+        if (lastPreferSpec && cost < specCost) {
+            exploreSoon(); // a re-try of the plain loop that beats the draft: look again at once
+        }
     }
 
-    /** The running mean of the first samples (the n-th sample weighs 1/n), then a moving average. */
-    private static double average(double old, double cost, int samples) {
-        return Double.isNaN(old) ? cost : old + Math.max(EMA, 1.0 / samples) * (cost - old);
+    /** Puts the {@code index}-th measured sample into its window; returns the window's median. */
+    private static double addSample(double[] window, int index, double cost) {
+        window[index % WINDOW] = cost;
+        int n = Math.min(index + 1, WINDOW);
+        double[] sorted = Arrays.copyOf(window, n);
+        Arrays.sort(sorted);
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    /** The next generation re-tries the mode not in use (a promising re-try is followed up). */
+    private void exploreSoon() {
+        exploreEvery = EXPLORE_EVERY;
+        nextExplore = generations;
     }
 
     /**
@@ -211,7 +236,12 @@ final class DraftSchedule {
         if (specGenerations++ == 0) {
             return; // the first one warms up
         }
-        specCost = average(specCost, nanos / (double) tokens, specGenerations - 1);
+        double cost = nanos / (double) tokens;
+        specCost = addSample(specSamples, specGenerations - 2, cost);
+        if (!lastPreferSpec && plainGenerations >= WARM_UP && specGenerations > WARM_UP
+                && cost <= plainCost * (1 - SWITCH_ON_MARGIN)) {
+            exploreSoon(); // a re-try of the draft that beats the plain loop: look again at once
+        }
     }
 
     /** The proposal length in use: 0 while generations run without the draft because it does not pay. */

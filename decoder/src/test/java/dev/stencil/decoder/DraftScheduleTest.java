@@ -83,6 +83,23 @@ class DraftScheduleTest {
     }
 
     @Test
+    void outlyingGenerationsOfThePlainLoopDoNotSwitchALosingDraftOn() {
+        DraftSchedule s = new DraftSchedule(4);
+        int used = 0;
+        for (int i = 0; i < 400; i++) {
+            boolean spec = s.speculateNext();
+            used += spec ? 1 : 0;
+            if (spec) {
+                s.recordSpeculativeRounds(800L * 50, 50);
+            } else {
+                // mostly 600 per token, one in six 3,000 (a collection pause, a busy neighbour): mean 1,000
+                s.recordPlainGeneration((i % 6 == 5 ? 3000L : 600L) * 50, 50);
+            }
+        }
+        assertTrue(used <= DraftSchedule.WARM_UP + 3 + 400 / DraftSchedule.MAX_EXPLORE_EVERY + 1, "draft used in " + used + " of 400");
+    }
+
+    @Test
     void kFollowsAcceptance() {
         DraftSchedule s = new DraftSchedule(4);
         for (int i = 0; i < 10; i++) {
