@@ -142,6 +142,11 @@ final class SequenceDecoder {
                 }
                 // forced tokens (jump-forward) may re-segment the chosen token together with what the grammar forces next
                 int[] fed = jump == null ? null : jump.next(matcher, out, n, token, limit - n);
+                if (fed != null && fed.length == 1) {
+                    // one token in the chosen one's place: the grammar's forced bytes re-segmented it
+                    // (" c" + forced "ircle" -> " circle"); the matcher has accepted this one, not the chosen
+                    token = fed[0];
+                }
                 if (fed == null || fed.length == 1) {
                     if (n == out.length) {
                         out = Arrays.copyOf(out, Math.min(limit, out.length * 2));

@@ -55,6 +55,26 @@ class JumpForwardTest {
     }
 
     @Test
+    void aChosenTokenReSegmentedIntoOneLongerTokenIsTheOneEmitted() throws Exception {
+        // the model picks "c" for the enum, the grammar forces "ircle", the tokenizer spells "circle":
+        // one token in the chosen one's place, which the matcher accepted and the output must carry
+        JsonNode schema = new ObjectMapper().readTree("""
+                {"type": "object", "required": ["shape", "dimensions"],
+                 "properties": {
+                  "dimensions": {"type": "object", "required": ["radius", "length", "width", "base", "height"],
+                    "properties": {"base": {"type": "number"}, "height": {"type": "number"}, "length": {"type": "number"},
+                                   "radius": {"type": "number"}, "width": {"type": "number"}}},
+                  "shape": {"type": "string", "enum": ["circle", "rectangle", "triangle"]}}}""");
+        Stencil s = TestModels.stencil();
+        String prompt = s.promptForKeys(List.of("dimensions", "shape"));
+        GenerationResult forced = s.schema(schema).prompt(prompt).maxTokens(96).forceTokens(true).generate();
+        assertTrue(forced.valid(), forced.text() + " " + forced.validationErrors());
+        assertTrue(forced.text().contains("\"shape\": \"circle\""), forced.text());
+        // the model ran on the tokens the text is made of (not on "c" while the matcher read "circle")
+        assertEquals(forced.text(), new String(s.tokenizer().decode(forced.tokens()), java.nio.charset.StandardCharsets.UTF_8));
+    }
+
+    @Test
     void nothingIsForcedAfterANonCanonicalPrefix() throws Exception {
         Stencil s = TestModels.stencil();
         BpeTokenizer tok = s.tokenizer();
