@@ -70,6 +70,12 @@ final class SpeculativeDecoder {
         this.vocabulary = vocabulary;
     }
 
+    /** Whether the grammar forces bytes next (then {@link JumpForward} has work after this token). */
+    private static boolean forcesBytes(Matcher matcher) {
+        byte[] forced = matcher.isTerminated() ? null : matcher.forcedBytes();
+        return forced != null && forced.length > 0;
+    }
+
     private void learn(int token) {
         if (vocabulary != null) {
             vocabulary.learn(token);
@@ -226,7 +232,8 @@ final class SpeculativeDecoder {
                 if (prefillNanos < 0) {
                     prefillNanos = System.nanoTime() - t0;
                 }
-                int accepted = 0;
+                int accepted = 0; // proposals the target agreed with
+                int kept = 0; // of those, the ones whose cache entries stay (not re-segmented by forcing)
                 for (int j = 0; j <= pm; j++) {
                     // row pending-1+j predicts the token after seq[..len) + proposal[..j)
                     int row = pending - 1 + j;
@@ -286,15 +293,22 @@ final class SpeculativeDecoder {
                     if (keywords != null && t != eosTokenId) {
                         keywords.accept(t);
                     }
+                    // a kept proposal after which the grammar forces bytes ends the round as the target's own
+                    // token does: forcing may re-segment it, as the plain loop does after every token, so the
+                    // output stays the plain loop's; its cache entry is then not kept (it is fed again)
+                    boolean forcing = agrees && jump != null && forcesBytes(matcher);
                     if (agrees) {
                         accepted++;
+                        if (!forcing) {
+                            kept++;
+                        }
                     }
                     if (t == eosTokenId) {
                         finish = FinishReason.STOP;
                         acceptedTotal += accepted;
                         break outer;
                     }
-                    if (!agrees && jump != null) {
+                    if ((!agrees || forcing) && jump != null) {
                         // the round's last token: what the grammar forces after it goes in with the next passes
                         int[] out = Arrays.copyOfRange(seq, prompt.length, len);
                         int[] forced = jump.next(matcher, out, out.length, t, limit - (len - prompt.length));
@@ -319,8 +333,8 @@ final class SpeculativeDecoder {
                 acceptedTotal += accepted;
                 // keep only what both caches computed for tokens that are now in seq
                 // (the draft was fed seq[..base + pending) before proposing, then draftFed proposals)
-                tc.truncate(Math.min(tc.columns(), base + pending + accepted));
-                dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, accepted)));
+                tc.truncate(Math.min(tc.columns(), base + pending + kept));
+                dc.truncate(Math.min(dc.columns(), base + pending + Math.min(draftFed, kept)));
                 long roundEnd = System.nanoTime();
                 schedule.recordRound(pm, accepted, roundDraftPasses == 0 ? 0 : (proposalEnd - roundStart) / (double) roundDraftPasses,
                         roundEnd - proposalEnd);

@@ -90,6 +90,36 @@ class SpeculativeTest {
     }
 
     @Test
+    void forcedBytesAfterAnAcceptedProposalAreForcedAsThePlainLoopForcesThem() {
+        // the plain loop checks for forced bytes after every token (and may re-segment it, "c" + "ircle"
+        // -> "circle"); a round must do the same after each proposal it keeps, or the tokens part ways
+        List<com.fasterxml.jackson.databind.JsonNode> schemas = List.of(json("""
+                {"type": "object", "required": ["shape", "dimensions"],
+                 "properties": {
+                  "dimensions": {"type": "object", "required": ["radius", "length", "width", "base", "height"],
+                    "properties": {"base": {"type": "number"}, "height": {"type": "number"}, "length": {"type": "number"},
+                                   "radius": {"type": "number"}, "width": {"type": "number"}}},
+                  "shape": {"type": "string", "enum": ["circle", "rectangle", "triangle"]}}}"""),
+                DecodeBenchmark.keysSchema(List.of("title", "price", "in_stock", "tags")),
+                DecodeBenchmark.keysSchema(List.of("order_id", "customer", "items", "total", "status")),
+                DecodeBenchmark.keysSchema(List.of("username", "followers", "verified", "bio", "website", "location")));
+        int kept = 0;
+        for (com.fasterxml.jackson.databind.JsonNode schema : schemas) {
+            List<String> keys = new java.util.ArrayList<>();
+            schema.path("properties").fieldNames().forEachRemaining(keys::add);
+            String p = stencil.promptForKeys(keys);
+            GenerationResult forced = stencil.schema(schema).prompt(p).maxTokens(128).forceTokens(true).generate();
+            for (int k : new int[] {1, 4}) {
+                GenerationResult both = stencil.schema(schema).prompt(p).maxTokens(128).forceTokens(true).draft(DRAFT)
+                        .draftSchedule(DraftSchedule.fixed(k)).generate();
+                assertArrayEquals(forced.tokens(), both.tokens(), "k=" + k + ": " + both.text() + " vs " + forced.text());
+                kept += both.speculation().accepted();
+            }
+        }
+        assertTrue(kept > 0, "no proposal was ever kept");
+    }
+
+    @Test
     void sampledSpeculationIsSeededAndValid() {
         String p = stencil.promptForKeys(List.of("title", "price", "in_stock", "tags"));
         // the default schedule for sampling: the draft always runs, k adapts within the generation
